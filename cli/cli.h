@@ -1,0 +1,40 @@
+/* Shared pieces of the cambium CLI: verb table entries, exit codes, error and progress output.
+ * The CLI is a client of the public API only (it never includes src/ headers). */
+#ifndef CAMBIUM_CLI_H
+#define CAMBIUM_CLI_H
+
+#include <stdio.h>
+
+#include "cambium/cambium.h"
+
+enum {
+    CM_EXIT_OK = 0,    /* success */
+    CM_EXIT_WORK = 1,  /* the work failed: bad data, numerical failure, I/O */
+    CM_EXIT_USAGE = 2  /* bad command line */
+};
+
+typedef struct cm_cli_verb_t {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the verb name */
+} cm_cli_verb_t;
+
+/* The verbs (one source file each: cli/verb_<name>.c). */
+
+/* Set the program name, install the library log handler (warnings to stderr). */
+void cm_cli_init(const char *argv0);
+/* "cambium 0.1.0" + BLAS and SQLite lines. */
+void cm_cli_print_version(FILE *out);
+/* Print "cambium: file:line:col: message" to stderr and return CM_EXIT_WORK (or CM_EXIT_USAGE
+ * for CM_EINVAL raised by argument checks when usage_error is non-zero). */
+int cm_cli_fail(const cm_error_info_t *err, cm_error_t rc);
+/* Print "cambium <verb>: message" and a hint to run --help; returns CM_EXIT_USAGE. */
+int cm_cli_usage_error(const char *verb, const char *fmt, ...) CM_PRINTF(2, 3);
+/* Whether stderr is a terminal (progress is only shown then). */
+int cm_cli_stderr_is_tty(void);
+/* A progress callback for library functions: prints "\r<what> <done>/<total>" on a terminal. */
+void cm_cli_progress(const char *what, int64_t done, int64_t total, void *user_data);
+/* The store path from --store, $CAMBIUM_STORE or the default "cambium.db". */
+const char *cm_cli_store_path(const char *option_value);
+
+#endif

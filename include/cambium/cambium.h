@@ -1,0 +1,17 @@
+/**
+ * \file cambium.h
+ * \brief Umbrella header of libcambium: include this one.
+ */
+#ifndef CAMBIUM_CAMBIUM_H
+#define CAMBIUM_CAMBIUM_H
+
+#include "cm_common.h"
+#include "cm_error.h"
+#include "cm_alloc.h"
+#include "cm_version.h"
+#include "cm_csv.h"
+#include "cm_store.h"
+#include "cm_class.h"
+#include "cm_concord.h"
+
+#endif

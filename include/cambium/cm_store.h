@@ -1,0 +1,205 @@
+/**
+ * \file cm_store.h
+ * \brief The store: an embedded SQLite file with provenance, imported tidy observations,
+ * statistical flags, import issues, bulk-file references, results and classifications.
+ *
+ * Each import is one transaction (::cm_store_import_begin ... ::cm_store_import_commit): a failed
+ * or abandoned import leaves the store exactly as before, including bulk files it copied.
+ * The schema carries a version (PRAGMA user_version); opening an older store migrates it.
+ */
+#ifndef CAMBIUM_CM_STORE_H
+#define CAMBIUM_CM_STORE_H
+
+#include "cm_common.h"
+#include "cm_error.h"
+
+CM_BEGIN_DECLS
+
+/** An open store (opaque context). */
+typedef struct cm_store_t cm_store_t;
+/** An import in progress (one transaction). */
+typedef struct cm_store_import_t cm_store_import_t;
+
+/** Open flags. */
+enum {
+    CM_STORE_CREATE = 1,   /**< create the file (and schema) when missing */
+    CM_STORE_READONLY = 2  /**< open read-only; no migration */
+};
+
+/** The schema version this library writes. */
+#define CM_STORE_SCHEMA_VERSION 1
+
+/**
+ * \brief Open (and with CM_STORE_CREATE create) the store at \p path, migrating older schemas.
+ * \return CM_OK, CM_EFILE (cannot open), CM_ESTORE (not a cambium store, newer schema, SQLite
+ * error), CM_ENOMEM. Free with ::cm_store_close.
+ */
+CM_EXPORT cm_error_t cm_store_open(const char *path, int flags, cm_store_t **out,
+                                   cm_error_info_t *err);
+/** \brief Close; NULL is a no-op. An unfinished import is rolled back. */
+CM_EXPORT void cm_store_close(cm_store_t *store);
+/** \brief Schema version of the open store. */
+CM_EXPORT int cm_store_schema_version(const cm_store_t *store);
+/** \brief Path of the store file (borrowed). */
+CM_EXPORT const char *cm_store_path(const cm_store_t *store);
+
+/** \brief SHA-256 of a file as 64 lowercase hex digits + NUL (\p hex must hold 65 bytes). */
+CM_EXPORT cm_error_t cm_sha256_file(const char *path, char hex[65], cm_error_info_t *err);
+/** \brief SHA-256 of a memory buffer (hex as above). */
+CM_EXPORT void cm_sha256_buffer(const void *data, size_t len, char hex[65]);
+
+/* --- provenance and imports ---------------------------------------------------------------- */
+
+/** Provenance of a dataset. Strings are borrowed for the duration of the call. */
+typedef struct cm_provenance_t {
+    const char *kind;      /**< importer kind, e.g. "wgi", "eu-crm-results", "usgs-mcs", "tidy" */
+    const char *name;      /**< dataset name shown to users, e.g. "WGI 2024 update" */
+    const char *publisher; /**< original publisher, e.g. "World Bank" */
+    const char *source;    /**< repository, DOI or URL it was taken from */
+    const char *licence;   /**< e.g. "CC BY 4.0" */
+    const char *version;   /**< edition / release, e.g. "2024 update" */
+    const char *file;      /**< the file imported (path as given) */
+    const char *sha256;    /**< checksum of that file (NULL: computed by import_begin) */
+} cm_provenance_t;
+
+/**
+ * \brief Start an import: opens a transaction and records the dataset row.
+ * Importing a file whose SHA-256 and kind are already in the store is allowed and creates a
+ * new dataset (a re-import); callers that want idempotence check ::cm_store_dataset_find first.
+ * \return CM_OK, CM_EINVAL (another import is open, kind missing), CM_EFILE, CM_ESTORE.
+ */
+CM_EXPORT cm_error_t cm_store_import_begin(cm_store_t *store, const cm_provenance_t *prov,
+                                           cm_store_import_t **out, cm_error_info_t *err);
+
+/** One tidy observation. NULL strings are stored as NULL. `value` NaN = no value (flags only). */
+typedef struct cm_obs_t {
+    const char *variable; /**< what is measured: "estimate", "supply_risk", "production" ... (required) */
+    const char *region;   /**< ISO3 code of the reporting country/region, or an aggregate code */
+    const char *partner;  /**< ISO3 of a partner country (trade, supply shares) */
+    const char *material; /**< canonical raw-material code */
+    const char *product;  /**< product / sector / indicator code (HS6, CN8, NACE, WGI indicator) */
+    const char *stage;    /**< supply-chain stage: "extraction", "processing", ... */
+    const char *period;   /**< "2023", "2023-05", "2023Q2" */
+    double value;
+    const char *unit;     /**< unit symbol from the unit registry ("t", "kt", "%", "1") */
+    const char *flag;     /**< statistical flag text as written ("e", "W", "..", "<"), NULL = none */
+    const char *attrs;    /**< optional JSON object with further attributes */
+    int64_t line;         /**< source line (provenance of the row) */
+} cm_obs_t;
+
+/** \brief Add an observation to the open import. */
+CM_EXPORT cm_error_t cm_store_import_add(cm_store_import_t *imp, const cm_obs_t *obs,
+                                         cm_error_info_t *err);
+
+/**
+ * \brief Record a quirk or a set-aside row found while importing ("bom", "windows-1252",
+ * "decimal-comma", "duplicate-row", "unknown-country", "unknown-material", "flag", ...).
+ * \p kept_aside non-zero: the row was not imported and is kept in the quarantine table with its
+ * raw text \p raw (may be NULL).
+ */
+CM_EXPORT cm_error_t cm_store_import_issue(cm_store_import_t *imp, const char *kind,
+                                           int64_t line, int64_t column, const char *detail,
+                                           int kept_aside, const char *raw,
+                                           cm_error_info_t *err);
+
+/**
+ * \brief Reference a bulk file (a large matrix, a trade year) instead of inserting its rows:
+ * the file is copied into the store's side directory ("<store>.files/<sha256>") and recorded
+ * with its checksum, size and role. The copy is removed again if the import is rolled back.
+ */
+CM_EXPORT cm_error_t cm_store_import_bulk_file(cm_store_import_t *imp, const char *path,
+                                               const char *role, const char *format,
+                                               cm_error_info_t *err);
+
+/** \brief Counts of the open import so far. */
+CM_EXPORT int64_t cm_store_import_rows(const cm_store_import_t *imp);
+CM_EXPORT int64_t cm_store_import_issues(const cm_store_import_t *imp);
+/** \brief Id the dataset will have once committed. */
+CM_EXPORT int64_t cm_store_import_dataset_id(const cm_store_import_t *imp);
+
+/** \brief Commit the transaction (row count recorded on the dataset); frees \p imp. */
+CM_EXPORT cm_error_t cm_store_import_commit(cm_store_import_t *imp, cm_error_info_t *err);
+/** \brief Roll back everything since import_begin (bulk copies removed); frees \p imp. NULL ok. */
+CM_EXPORT void cm_store_import_abort(cm_store_import_t *imp);
+
+/* --- reading back -------------------------------------------------------------------------- */
+
+/** A dataset as listed. Strings are owned by the list. */
+typedef struct cm_dataset_info_t {
+    int64_t id;
+    char *kind, *name, *publisher, *source, *licence, *version, *file, *sha256;
+    char *imported_at; /**< UTC, ISO 8601 */
+    int64_t rows;      /**< observations imported */
+    int64_t issues;    /**< quirks and set-aside rows recorded */
+    int64_t bulk_files;
+} cm_dataset_info_t;
+
+/** A list of datasets; destroy with ::cm_dataset_list_destroy (safe on zeroed). */
+typedef struct cm_dataset_list_t {
+    size_t n;
+    cm_dataset_info_t *items;
+} cm_dataset_list_t;
+
+/** \brief All datasets, oldest first. \p list must be zeroed or destroyed. */
+CM_EXPORT cm_error_t cm_store_datasets(cm_store_t *store, cm_dataset_list_t *list,
+                                       cm_error_info_t *err);
+CM_EXPORT void cm_dataset_list_destroy(cm_dataset_list_t *list);
+
+/** \brief Id of the newest dataset of \p kind with checksum \p sha256 (0 when none). */
+CM_EXPORT cm_error_t cm_store_dataset_find(cm_store_t *store, const char *kind,
+                                           const char *sha256, int64_t *id,
+                                           cm_error_info_t *err);
+
+/** Issue counts of a dataset by kind. */
+typedef struct cm_issue_count_t {
+    char *kind;
+    int64_t count;
+    int64_t kept_aside;
+} cm_issue_count_t;
+typedef struct cm_issue_counts_t {
+    size_t n;
+    cm_issue_count_t *items;
+} cm_issue_counts_t;
+CM_EXPORT cm_error_t cm_store_issue_counts(cm_store_t *store, int64_t dataset_id,
+                                           cm_issue_counts_t *out, cm_error_info_t *err);
+CM_EXPORT void cm_issue_counts_destroy(cm_issue_counts_t *c);
+
+/* --- results ------------------------------------------------------------------------------- */
+
+/**
+ * \brief Store a result keyed by the analysis name, its parameters (canonical JSON text) and
+ * the SHA-256 of every input that made it. The same key replaces the earlier content.
+ * \p content is JSON text (small results) and \p path an optional output file it refers to.
+ */
+CM_EXPORT cm_error_t cm_store_result_put(cm_store_t *store, const char *analysis,
+                                         const char *params_json, size_t ninputs,
+                                         const char *const *input_sha256,
+                                         const char *content_json, const char *path,
+                                         int64_t *result_id, cm_error_info_t *err);
+/** \brief Fetch the content of a result by its key (content: new string, free with cm_free;
+ * CM_ENOTFOUND when absent). */
+CM_EXPORT cm_error_t cm_store_result_get(cm_store_t *store, const char *analysis,
+                                         const char *params_json, size_t ninputs,
+                                         const char *const *input_sha256, char **content_json,
+                                         cm_error_info_t *err);
+
+/** \brief Summary counts for a terminal: datasets, observations, issues, results, classes. */
+typedef struct cm_store_summary_t {
+    int64_t datasets, observations, issues, quarantined, bulk_files, results;
+    int64_t classifications, class_items, aliases, concordance_pairs;
+} cm_store_summary_t;
+CM_EXPORT cm_error_t cm_store_summary(cm_store_t *store, cm_store_summary_t *out,
+                                      cm_error_info_t *err);
+
+/**
+ * \brief Run a read-only SQL query and hand each row to \p fn (texts of the columns, NULL for
+ * SQL NULL). For front ends and tests; writes are refused (CM_EINVAL).
+ */
+typedef cm_error_t cm_store_row_fn(int ncols, const char *const *names,
+                                   const char *const *values, void *user_data);
+CM_EXPORT cm_error_t cm_store_query(cm_store_t *store, const char *sql, cm_store_row_fn *fn,
+                                    void *user_data, cm_error_info_t *err);
+
+CM_END_DECLS
+
+#endif

@@ -1,0 +1,63 @@
+/* Internal helpers shared by the library's sources (not installed). Internal non-static
+ * functions use the prefix cm_i_. */
+#ifndef CAMBIUM_CM_INTERNAL_H
+#define CAMBIUM_CM_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "cambium/cm_alloc.h"
+#include "cambium/cm_error.h"
+
+/* CM_TRY(expr): evaluate a cm_error_t expression; on error store it in `rc` and jump to
+ * `cleanup`. The enclosing function declares `cm_error_t rc` and a `cleanup:` label. */
+#define CM_TRY(expr)          \
+    do {                      \
+        rc = (expr);          \
+        if (rc != CM_OK) {    \
+            goto cleanup;     \
+        }                     \
+    } while (0)
+
+/* CM_FAIL(call): like CM_TRY for a cm_error_set(...) call that always returns an error. */
+#define CM_FAIL(expr) \
+    do {              \
+        rc = (expr);  \
+        goto cleanup; \
+    } while (0)
+
+/* CM_NOMEM(ptr): if ptr is NULL, record "out of memory" and jump to cleanup. */
+#define CM_NOMEM(ptr, err)                                                   \
+    do {                                                                     \
+        if ((ptr) == NULL) {                                                 \
+            rc = cm_error_set((err), CM_ENOMEM, "out of memory (%s:%d)",     \
+                              __FILE__, __LINE__);                           \
+            goto cleanup;                                                    \
+        }                                                                    \
+    } while (0)
+
+#define CM_UNUSED(x) ((void)(x))
+
+/* A growable byte buffer with an upper bound (curl dynbuf style). Always NUL-terminated
+ * once anything was appended. Zero-initialise with CM_I_BUF_INIT(max). */
+typedef struct cm_i_buf_t {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max; /* largest allowed len; 0 = 1 GiB */
+} cm_i_buf_t;
+
+#define CM_I_BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+
+/* Append n bytes. CM_ENOMEM, or CM_EOVERFLOW when the bound would be exceeded. */
+cm_error_t cm_i_buf_append(cm_i_buf_t *b, const void *bytes, size_t n);
+cm_error_t cm_i_buf_puts(cm_i_buf_t *b, const char *s);
+cm_error_t cm_i_buf_printf(cm_i_buf_t *b, const char *fmt, ...) CM_PRINTF(2, 3);
+cm_error_t cm_i_buf_vprintf(cm_i_buf_t *b, const char *fmt, va_list ap);
+void cm_i_buf_reset(cm_i_buf_t *b); /* len = 0, memory kept */
+void cm_i_buf_free(cm_i_buf_t *b);  /* safe on a zeroed buffer; leaves it zeroed (max kept) */
+/* Hand the data to the caller (free with cm_free); the buffer is left empty. Never NULL on
+ * CM_OK (an empty string when nothing was appended). */
+cm_error_t cm_i_buf_steal(cm_i_buf_t *b, char **out);
+
+#endif
