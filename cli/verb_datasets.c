@@ -4,8 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cli.h"
 
 static void datasets_usage(FILE *out)
@@ -96,6 +94,7 @@ static int print_json(const char *path, int version, const cm_dataset_list_t *li
                       const cm_store_summary_t *s)
 {
     int bad = 0;
+    cm_json_init(); /* one allocator for every jansson block */
     json_t *root = json_object();
     json_t *arr = json_array();
     json_t *sum = json_object();

@@ -73,15 +73,11 @@ cm_error_t cm_i_class_add_record(cm_class_t *c, const cm_i_class_layout_t *lay, 
                                  const char *const *fields, const char *file, int64_t line,
                                  cm_error_info_t *err);
 
-/* Read CSV text record by record (libcsv), handing each record with the physical line where it
- * starts; blank lines are skipped. CM_EPARSE names file and line. */
-cm_error_t cm_i_class_read_csv(const char *data, size_t len, const char *file,
-                               cm_error_t (*fn)(void *user, size_t n, const char *const *fields,
-                                                int64_t line, cm_error_info_t *err),
-                               void *user, cm_error_info_t *err);
 /* Add every record of a code-list CSV text to \p c and finish it. */
 cm_error_t cm_i_class_build(cm_class_t *c, const char *data, size_t len, const char *file,
                             cm_error_info_t *err);
+/* The same for a file (encoding detected, separator detected); errors name file:line:column. */
+cm_error_t cm_i_class_build_file(cm_class_t *c, const char *path, cm_error_info_t *err);
 /* The embedded text of a built-in classification (CM_ENOTFOUND when there is none). */
 cm_error_t cm_i_class_builtin_text(const char *name, const char **data, size_t *len);
 
