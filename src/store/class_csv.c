@@ -210,7 +210,10 @@ cm_error_t cm_i_class_build_file(cm_class_t *c, const char *path, cm_error_info_
         CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, 1, 1,
                                 "expected a header code,label[,...], got an empty file"));
     }
-    CM_TRY(cm_i_class_finish(c, err));
+    rc = cm_i_class_finish(c, err);
+    if (rc != CM_OK) {
+        cm_error_prefix(err, "%s", path);
+    }
 cleanup:
     cm_i_class_layout_destroy(&b.lay);
     return rc;

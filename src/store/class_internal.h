@@ -22,6 +22,7 @@ typedef struct cm_i_class_alias_t {
     char *key;     /* normalised */
     size_t item;   /* index into items */
     char *source;  /* where the alias came from (column name or file), may be NULL */
+    int weak;      /* a label: dropped when it collides with another code's key */
 } cm_i_class_alias_t;
 
 struct cm_class_t {
@@ -51,7 +52,8 @@ cm_error_t cm_i_class_add_alias(cm_class_t *c, size_t item, const char *text, co
 cm_error_t cm_i_class_add_key(cm_class_t *c, size_t item, const char *key, const char *source,
                               cm_error_info_t *err);
 /* Index: codes and labels become aliases too; sort; duplicate keys for the same code merge;
- * a key naming two codes is CM_EINVAL ("alias 'x' names both A and B"). */
+ * a code or alias naming two codes is CM_EINVAL ("alias 'x' names both A and B"); a label
+ * shared by several codes (HS headings and subheadings often share one) is left out. */
 cm_error_t cm_i_class_finish(cm_class_t *c, cm_error_info_t *err);
 /* Index of a canonical code, or (size_t)-1. */
 size_t cm_i_class_find_code(const cm_class_t *c, const char *code);

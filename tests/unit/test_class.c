@@ -344,6 +344,238 @@ static void test_material_examples(void **state)
     cm_class_free(c);
 }
 
+/* --- classifications in the store -------------------------------------------------------- */
+
+static const char *data_path(const char *name)
+{
+    static char buf[4][4096];
+    static int k;
+    char *p = buf[k++ % 4];
+    snprintf(p, 4096, "%s", cm_test_source(name));
+    return p;
+}
+
+static const char *store_path(const char *name)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", cm_test_tmpdir(), name);
+    unlink(buf);
+    return buf;
+}
+
+static void test_builtins_in_store(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    cm_store_t *st = NULL;
+    cm_class_t *stored = NULL, *builtin = NULL;
+    const char *path = store_path("class-builtin.db");
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    const char *names[2] = {"country", "material"};
+    for (int n = 0; n < 2; n++) {
+        CHECK_OK(cm_class_load(st, names[n], &stored, &err), &err);
+        CHECK_OK(cm_class_builtin(names[n], &builtin, &err), &err);
+        /* the store holds the same codes, in the same order, resolving the same way */
+        assert_int_equal(cm_class_size(stored), cm_class_size(builtin));
+        for (size_t i = 0; i < cm_class_size(builtin); i++) {
+            const char *code = cm_class_code(builtin, i);
+            assert_string_equal(cm_class_code(stored, i), code);
+            assert_int_equal(cm_class_is_aggregate(stored, code), cm_class_is_aggregate(builtin, code));
+            const char *label = cm_class_label(builtin, code);
+            if (label != NULL) {
+                assert_string_equal(cm_class_label(stored, code), label);
+                const char *a = cm_class_resolve(builtin, label);
+                const char *b = cm_class_resolve(stored, label);
+                assert_true((a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0));
+            }
+        }
+        assert_int_equal(stored->nalias, builtin->nalias);
+        cm_class_free(stored);
+        cm_class_free(builtin);
+        stored = builtin = NULL;
+    }
+    CHECK_OK(cm_class_load(st, "country", &stored, &err), &err);
+    expect(stored, "ZAR", "COD");
+    expect(stored, "T\xc3\xbcrkiye", "TUR");
+    expect(stored, "New Caledonia11", "NCL");
+    cm_class_free(stored);
+    stored = NULL;
+    CHECK_ERROR(cm_class_load(st, "hs6", &stored, &err), CM_ENOTFOUND);
+    CHECK_ERROR(cm_class_load(st, "country", NULL, &err), CM_EINVAL);
+    cm_store_close(st);
+    unlink(path);
+}
+
+static void file_sha(const char *path, char hex[65])
+{
+    cm_error_info_t err = {0};
+    CHECK_OK(cm_sha256_file(path, hex, &err), &err);
+}
+
+static void test_code_list_import(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    cm_store_t *st = NULL;
+    cm_class_t *c = NULL;
+    const char *path = store_path("class-import.db");
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    CHECK_OK(cm_store_class_import(st, "hs6", data_path("tests/data/class/hs6_small.csv"), &err),
+             &err);
+    CHECK_OK(cm_class_load(st, "hs6", &c, &err), &err);
+    assert_int_equal(cm_class_size(c), 8);
+    assert_string_equal(cm_class_code(c, 0), "26");
+    expect(c, "810520", "810520");
+    expect(c, "cobalt scrap", "810530");
+    expect(c, "Cobalt Scrap", "810530");
+    expect(c, "HS 2605.00", "260500");
+    expect(c, "Cobalt waste and scrap", "810530");
+    /* a label shared by 2605 and 260500 names neither */
+    expect(c, "Cobalt ores and concentrates", NULL);
+    assert_string_equal(cm_class_parent(c, "810520"), "8105");
+    assert_string_equal(cm_class_parent(c, "8105"), "81");
+    assert_null(cm_class_parent(c, "81"));
+    assert_string_equal(cm_class_label(c, "8105"),
+                        "Cobalt mattes and other intermediate products of cobalt metallurgy; "
+                        "cobalt and articles thereof");
+    cm_class_free(c);
+    c = NULL;
+
+    /* semicolons, CRLF, quotes and an aggregate flag */
+    CHECK_OK(cm_store_class_import(st, "cn8", data_path("tests/data/class/cn8_semicolon_crlf.csv"),
+                                   &err),
+             &err);
+    CHECK_OK(cm_class_load(st, "cn8", &c, &err), &err);
+    assert_int_equal(cm_class_size(c), 3);
+    expect(c, "lithium hydroxide", "28259011");
+    expect(c, "LiOH", "28259011");
+    expect(c, "Li2CO3", "28369100");
+    assert_true(cm_class_is_aggregate(c, "TOTAL"));
+    assert_false(cm_class_is_aggregate(c, "28369100"));
+    cm_class_free(c);
+    c = NULL;
+
+    /* importing again under the same name replaces the list */
+    CHECK_OK(cm_store_class_import(st, "hs6", data_path("tests/data/class/hs6_replacement.csv"),
+                                   &err),
+             &err);
+    CHECK_OK(cm_class_load(st, "hs6", &c, &err), &err);
+    assert_int_equal(cm_class_size(c), 1);
+    expect(c, "Kobalt", "8105");
+    expect(c, "810520", NULL);
+    cm_class_free(c);
+    c = NULL;
+    cm_store_summary_t sum;
+    CHECK_OK(cm_store_summary(st, &sum, &err), &err);
+    assert_int_equal(sum.classifications, 4);
+    cm_store_close(st);
+    st = NULL;
+
+    /* every failure leaves the store file as it was and names the position */
+    char before[65], after[65];
+    file_sha(path, before);
+    struct {
+        const char *file;
+        cm_error_t code;
+        int64_t line, column;
+        const char *text;
+    } bad[] = {
+        {"dup_code.csv", CM_EPARSE, 3, 1, "'0101' a second time"},
+        {"no_label.csv", CM_EPARSE, 1, 2, "expected a header"},
+        {"bad_aggregate.csv", CM_EPARSE, 2, 3, "expected 0 or 1"},
+        {"alias_conflict.csv", CM_EINVAL, 0, 0, "alias 'same' names both A and B"},
+        {"empty_code.csv", CM_EPARSE, 2, 1, "expected a code"},
+        {"open_quote.csv", CM_EPARSE, -1, -1, ""},
+        {"absent.csv", CM_EFILE, 0, 0, "absent.csv"},
+    };
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/data/class/%s", bad[i].file);
+        cm_error_clear(&err);
+        cm_error_t rc = cm_store_class_import(st, "bad", data_path(rel), &err);
+        if (rc != bad[i].code) {
+            fail_msg("%s: got %s (%s), expected %s", bad[i].file, cm_strerror(rc), err.message,
+                     cm_strerror(bad[i].code));
+        }
+        if (bad[i].line >= 0) {
+            assert_int_equal(err.line, bad[i].line);
+            assert_int_equal(err.column, bad[i].column);
+        }
+        if (strstr(err.message, bad[i].text) == NULL) {
+            fail_msg("%s: message '%s' lacks '%s'", bad[i].file, err.message, bad[i].text);
+        }
+        if (bad[i].code == CM_EPARSE) {
+            assert_non_null(strstr(err.file, bad[i].file));
+        }
+    }
+    CHECK_ERROR(cm_store_class_import(st, "country", data_path("tests/data/class/hs6_small.csv"),
+                                      &err),
+                CM_EINVAL);
+    CHECK_ERROR(cm_store_class_import(st, "", data_path("tests/data/class/hs6_small.csv"), &err),
+                CM_EINVAL);
+    CHECK_ERROR(cm_class_load(st, "bad", &c, &err), CM_ENOTFOUND);
+    cm_store_close(st);
+    file_sha(path, after);
+    assert_string_equal(before, after);
+    unlink(path);
+}
+
+static void test_normalisation(void **state)
+{
+    (void)state;
+    char out[64];
+    struct {
+        const char *in, *out;
+    } cases[] = {
+        {"  Côte d’Ivoire ", "cote d ivoire"},
+        {"T\xc3\x9cRKIYE", "turkiye"},
+        {"Bosnia&Herzegovina", "bosnia and herzegovina"},
+        {"S\xc3\xa3o Tom\xc3\xa9 and Pr\xc3\xadncipe", "sao tome and principe"},
+        {"Stra\xc3\x9f" "e", "strasse"},
+        {"R\xc3\xa9union", "reunion"},
+        {"R\xe9union", "reunion"}, /* a Windows-1252 byte on its own */
+        {"Korea, Rep.", "korea rep"},
+        {"...", ""},
+        {"\xe4\xb8\xad\xe5\x9b\xbd", "\xe4\xb8\xad\xe5\x9b\xbd"}, /* other scripts kept */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = cm_i_class_norm(cases[i].in, strlen(cases[i].in), out, sizeof out);
+        assert_int_not_equal(n, (size_t)-1);
+        assert_string_equal(out, cases[i].out);
+        assert_int_equal(n, strlen(cases[i].out));
+    }
+    /* too long for the buffer */
+    assert_int_equal(cm_i_class_norm("abcdefghij", 10, out, 5), (size_t)-1);
+    /* idempotent */
+    char again[64];
+    cm_i_class_norm("Congo, Dem. Rep. of the", 23, out, sizeof out);
+    cm_i_class_norm(out, strlen(out), again, sizeof again);
+    assert_string_equal(out, again);
+}
+
+static void test_class_alloc_failures(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    int ok = 0;
+    for (long n = 0; n < 200000 && !ok; n += (n < 300 ? 1 : 211)) {
+        cm_class_t *c = NULL;
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_class_builtin("material", &c, &err);
+        cm_test_fail_alloc_after(-1);
+        if (rc == CM_OK) {
+            ok = 1;
+            expect(c, "Co", "cobalt");
+        } else {
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_null(c);
+        }
+        cm_class_free(c);
+    }
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +583,10 @@ int main(void)
         CM_TEST(test_material_examples),
         CM_TEST(test_shared_country_spellings),
         CM_TEST(test_shared_material_names),
+        CM_TEST(test_builtins_in_store),
+        CM_TEST(test_code_list_import),
+        CM_TEST(test_normalisation),
+        CM_TEST(test_class_alloc_failures),
     };
     return CM_RUN_TESTS(tests);
 }
