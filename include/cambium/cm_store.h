@@ -210,6 +210,24 @@ typedef cm_error_t cm_store_row_fn(int ncols, const char *const *names,
 CM_EXPORT cm_error_t cm_store_query(cm_store_t *store, const char *sql, cm_store_row_fn *fn,
                                     void *user_data, cm_error_info_t *err);
 
+/* --- concordances ------------------------------------------------------------------------ */
+
+/**
+ * \brief Import a weighted concordance (CN8 -> PRODCOM, HS 2017 -> HS 2022 ...) from a CSV file
+ * with a header `from,to[,weight]` (also `from_code`, `to_code`, `share`) as concordance
+ * \p name, in one transaction that replaces an earlier concordance of that name.
+ * An empty or absent weight is 1. The file is read with the project's CSV reader (separator and
+ * encoding detected).
+ * \param[out] pairs optional: number of (from, to) pairs stored.
+ * \return CM_OK; CM_EINVAL (arguments, read-only store, an import open); CM_EFILE; CM_EPARSE
+ * naming file:line:column for a missing from/to column, an empty code, a weight that is not a
+ * finite number >= 0, or a pair given twice; CM_ESTORE; CM_ENOMEM. On error the store is
+ * unchanged. Complexity: linear in the file.
+ */
+CM_EXPORT cm_error_t cm_store_concordance_import(cm_store_t *store, const char *name,
+                                                 const char *path, int64_t *pairs,
+                                                 cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif

@@ -576,6 +576,108 @@ static void test_class_alloc_failures(void **state)
     assert_true(ok);
 }
 
+/* --- concordances ------------------------------------------------------------------------ */
+
+static double weight_sum;
+static int weight_rows;
+static cm_error_t sum_weights(int n, const char *const *names, const char *const *values, void *ud)
+{
+    (void)names;
+    (void)ud;
+    assert_int_equal(n, 1);
+    weight_sum += strtod(values[0], NULL);
+    weight_rows++;
+    return CM_OK;
+}
+
+static void test_concordance_import(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    cm_store_t *st = NULL;
+    int64_t pairs = -1;
+    const char *path = store_path("concord.db");
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    CHECK_OK(cm_store_concordance_import(st, "cn8-prodcom",
+                                         data_path("tests/data/class/cn8_prodcom.csv"), &pairs,
+                                         &err),
+             &err);
+    assert_int_equal(pairs, 4);
+    /* the split of 28369100 keeps its mass: weights sum to 1; the empty weight is 1 */
+    weight_sum = 0;
+    weight_rows = 0;
+    CHECK_OK(cm_store_query(st, "SELECT weight FROM concordance WHERE name = 'cn8-prodcom' AND"
+                                " from_code = '28369100'",
+                            sum_weights, NULL, &err),
+             &err);
+    assert_int_equal(weight_rows, 2);
+    ASSERT_NEAR(weight_sum, 1.0, 1e-15, 0);
+    weight_sum = 0;
+    weight_rows = 0;
+    CHECK_OK(cm_store_query(st, "SELECT weight FROM concordance WHERE from_code = '81052000'",
+                            sum_weights, NULL, &err),
+             &err);
+    assert_int_equal(weight_rows, 1);
+    ASSERT_NEAR(weight_sum, 1.0, 0, 0);
+    /* without a weight column every pair weighs 1 (an n:1 aggregation) */
+    CHECK_OK(cm_store_concordance_import(st, "abc-x",
+                                         data_path("tests/data/class/concord_noweight.csv"),
+                                         &pairs, &err),
+             &err);
+    assert_int_equal(pairs, 3);
+    /* importing again replaces */
+    CHECK_OK(cm_store_concordance_import(st, "abc-x",
+                                         data_path("tests/data/class/concord_noweight.csv"), NULL,
+                                         &err),
+             &err);
+    cm_store_summary_t sum;
+    CHECK_OK(cm_store_summary(st, &sum, &err), &err);
+    assert_int_equal(sum.concordance_pairs, 7);
+    cm_store_close(st);
+    st = NULL;
+
+    char before[65], after[65];
+    file_sha(path, before);
+    struct {
+        const char *file;
+        cm_error_t code;
+        int64_t line, column;
+        const char *text;
+    } bad[] = {
+        {"concord_negative.csv", CM_EPARSE, 3, 3, "got '-0.5'"},
+        {"concord_text.csv", CM_EPARSE, 3, 3, "got 'half'"},
+        {"concord_badheader.csv", CM_EPARSE, 1, 1, "expected a header from,to"},
+        {"concord_duplicate.csv", CM_EPARSE, 3, 1, "A -> X a second time"},
+        {"absent.csv", CM_EFILE, -1, -1, "absent.csv"},
+    };
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/data/class/%s", bad[i].file);
+        cm_error_clear(&err);
+        cm_error_t rc = cm_store_concordance_import(st, "abc-x", data_path(rel), &pairs, &err);
+        if (rc != bad[i].code) {
+            fail_msg("%s: got %s (%s), expected %s", bad[i].file, cm_strerror(rc), err.message,
+                     cm_strerror(bad[i].code));
+        }
+        if (bad[i].line >= 0) {
+            assert_int_equal(err.line, bad[i].line);
+            assert_int_equal(err.column, bad[i].column);
+            assert_non_null(strstr(err.file, bad[i].file));
+        }
+        if (strstr(err.message, bad[i].text) == NULL && strstr(err.file, bad[i].text) == NULL) {
+            fail_msg("%s: message '%s' lacks '%s'", bad[i].file, err.message, bad[i].text);
+        }
+    }
+    CHECK_ERROR(cm_store_concordance_import(st, "", data_path("tests/data/class/cn8_prodcom.csv"),
+                                            NULL, &err),
+                CM_EINVAL);
+    cm_store_close(st);
+    file_sha(path, after);
+    assert_string_equal(before, after); /* a failed import leaves the earlier pairs in place */
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +689,7 @@ int main(void)
         CM_TEST(test_code_list_import),
         CM_TEST(test_normalisation),
         CM_TEST(test_class_alloc_failures),
+        CM_TEST(test_concordance_import),
     };
     return CM_RUN_TESTS(tests);
 }
