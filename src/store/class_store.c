@@ -103,6 +103,51 @@ cleanup:
     return rc;
 }
 
+cm_error_t cm_i_class_refresh_builtins(cm_store_t *store, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    sqlite3_stmt *st = NULL;
+    static const char *const names[] = {"country", "material"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *data = NULL;
+        size_t len = 0;
+        char sha[65];
+        int same = 0;
+        CM_TRY(cm_i_class_builtin_text(names[i], &data, &len));
+        cm_sha256_buffer(data, len, sha);
+        CM_TRY(cm_i_store_prepare(store->db,
+                                  "SELECT sha256 = ?2 FROM classification WHERE name = ?1"
+                                  " AND builtin = 1",
+                                  &st, err));
+        CM_TRY(cm_i_store_bind_text(store->db, st, 1, names[i], err));
+        CM_TRY(cm_i_store_bind_text(store->db, st, 2, sha, err));
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+            same = sqlite3_column_int(st, 0);
+        } else if (src != SQLITE_DONE) {
+            CM_FAIL(cm_i_store_sqlerr(store->db, err, "store: checking the built-in lists"));
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (same) {
+            continue;
+        }
+        /* This library's built-in list differs from the one in the store: replace it. */
+        CM_TRY(cm_i_store_exec(store->db, "BEGIN IMMEDIATE", err));
+        rc = seed_one(store, names[i], err);
+        if (rc == CM_OK) {
+            rc = cm_i_store_exec(store->db, "COMMIT", err);
+        }
+        if (rc != CM_OK) {
+            (void)sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+            goto cleanup;
+        }
+    }
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 cm_error_t cm_i_class_seed_builtins(cm_store_t *store, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;

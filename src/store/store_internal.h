@@ -69,5 +69,8 @@ extern const size_t cm_i_class_materials_csv_len;
 
 /* Seed the built-in classifications into the store (inside the caller's transaction). */
 cm_error_t cm_i_class_seed_builtins(cm_store_t *store, cm_error_info_t *err);
+/* Replace, each in its own transaction, the built-in classifications whose stored checksum
+ * differs from this library's (a newer cambium with more aliases opening an older store). */
+cm_error_t cm_i_class_refresh_builtins(cm_store_t *store, cm_error_info_t *err);
 
 #endif
