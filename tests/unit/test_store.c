@@ -447,6 +447,20 @@ static void test_import_commit_and_list(void **state)
     CHECK_OK(cm_store_import_commit(imp, &err), &err);
     imp = NULL;
 
+    /* provenance errors: no kind, a checksum that is not one, a file that cannot be read */
+    cm_provenance_t badprov = demo_prov;
+    badprov.kind = NULL;
+    CHECK_ERROR(cm_store_import_begin(st, &badprov, &second, &err), CM_EINVAL);
+    badprov = demo_prov;
+    badprov.sha256 = "abc";
+    CHECK_ERROR(cm_store_import_begin(st, &badprov, &second, &err), CM_EINVAL);
+    badprov.sha256 = NULL;
+    badprov.file = tmp_path("no-such-input.csv");
+    CHECK_ERROR(cm_store_import_begin(st, &badprov, &second, &err), CM_EFILE);
+    CHECK_ERROR(cm_store_import_begin(st, NULL, &second, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_import_begin(st, &demo_prov, NULL, &err), CM_EINVAL);
+    assert_null(second);
+
     /* a second dataset from a given checksum */
     CHECK_OK(cm_store_import_begin(st, &demo_prov, &imp, &err), &err);
     add_rows(imp, 3);
