@@ -140,6 +140,23 @@ CM_EXPORT cm_error_t cm_store_import_bulk_file(cm_store_import_t *imp, const cha
                                                const char *role, const char *format,
                                                cm_error_info_t *err);
 
+/**
+ * \brief Path of the first bulk file of role \p role of a dataset ("<store>.files/<sha256>").
+ * \param[out] path new string, free with cm_free (NULL on error).
+ * \return CM_OK, CM_ENOTFOUND (no such bulk file), CM_EINVAL, CM_ESTORE, CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_store_bulk_path(cm_store_t *store, int64_t dataset_id, const char *role,
+                                        char **path, cm_error_info_t *err);
+
+/**
+ * \brief Recompute the SHA-256 of every bulk file the store references and compare it with the
+ * recorded one. \param[out] checked optional: number of distinct files checked.
+ * \return CM_OK; CM_ESTORE naming the first file that is missing or whose checksum differs;
+ * CM_EINVAL; CM_ENOMEM. Complexity: reads every bulk file once.
+ */
+CM_EXPORT cm_error_t cm_store_verify_bulk(cm_store_t *store, int64_t *checked,
+                                          cm_error_info_t *err);
+
 /** \brief Observations added to the open import so far (0 for NULL). */
 CM_EXPORT int64_t cm_store_import_rows(const cm_store_import_t *imp);
 /** \brief Issues recorded by the open import so far (0 for NULL). */

@@ -646,6 +646,25 @@ static void test_bulk_files(void **state)
     assert_int_equal(count_dir(path), 1);
     assert_int_equal(access(kept, R_OK), 0);
 
+    /* reading it back, and checking every checksum */
+    char *bp = NULL;
+    CHECK_OK(cm_store_bulk_path(st, 1, "trade-year", &bp, &err), &err);
+    assert_string_equal(bp, kept);
+    cm_free(bp);
+    bp = NULL;
+    CHECK_ERROR(cm_store_bulk_path(st, 1, "matrix", &bp, &err), CM_ENOTFOUND);
+    CHECK_ERROR(cm_store_bulk_path(st, 99, "trade-year", &bp, &err), CM_ENOTFOUND);
+    assert_null(bp);
+    int64_t checked = 0;
+    CHECK_OK(cm_store_verify_bulk(st, &checked, &err), &err);
+    assert_int_equal(checked, 1);
+    write_file(kept, "tampered\n");
+    CHECK_ERROR(cm_store_verify_bulk(st, &checked, &err), CM_ESTORE);
+    assert_non_null(strstr(err.message, "changed after import"));
+    unlink(kept);
+    CHECK_ERROR(cm_store_verify_bulk(st, &checked, &err), CM_ESTORE);
+    assert_non_null(strstr(err.message, "missing"));
+
     cm_dataset_list_t list = {0};
     CHECK_OK(cm_store_datasets(st, &list, &err), &err);
     assert_int_equal(list.n, 1);
