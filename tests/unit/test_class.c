@@ -63,10 +63,15 @@ static void test_country_examples(void **state)
     /* Windows-1252 text converted to UTF-8, and the raw byte as a fallback */
     char *utf8 = NULL;
     size_t n = 0;
-    (void)n;
-    utf8 = cm_strdup("T\xc3\xbcrkiye");
-    expect(c, utf8, "TUR");
-    cm_free(utf8);
+    const char *cp1252[] = {"T\xfcrkiye", "C\xf4te d\x92Ivoire", "R\xe9union", "Cura\xe7" "ao"};
+    const char *codes[] = {"TUR", "CIV", "REU", "CUW"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(cm_cp1252_to_utf8(cp1252[i], strlen(cp1252[i]), &utf8, &n), CM_OK);
+        assert_true(cm_utf8_valid(utf8, n));
+        expect(c, utf8, codes[i]);
+        cm_free(utf8);
+        utf8 = NULL;
+    }
     expect(c, "T\xfcrkiye", "TUR");
     /* footnotes and notes of the USGS tables */
     expect(c, "New Caledonia11", "NCL");
