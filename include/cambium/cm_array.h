@@ -47,7 +47,7 @@ typedef struct cm_dim_t cm_dim_t;
  * \param[out] out receives the new dimension with one reference; release with
  *   ::cm_dim_release. Set to NULL on failure.
  * \return CM_OK; CM_EINVAL (NULL argument, bad name, empty or duplicate code: the message
- *   names the code and both positions); CM_EOVERFLOW; CM_ENOMEM.
+ *   names the code and both positions); CM_ENOMEM.
  * Complexity: O(total length of the codes).
  */
 CM_EXPORT cm_error_t cm_dim_create(const char *name, size_t n, const char *const *codes,
@@ -238,7 +238,7 @@ typedef enum cm_array_op_t {
  * \return CM_OK, CM_EINVAL (NULL, bad op, more than CM_ARRAY_MAX_DIMS dimensions),
  *   CM_EMISMATCH ("dimension 'region': item 3 is 'FRA' in the left operand but 'DEU' in the
  *   right"; item positions are 1-based), CM_EUNIT (names both units), CM_ENUMERIC,
- *   CM_EOVERFLOW, CM_ENOMEM. Complexity O(size of the result).
+ *   CM_ENOMEM. Complexity O(size of the result).
  */
 CM_EXPORT cm_error_t cm_array_binop(cm_array_op_t op, const cm_array_t *a, const cm_array_t *b,
                                     unsigned flags, cm_array_t *res, cm_error_info_t *err);

@@ -42,7 +42,7 @@ CM_EXPORT void cm_concordance_destroy(cm_concordance_t *c);
 /**
  * \brief Add a triple (from, to, weight); codes are copied.
  * \return CM_OK; CM_EINVAL (NULL or empty code, weight not finite or negative: the message
- *   names the triple); CM_EOVERFLOW; CM_ENOMEM (concordance unchanged). Amortised O(1).
+ *   names the triple); CM_ENOMEM (concordance unchanged). Amortised O(1).
  */
 CM_EXPORT cm_error_t cm_concordance_add(cm_concordance_t *c, const char *from, const char *to,
                                         double weight, cm_error_info_t *err);
@@ -80,7 +80,7 @@ typedef enum cm_concord_missing_t {
  * \param[out] n_dropped optional: number of items dropped (CM_CONCORD_DROP).
  * \return CM_OK; CM_EINVAL (NULL, bad policy or name, new_name equal to another dimension);
  *   CM_ENOTFOUND (no dimension \p dim, or an item without `from` under CM_CONCORD_ERROR,
- *   both named); CM_EOVERFLOW; CM_ENOMEM.
+ *   both named); CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_concordance_map(const cm_concordance_t *c, const cm_array_t *a,
                                         const char *dim, const char *new_name,

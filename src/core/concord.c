@@ -101,7 +101,8 @@ cm_error_t cm_concordance_add(cm_concordance_t *c, const char *from, const char 
     }
     if (c->n == c->cap) {
         if (c->cap > SIZE_MAX / 4) {
-            return cm_error_set(err, CM_EOVERFLOW, "concordance too large");
+            return cm_error_set(err, CM_ENOMEM, "concordance cannot grow beyond %zu triples",
+                                c->cap);
         }
         size_t cap = c->cap ? 2 * c->cap : 16;
         void *p = c->from;

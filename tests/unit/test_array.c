@@ -847,6 +847,87 @@ static void test_dim_sharing(void **state)
     cm_array_destroy(&b);
 }
 
+/* Big dimensions: the hash index grows (bucket expansions may fail too) and lookups stay
+ * exact; einsum refuses matrix sides beyond the BLAS integer range. */
+enum { NBIG = 50000 };
+static char big_codes[NBIG][8];
+static const char *big_ptrs[NBIG];
+
+static void test_big_dimensions(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    for (int i = 0; i < NBIG; i++) {
+        snprintf(big_codes[i], sizeof big_codes[i], "c%d", i);
+        big_ptrs[i] = big_codes[i];
+    }
+    int succeeded = 0;
+    for (long n = 0; n < 100 && !succeeded; n++) {
+        long base = cm_alloc_outstanding();
+        cm_dim_t *d = NULL;
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_dim_create("big", NBIG, big_ptrs, &d, &err);
+        cm_test_fail_alloc_after(-1);
+        if (rc == CM_OK) {
+            succeeded = 1;
+            for (int i = 0; i < NBIG; i += 997) {
+                assert_int_equal(cm_dim_index(d, big_codes[i]), i);
+            }
+            assert_int_equal(cm_dim_index(d, "c50000"), -1);
+        } else {
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_null(d);
+        }
+        cm_dim_release(d);
+        assert_int_equal(cm_alloc_outstanding(), base);
+    }
+    assert_true(succeeded);
+
+    /* x (50000) by y (50000) by an empty p: the array is empty but an einsum keeping x and y
+     * would need a 2.5e9-row matrix */
+    cm_dim_t *x = NULL, *y = NULL, *p = NULL, *m = NULL;
+    cm_array_t a = CM_ARRAY_NULL, b = CM_ARRAY_NULL, c = CM_ARRAY_NULL;
+    CHECK_OK(cm_dim_create("x", NBIG, big_ptrs, &x, &err), &err);
+    CHECK_OK(cm_dim_create("y", NBIG, big_ptrs, &y, &err), &err);
+    CHECK_OK(cm_dim_create("p", 0, NULL, &p, &err), &err);
+    CHECK_OK(cm_dim_create("m", 2, M2, &m, &err), &err);
+    cm_dim_t *da[] = {x, y, p}, *db[] = {p, m};
+    CHECK_OK(cm_array_init_dims(&a, 3, da, "t", &err), &err);
+    CHECK_OK(cm_array_init_dims(&b, 2, db, "1", &err), &err);
+    assert_int_equal(a.size, 0);
+    CHECK_ERROR(cm_array_einsum("x,y,p * p,m -> x,y,m", &a, &b, &c, &err), CM_EOVERFLOW);
+    assert_non_null(strstr(err.message, "BLAS"));
+    /* summing the empty p away gives zeros */
+    CHECK_OK(cm_array_einsum("x,y,p * p,m -> x,m", &a, &b, &c, &err), &err);
+    assert_int_equal(c.size, 2 * NBIG);
+    assert_true(cm_array_sum_all(&c) == 0.0);
+    cm_array_destroy(&c); /* init functions overwrite without releasing */
+    /* five dimensions of 50000 items overflow the element count, four the byte size */
+    cm_dim_t *more[3] = {NULL, NULL, NULL};
+    const char *more_names[3] = {"u", "v", "w"};
+    for (int k = 0; k < 3; k++) {
+        CHECK_OK(cm_dim_create(more_names[k], NBIG, big_ptrs, &more[k], &err), &err);
+    }
+    cm_dim_t *over[] = {x, y, x};
+    CHECK_ERROR(cm_array_init_dims(&c, 3, over, "t", &err), CM_EINVAL); /* repeated names */
+    assert_non_null(strstr(err.message, "'x'"));
+    cm_dim_t *over5[] = {x, y, more[0], more[1], more[2]};
+    CHECK_ERROR(cm_array_init_dims(&c, 5, over5, "t", &err), CM_EOVERFLOW);
+    assert_non_null(strstr(err.message, "element count"));
+    CHECK_ERROR(cm_array_init_dims(&c, 4, over5, "t", &err), CM_EOVERFLOW);
+    assert_null(c.data);
+    for (int k = 0; k < 3; k++) {
+        cm_dim_release(more[k]);
+    }
+    cm_dim_release(x);
+    cm_dim_release(y);
+    cm_dim_release(p);
+    cm_dim_release(m);
+    cm_array_destroy(&a);
+    cm_array_destroy(&b);
+    cm_array_destroy(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -857,7 +938,7 @@ int main(void)
         CM_TEST(test_einsum_errors),        CM_TEST(test_permute),
         CM_TEST(test_select),               CM_TEST(test_views_share_memory),
         CM_TEST(test_errors),               CM_TEST(test_alloc_failure_loop),
-        CM_TEST(test_dim_sharing),
+        CM_TEST(test_dim_sharing),          CM_TEST(test_big_dimensions),
     };
     return CM_RUN_TESTS(tests);
 }
