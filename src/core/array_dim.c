@@ -5,14 +5,6 @@
 
 #include "array_internal.h"
 
-/* uthash allocates through cambium and reports out-of-memory instead of exiting: after an
- * add, an entry whose hh.tbl is NULL was not inserted. */
-#define uthash_malloc(sz) cm_malloc(sz)
-#define uthash_free(ptr, sz) cm_free(ptr)
-#define HASH_NONFATAL_OOM 1
-#define uthash_nonfatal_oom(obj) ((void)(obj))
-#include <uthash.h>
-
 #define DIM_NAME_MAX 64
 
 typedef struct dim_entry {

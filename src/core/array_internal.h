@@ -5,6 +5,14 @@
 #include "cambium/cm_array.h"
 #include "cm_internal.h"
 
+/* uthash allocates through cambium and reports out-of-memory instead of exiting: after an
+ * add, an entry whose hh.tbl is NULL was not inserted (the caller reports CM_ENOMEM). */
+#define uthash_malloc(sz) cm_malloc(sz)
+#define uthash_free(ptr, sz) cm_free(ptr)
+#define HASH_NONFATAL_OOM 1
+#define uthash_nonfatal_oom(obj) ((void)(obj))
+#include <uthash.h>
+
 /* Odometer over a shape: idx[1..ndim-1] are advanced (dimension 0 is the caller's inner
  * loop); off[k] += stride[k][d] bookkeeping for nops operands. Returns 0 when done. */
 #define CM_I_MAX_OPS 3

@@ -5,12 +5,6 @@
 #include "array_internal.h"
 #include "cambium/cm_concord.h"
 
-#define uthash_malloc(sz) cm_malloc(sz)
-#define uthash_free(ptr, sz) cm_free(ptr)
-#define HASH_NONFATAL_OOM 1
-#define uthash_nonfatal_oom(obj) ((void)(obj))
-#include <uthash.h>
-
 /* A temporary string -> index map (keys borrowed). */
 typedef struct code_entry {
     const char *code;

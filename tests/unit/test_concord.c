@@ -326,6 +326,67 @@ static void test_alloc_failure_loop(void **state)
     assert_true(iterations > 20); /* the sequence allocates many times: every one was failed */
 }
 
+/* The example of docs/arrays.md, with every call checked. */
+static void test_doc_example(void **state)
+{
+    (void)state;
+    static const char *const years[] = {"2021", "2022"};
+    static const char *const products[] = {"turbine", "battery"};
+    static const char *const materials[] = {"Nd", "Li", "Fe"};
+    const char *in_names[] = {"time", "product"};
+    size_t in_sizes[] = {2, 2};
+    const char *const *in_codes[] = {years, products};
+    const char *co_names[] = {"product", "material"};
+    size_t co_sizes[] = {2, 3};
+    const char *const *co_codes[] = {products, materials};
+    cm_array_t imports = CM_ARRAY_NULL, comp = CM_ARRAY_NULL, flows = CM_ARRAY_NULL;
+    cm_array_t groups = CM_ARRAY_NULL;
+    cm_concordance_t c = {0};
+    cm_error_info_t err = {0};
+
+    CHECK_OK(cm_array_init(&imports, 2, in_names, in_sizes, in_codes, "t", &err), &err);
+    CHECK_OK(cm_array_init(&comp, 2, co_names, co_sizes, co_codes, "kg/t", &err), &err);
+    const char *at[] = {"2021", "turbine"};
+    CHECK_OK(cm_array_set(&imports, at, 1000.0, &err), &err);
+    const char *nd[] = {"turbine", "Nd"};
+    CHECK_OK(cm_array_set(&comp, nd, 0.6, &err), &err);
+    const char *at2[] = {"2022", "battery"};
+    CHECK_OK(cm_array_set(&imports, at2, 200.0, &err), &err);
+    const char *li[] = {"battery", "Li"};
+    CHECK_OK(cm_array_set(&comp, li, 20.0, &err), &err);
+    const char *fe[] = {"battery", "Fe"};
+    CHECK_OK(cm_array_set(&comp, fe, 100.0, &err), &err);
+    CHECK_OK(cm_array_einsum("time,product * product,material -> time,material", &imports,
+                             &comp, &flows, &err),
+             &err);
+    assert_string_equal(flows.unit, "t*kg/t");
+    CHECK_OK(cm_array_scale(&flows, 1e-3, "t", &err), &err);
+    const char *q[] = {"2021", "Nd"};
+    double v = 0;
+    CHECK_OK(cm_array_get(&flows, q, &v, &err), &err);
+    ASSERT_NEAR(v, 0.6, 1e-14, 0);
+    assert_int_equal(cm_concordance_init(&c, "crm"), CM_OK);
+    CHECK_OK(cm_concordance_add(&c, "Nd", "critical", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&c, "Li", "critical", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&c, "Fe", "other", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_map(&c, &flows, "material", "group", CM_CONCORD_ERROR, &groups, NULL,
+                                &err),
+             &err);
+    assert_string_equal(cm_dim_code(groups.dim[1], 0), "critical");
+    const char *g1[] = {"2022", "critical"}, *g2[] = {"2022", "other"};
+    CHECK_OK(cm_array_get(&groups, g1, &v, &err), &err);
+    ASSERT_NEAR(v, 4.0, 1e-14, 0); /* 200 t x 20 kg/t */
+    CHECK_OK(cm_array_get(&groups, g2, &v, &err), &err);
+    ASSERT_NEAR(v, 20.0, 1e-14, 0);
+    ASSERT_NEAR(cm_array_sum_all(&groups), cm_array_sum_all(&flows), 1e-14, 0);
+    ASSERT_NEAR(cm_array_sum_all(&groups), 24.6, 1e-14, 0);
+    cm_concordance_destroy(&c);
+    cm_array_destroy(&imports);
+    cm_array_destroy(&comp);
+    cm_array_destroy(&flows);
+    cm_array_destroy(&groups);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +395,7 @@ int main(void)
         CM_TEST(test_missing_policies),
         CM_TEST(test_mass_preserved_random),
         CM_TEST(test_alloc_failure_loop),
+        CM_TEST(test_doc_example),
     };
     return CM_RUN_TESTS(tests);
 }
