@@ -754,7 +754,32 @@ static void test_errors(void **state)
     CHECK_ERROR(cm_array_get_at(&a, out_of_range, &v, &err), CM_EINVAL);
     assert_non_null(strstr(err.message, "'region'"));
     CHECK_ERROR(cm_array_set_at(&a, out_of_range, 1.0, &err), CM_EINVAL);
+    CHECK_ERROR(cm_array_index(&a, NULL, "BEL", &pos, &err), CM_EINVAL);
+    CHECK_ERROR(cm_array_select(&a, "region", NULL, 0, &r, &err), CM_EINVAL);
+    CHECK_ERROR(cm_array_check_compatible(&a, NULL, &err), CM_EINVAL);
     assert_null(r.data);
+
+    /* a result with more than CM_ARRAY_MAX_DIMS dimensions */
+    static const char *const one[] = {"x"};
+    char nbuf[2 * CM_ARRAY_MAX_DIMS][8];
+    const char *nl[CM_ARRAY_MAX_DIMS], *nr[CM_ARRAY_MAX_DIMS];
+    size_t s1[CM_ARRAY_MAX_DIMS];
+    const char *const *c1[CM_ARRAY_MAX_DIMS];
+    for (int k = 0; k < CM_ARRAY_MAX_DIMS; k++) {
+        snprintf(nbuf[k], sizeof nbuf[k], "l%d", k);
+        snprintf(nbuf[CM_ARRAY_MAX_DIMS + k], sizeof nbuf[k], "r%d", k);
+        nl[k] = nbuf[k];
+        nr[k] = nbuf[CM_ARRAY_MAX_DIMS + k];
+        s1[k] = 1;
+        c1[k] = one;
+    }
+    cm_array_t wide = CM_ARRAY_NULL, wide2 = CM_ARRAY_NULL;
+    make(&wide, 10, nl, s1, c1, "t");
+    make(&wide2, 10, nr, s1, c1, "t");
+    CHECK_ERROR(cm_array_add(&wide, &wide2, &r, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "more than 16 dimensions"));
+    cm_array_destroy(&wide);
+    cm_array_destroy(&wide2);
     cm_array_destroy(&a);
 }
 
@@ -795,6 +820,9 @@ static void test_alloc_failure_loop(void **state)
         }
         if (rc == CM_OK) {
             rc = cm_array_select_items(&a, "product", 2, pick, &d, &err);
+        }
+        if (rc == CM_OK) {
+            rc = cm_array_select(&a, "time", "2021", 0, &d, &err);
         }
         if (rc == CM_OK) {
             rc = cm_array_copy(&d, &c, &err);
