@@ -15,6 +15,7 @@
 #include "cm_json.h"
 #include "cm_store.h"
 #include "cm_class.h"
+#include "cm_array.h"
 #include "cm_concord.h"
 
 #endif
