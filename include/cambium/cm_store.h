@@ -11,6 +11,7 @@
 #define CAMBIUM_CM_STORE_H
 
 #include "cm_common.h"
+#include "cm_concord.h"
 #include "cm_error.h"
 
 CM_BEGIN_DECLS
@@ -290,6 +291,16 @@ CM_EXPORT cm_error_t cm_store_query(cm_store_t *store, const char *sql, cm_store
 CM_EXPORT cm_error_t cm_store_concordance_import(cm_store_t *store, const char *name,
                                                  const char *path, int64_t *pairs,
                                                  cm_error_info_t *err);
+
+/**
+ * \brief Load concordance \p name from the store, its triples in the order they were imported.
+ * \param[in,out] out a zeroed or destroyed concordance (destroyed first; see cm_concord.h); the
+ * caller destroys it with ::cm_concordance_destroy. Left empty on error.
+ * \return CM_OK, CM_ENOTFOUND (no concordance of that name), CM_EINVAL, CM_ESTORE, CM_ENOMEM.
+ * Complexity: linear in the number of pairs.
+ */
+CM_EXPORT cm_error_t cm_store_concordance_load(cm_store_t *store, const char *name,
+                                               cm_concordance_t *out, cm_error_info_t *err);
 
 CM_END_DECLS
 
