@@ -12,6 +12,7 @@
 #include "cm_csv.h"
 #include "cm_store.h"
 #include "cm_class.h"
+#include "cm_array.h"
 #include "cm_concord.h"
 
 #endif
