@@ -46,7 +46,8 @@ typedef enum cm_svg_bar_mode_t {
  * Example: 0 .. 7.3 with target 5 gives 0, 2, 4, 6, 8. When lo == hi the range is widened by
  * 10 % of |lo| (or by 1 when lo is 0) on each side.
  * \param[out] out receives the ticks.
- * \return CM_OK; CM_EINVAL if lo or hi is not finite, lo > hi, target < 2 or out is NULL.
+ * \return CM_OK; CM_EINVAL if lo or hi is not finite, lo > hi, hi - lo overflows, target < 2
+ *   or > 1000, the range is too narrow to step through in double precision, or out is NULL.
  * Complexity O(1).
  */
 CM_EXPORT cm_error_t cm_svg_nice_ticks(double lo, double hi, size_t target, cm_svg_ticks_t *out,
@@ -73,7 +74,7 @@ CM_EXPORT cm_error_t cm_svg_set_labels(cm_svg_t *fig, const char *title, const c
 
 /**
  * \brief Force the data range of an axis (axis 'x' or 'y'); nice ticks are then computed on
- * [lo, hi]. Data outside are clipped at the plot area.
+ * [lo, hi]. Data outside are clipped at the plot area. An x range is ignored on a bar chart.
  * \return CM_OK; CM_EINVAL for another axis, non-finite bounds or lo >= hi.
  */
 CM_EXPORT cm_error_t cm_svg_set_range(cm_svg_t *fig, char axis, double lo, double hi,

@@ -30,6 +30,11 @@ cm_error_t cm_svg_nice_ticks(double lo, double hi, size_t target, cm_svg_ticks_t
         lo -= d;
         hi += d;
     }
+    if (!isfinite(hi - lo) || target > 1000) {
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_svg_nice_ticks: range %g .. %g or target %zu too large", lo, hi,
+                            target);
+    }
     double raw = (hi - lo) / (double)(target - 1);
     double mag = pow(10.0, floor(log10(raw)));
     double f = raw / mag;
@@ -49,6 +54,13 @@ cm_error_t cm_svg_nice_ticks(double lo, double hi, size_t target, cm_svg_ticks_t
     double k1 = ceil(hi / step - 1e-9);
     if (k1 <= k0) {
         k1 = k0 + 1;
+    }
+    if (!(step > 0) || !isfinite(k0) || !isfinite(k1) || !(k1 * step > k0 * step) ||
+        k1 - k0 > 4.0 * (double)target) {
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_svg_nice_ticks: no ticks for the range %g .. %g (too narrow "
+                            "for double precision)",
+                            lo, hi);
     }
     out->step = step;
     out->lo = k0 * step;

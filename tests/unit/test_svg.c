@@ -78,6 +78,10 @@ static void test_nice_ticks_examples(void **state)
     CHECK_ERROR(cm_svg_nice_ticks(0, INFINITY, 5, &t, &err), CM_EINVAL);
     CHECK_ERROR(cm_svg_nice_ticks(0, 1, 1, &t, &err), CM_EINVAL);
     CHECK_ERROR(cm_svg_nice_ticks(0, 1, 5, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_svg_nice_ticks(-1e308, 1e308, 5, &t, &err), CM_EINVAL);
+    CHECK_ERROR(cm_svg_nice_ticks(0, 1, 1001, &t, &err), CM_EINVAL);
+    CHECK_ERROR(cm_svg_nice_ticks(1e16, 1e16 + 2, 5, &t, &err), CM_OK);
+    CHECK_ERROR(cm_svg_nice_ticks(1.0, 1.0 + 4e-16, 5, &t, &err), CM_OK);
 }
 
 /* Invariants over random ranges: the ticks cover the range, the step is 1, 2 or 5 x 10^k,
