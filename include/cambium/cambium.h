@@ -17,5 +17,8 @@
 #include "cm_class.h"
 #include "cm_array.h"
 #include "cm_concord.h"
+#include "cm_units.h"
+#include "cm_rng.h"
+#include "cm_svg.h"
 
 #endif

@@ -1,7 +1,9 @@
 /* The sectioned key = value format: a good file, typed getters, every parse error with its
  * position, unknown keys, allocation failures. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cm_test.h"
 #include "cambium/cm_kv.h"
@@ -120,6 +122,15 @@ static void test_kv_errors(void **state)
     cm_error_info_t err;
     CHECK_ERROR(cm_kv_read_file("/nonexistent/x.kv", &doc, &err), CM_EFILE);
     CHECK_ERROR(cm_kv_read_buffer("x", 1, "n", NULL, &err), CM_EINVAL);
+    /* a file over 64 MiB (sparse) */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/huge.kv", cm_test_tmpdir());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(truncate(path, (off_t)65 * 1024 * 1024), 0);
+    CHECK_ERROR(cm_kv_read_file(path, &doc, &err), CM_EOVERFLOW);
+    remove(path);
 }
 
 static void test_kv_typed_errors(void **state)
