@@ -92,7 +92,14 @@ typedef struct cm_provenance_t {
  * \brief Start an import: opens a transaction and records the dataset row.
  * Importing a file whose SHA-256 and kind are already in the store is allowed and creates a
  * new dataset (a re-import); callers that want idempotence check ::cm_store_dataset_find first.
- * \return CM_OK, CM_EINVAL (another import is open, kind missing), CM_EFILE, CM_ESTORE.
+ * The dataset records the UTC time of the import (see ::cm_store_set_clock).
+ * \param[in] prov provenance; strings are copied. prov->sha256, when given, must be 64 hex
+ * digits (stored lowercase); when NULL and prov->file is set, the file's SHA-256 is computed.
+ * \param[out] out the open import; finish it with ::cm_store_import_commit or
+ * ::cm_store_import_abort (both free it).
+ * \return CM_OK, CM_EINVAL (another import is open, kind missing, a read-only store, a malformed
+ * sha256, NULL arguments), CM_EFILE (prov->file unreadable), CM_ESTORE (e.g. the database is
+ * locked by another process), CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_store_import_begin(cm_store_t *store, const cm_provenance_t *prov,
                                            cm_store_import_t **out, cm_error_info_t *err);
