@@ -897,6 +897,58 @@ static void test_alloc_failure_loop(void **state)
     remove_store(path);
 }
 
+static void test_null_arguments(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    cm_store_t *st = NULL;
+    const char *path = tmp_path("nulls.db");
+    remove_store(path);
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    cm_dataset_list_t list = {0};
+    cm_issue_counts_t ic = {0};
+    cm_store_summary_t sum;
+    int64_t id = 0, checked = 0;
+    char *text = NULL;
+    CHECK_ERROR(cm_store_datasets(NULL, &list, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_datasets(st, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_dataset_find(st, NULL, "00", &id, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_dataset_find(st, "tidy", "00", NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_issue_counts(NULL, 1, &ic, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_summary(st, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_summary(NULL, &sum, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_query(st, NULL, count_rows, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_query(st, "SELECT 1", NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_result_put(NULL, "a", NULL, 0, NULL, NULL, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_result_get(st, "a", NULL, 0, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_result_get(st, "a", NULL, 1, NULL, &text, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_bulk_path(st, 1, NULL, &text, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_bulk_path(st, 1, "matrix", NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_verify_bulk(NULL, &checked, &err), CM_EINVAL);
+    CHECK_OK(cm_store_verify_bulk(st, &checked, &err), &err);
+    assert_int_equal(checked, 0);
+    CHECK_ERROR(cm_store_import_add(NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_import_commit(NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_import_bulk_file(NULL, "x", "matrix", NULL, &err), CM_EINVAL);
+    cm_store_import_abort(NULL);
+    assert_int_equal(cm_store_import_rows(NULL), 0);
+    assert_int_equal(cm_store_import_issues(NULL), 0);
+    assert_int_equal(cm_store_import_dataset_id(NULL), 0);
+    assert_null(cm_store_path(NULL));
+    assert_null(text);
+    cm_issue_counts_destroy(NULL);
+    cm_dataset_list_destroy(NULL);
+    /* a read-only store refuses results too */
+    cm_store_close(st);
+    st = NULL;
+    CHECK_OK(cm_store_open(path, CM_STORE_READONLY, &st, &err), &err);
+    CHECK_ERROR(cm_store_result_put(st, "a", NULL, 0, NULL, NULL, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_class_import(st, "hs6", "x.csv", &err), CM_EINVAL);
+    CHECK_OK(cm_store_summary(st, &sum, &err), &err);
+    cm_store_close(st);
+    remove_store(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -913,6 +965,7 @@ int main(void)
         CM_TEST(test_results),
         CM_TEST(test_query_read_only),
         CM_TEST(test_alloc_failure_loop),
+        CM_TEST(test_null_arguments),
     };
     return CM_RUN_TESTS(tests);
 }
