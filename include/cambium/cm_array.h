@@ -12,10 +12,13 @@
  * must have identical item lists; otherwise the call fails with CM_EMISMATCH and a message
  * naming the dimension and the first differing item.
  *
- * Units are strings ("t", "kt", "EUR", "t/MW"; "1" = dimensionless). Addition, subtraction
- * and comparison need equal unit strings (CM_EUNIT otherwise); multiplication, division and
- * contraction build the textual compound ("t*MW", "t/MW"). No conversion is ever implied:
- * use ::cm_array_scale to convert.
+ * Units go through the unit registry (cm_units.h). Every unit given to an array is parsed
+ * with ::cm_unit_parse (an unknown or malformed unit is CM_EUNIT) and stored as its canonical
+ * text (::cm_unit_format: "t / MW" is stored "t/MW", "EUR" for the euro sign, "1" for NULL).
+ * Addition, subtraction and comparison need the SAME unit: same dimensions and same scale
+ * (::cm_array_check_same_unit; "t" + "kt" is CM_EUNIT). Multiplication, division and
+ * contraction give the registry's product or quotient in canonical text ("t/MW" * "MW" =
+ * "t", "t" / "t" = "1"). No conversion is ever implied: use ::cm_array_convert_unit.
  *
  * Result convention: every function writing a result array takes `res`, an initialised or
  * zeroed ::cm_array_t. On success its old content is released and replaced; on failure it is
@@ -93,7 +96,8 @@ typedef struct cm_array_t {
     size_t stride[CM_ARRAY_MAX_DIMS];     /**< in elements; stride[0] = 1 (column-major) */
     size_t size;                          /**< product of shape (1 for a scalar) */
     cm_real_t *data;                      /**< size values, owned */
-    char *unit;                           /**< owned unit string, never NULL once initialised */
+    char *unit;                           /**< owned canonical unit text (::cm_unit_format),
+                                               never NULL once initialised */
 } cm_array_t;
 
 /** Static initialiser of an empty array (same as zeroing). */
@@ -118,9 +122,10 @@ typedef struct cm_matrix_view_t {
  * \param[in] names \p ndim distinct dimension names.
  * \param[in] sizes items per dimension.
  * \param[in] codes \p ndim lists of item codes (see ::cm_dim_create).
- * \param[in] unit unit string (NULL means "1").
+ * \param[in] unit unit text of the registry (NULL means "1"); stored in canonical form.
  * \return CM_OK; CM_EINVAL (bad argument, duplicate dimension name or item code: the message
- *   names it); CM_EOVERFLOW (element count or byte size overflows); CM_ENOMEM. On failure
+ *   names it; empty or blank unit); CM_EUNIT (unknown or malformed unit, quoted);
+ *   CM_EOVERFLOW (element count or byte size overflows); CM_ENOMEM. On failure
  *   \p a is left zeroed. Complexity: O(size + length of codes).
  */
 CM_EXPORT cm_error_t cm_array_init(cm_array_t *a, size_t ndim, const char *const *names,
@@ -130,8 +135,9 @@ CM_EXPORT cm_error_t cm_array_init(cm_array_t *a, size_t ndim, const char *const
 /**
  * \brief Initialise a zero-filled array over existing dimensions (each gains a reference).
  * \param[out] a a zeroed or destroyed array.
- * \return CM_OK, CM_EINVAL (NULL dimension, too many, duplicate names), CM_EOVERFLOW,
- *   CM_ENOMEM. On failure \p a is left zeroed.
+ * \param[in] unit as in ::cm_array_init.
+ * \return CM_OK, CM_EINVAL (NULL dimension, too many, duplicate names, empty unit), CM_EUNIT
+ *   (unknown or malformed unit), CM_EOVERFLOW, CM_ENOMEM. On failure \p a is left zeroed.
  */
 CM_EXPORT cm_error_t cm_array_init_dims(cm_array_t *a, size_t ndim, cm_dim_t *const *dims,
                                         const char *unit, cm_error_info_t *err);
@@ -185,19 +191,49 @@ CM_EXPORT cm_error_t cm_array_set_at(cm_array_t *a, const size_t *idx, cm_real_t
 CM_EXPORT void cm_array_fill(cm_array_t *a, cm_real_t value);
 
 /**
- * \brief Replace the unit string without touching the values (relabelling).
- * \param[in] unit new unit (NULL means "1"; empty is CM_EINVAL).
- * \return CM_OK, CM_EINVAL, CM_ENOMEM (unit unchanged).
+ * \brief Replace the unit without touching the values (relabelling, no check of dimensions;
+ * to change the unit of the same quantity use ::cm_array_convert_unit).
+ * \param[in] unit new unit text (NULL means "1"; empty is CM_EINVAL), stored canonically.
+ * \return CM_OK, CM_EINVAL, CM_EUNIT (unknown or malformed unit), CM_ENOMEM (on every
+ *   failure the unit is unchanged).
  */
 CM_EXPORT cm_error_t cm_array_set_unit(cm_array_t *a, const char *unit, cm_error_info_t *err);
 
 /**
- * \brief Multiply every value by \p factor and set the unit to \p unit (a conversion:
- * t -> kt is factor 1e-3, unit "kt").
- * \return CM_OK, CM_EINVAL (factor not finite, bad unit), CM_ENOMEM (array unchanged).
+ * \brief Multiply every value by \p factor and set the unit to \p unit, with no check that
+ * the factor matches the units (e.g. applying an exchange rate: 1.08 from "EUR" to "USD").
+ * Conversions within the registry are ::cm_array_convert_unit.
+ * \param[in] unit new unit text (NULL means "1"), parsed and stored canonically.
+ * \return CM_OK, CM_EINVAL (factor not finite, empty unit), CM_EUNIT (unknown or malformed
+ *   unit), CM_ENOMEM (array unchanged on every failure).
  */
 CM_EXPORT cm_error_t cm_array_scale(cm_array_t *a, cm_real_t factor, const char *unit,
                                     cm_error_info_t *err);
+
+/**
+ * \brief Convert the array to another unit of the same dimensions: every value is multiplied
+ * by ::cm_unit_factor (unit of a -> \p to_unit) and the unit becomes \p to_unit (canonical
+ * text). Example: 1500 "t" -> 1.5 "kt"; 12.5 "%" -> 0.125 "1"; "kg/t" -> "t/kt".
+ * \param[in,out] a an initialised array.
+ * \param[in] to_unit target unit text (NULL means "1").
+ * \return CM_OK; CM_EINVAL (NULL or uninitialised array, empty unit); CM_EUNIT (unknown or
+ *   malformed unit, or dimensions differ: "cannot convert 'EUR' to 't': money (EUR) vs
+ *   mass"); CM_ENOMEM. On failure the array is unchanged. Complexity O(size).
+ */
+CM_EXPORT cm_error_t cm_array_convert_unit(cm_array_t *a, const char *to_unit,
+                                           cm_error_info_t *err);
+
+/**
+ * \brief Check that two arrays hold the same unit: same dimensions and same scale (factors
+ * equal up to a relative 1e-12, so "EUR/kg" and "MEUR/kt" are the same unit). Used by
+ * addition and subtraction; use it before comparing values of two arrays.
+ * \return CM_OK; CM_EINVAL (NULL or uninitialised); CM_EUNIT, with messages
+ *   "units differ: 't' (left) and 'kt' (right): convert one with cm_array_convert_unit" or
+ *   "units differ: 't' (left) and 'EUR' (right) measure different quantities: mass vs money
+ *   (EUR)".
+ */
+CM_EXPORT cm_error_t cm_array_check_same_unit(const cm_array_t *a, const cm_array_t *b,
+                                              cm_error_info_t *err);
 
 /** \brief Sum of all elements (0 for an empty array). Complexity O(size). */
 CM_EXPORT cm_real_t cm_array_sum_all(const cm_array_t *a);
@@ -230,15 +266,17 @@ typedef enum cm_array_op_t {
  * Dimensions are matched by name. The result has the dimensions of \p a in order, then those
  * of \p b absent from \p a, in \p b's order; a value is repeated along dimensions its
  * operand lacks. A dimension present in both must have identical item lists.
- * Units: ADD/SUB need equal unit strings; MUL gives "ua*ub", DIV "ua/ub" ("1" is neutral,
- * a right operand holding '*' or '/' is parenthesised, and u/u gives "1").
+ * Units: ADD/SUB need the same unit (::cm_array_check_same_unit) and keep the left operand's
+ * text; MUL and DIV give the canonical text of ::cm_unit_mul / ::cm_unit_div ("t/MW" * "MW"
+ * = "t", "t" / "MW*a" = "t/(MW*a)", "t" / "t" = "1", "t" / "kt" = "t/kt").
  * Division by zero: CM_ENUMERIC naming the item codes of the first zero divisor (in result
  * storage order), unless \p flags has ::CM_ARRAY_ALLOW_INF (then IEEE inf or nan).
  * \param[in,out] res initialised or zeroed; replaced on success (may alias a or b).
  * \return CM_OK, CM_EINVAL (NULL, bad op, more than CM_ARRAY_MAX_DIMS dimensions),
  *   CM_EMISMATCH ("dimension 'region': item 3 is 'FRA' in the left operand but 'DEU' in the
- *   right"; item positions are 1-based), CM_EUNIT (names both units), CM_ENUMERIC,
- *   CM_ENOMEM. Complexity O(size of the result).
+ *   right"; item positions are 1-based), CM_EUNIT (ADD/SUB: units differ, both named;
+ *   MUL/DIV: the product exceeds the registry's limits of ::CM_UNIT_MAX_TERMS symbols or
+ *   ::CM_UNIT_MAX_POWER), CM_ENUMERIC, CM_ENOMEM. Complexity O(size of the result).
  */
 CM_EXPORT cm_error_t cm_array_binop(cm_array_op_t op, const cm_array_t *a, const cm_array_t *b,
                                     unsigned flags, cm_array_t *res, cm_error_info_t *err);
@@ -287,7 +325,8 @@ CM_EXPORT cm_error_t cm_array_permute(const cm_array_t *a, size_t n, const char 
  * item. Unit: product of the units as in ::cm_array_mul.
  * \return CM_OK; CM_EPARSE (malformed spec; column = byte offset, 1-based); CM_EINVAL (NULL,
  *   an operand list that does not match the operand's dimensions, repeated output name,
- *   output name in no operand: each message names the dimension); CM_EMISMATCH; CM_EOVERFLOW
+ *   output name in no operand: each message names the dimension); CM_EMISMATCH; CM_EUNIT
+ *   (the unit product exceeds the registry's limits); CM_EOVERFLOW
  *   (a matrix side beyond the BLAS integer range); CM_ENOMEM.
  * Complexity O(M*K*N) per batch item.
  */

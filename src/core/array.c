@@ -1,5 +1,7 @@
-/* Labelled arrays: lifecycle, element access, units and zero-copy views. */
+/* Labelled arrays: lifecycle, element access, units (through the unit registry) and zero-copy
+ * views. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "array_internal.h"
@@ -9,7 +11,7 @@ static cm_error_t array_build(cm_array_t *a, size_t ndim, cm_dim_t *const *dims,
                               const char *unit, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    const char *u = NULL;
+    char u[CM_UNIT_TEXT_MAX];
 
     if (ndim > CM_ARRAY_MAX_DIMS) {
         return cm_error_set(err, CM_EINVAL, "an array has at most %d dimensions, got %zu",
@@ -18,7 +20,7 @@ static cm_error_t array_build(cm_array_t *a, size_t ndim, cm_dim_t *const *dims,
     if (ndim > 0 && dims == NULL) {
         return cm_error_set(err, CM_EINVAL, "'dims' is NULL");
     }
-    CM_TRY(cm_i_unit_check(unit, &u, err));
+    CM_TRY(cm_i_unit_check(unit, NULL, u, err));
     size_t size = 1;
     for (size_t k = 0; k < ndim; k++) {
         if (dims[k] == NULL) {
@@ -277,11 +279,11 @@ cm_real_t cm_array_sum_all(const cm_array_t *a)
 
 cm_error_t cm_array_set_unit(cm_array_t *a, const char *unit, cm_error_info_t *err)
 {
-    const char *u = NULL;
+    char u[CM_UNIT_TEXT_MAX];
     if (a == NULL || a->unit == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_array_set_unit: NULL or uninitialised array");
     }
-    cm_error_t rc = cm_i_unit_check(unit, &u, err);
+    cm_error_t rc = cm_i_unit_check(unit, NULL, u, err);
     if (rc != CM_OK) {
         return rc;
     }
@@ -309,6 +311,33 @@ cm_error_t cm_array_scale(cm_array_t *a, cm_real_t factor, const char *unit,
         a->data[i] *= factor;
     }
     return CM_OK;
+}
+
+cm_error_t cm_array_convert_unit(cm_array_t *a, const char *to_unit, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_unit_t from, to;
+    char u[CM_UNIT_TEXT_MAX];
+    double f = 1.0;
+    char *copy = NULL;
+
+    if (a == NULL || a->unit == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_array_convert_unit: NULL or uninitialised array");
+    }
+    CM_TRY(cm_i_unit_check(to_unit, &to, u, err));
+    CM_TRY(cm_unit_parse(a->unit, &from, err));
+    CM_TRY(cm_unit_factor(&from, &to, &f, err));
+    copy = cm_strdup(u);
+    CM_NOMEM(copy, err);
+    for (size_t i = 0; i < a->size; i++) {
+        a->data[i] *= f;
+    }
+    cm_free(a->unit);
+    a->unit = copy;
+    copy = NULL;
+cleanup:
+    cm_free(copy);
+    return rc;
 }
 
 cm_error_t cm_array_view(cm_array_t *a, cm_matrix_view_t *view, cm_error_info_t *err)
@@ -383,44 +412,89 @@ int cm_i_loop_next(cm_i_loop_t *l)
 
 /* ---- units ---- */
 
-cm_error_t cm_i_unit_check(const char *unit, const char **out, cm_error_info_t *err)
+cm_error_t cm_i_unit_check(const char *unit, cm_unit_t *u, char *canon, cm_error_info_t *err)
 {
+    cm_unit_t parsed;
     if (unit == NULL) {
-        *out = "1";
-        return CM_OK;
+        unit = "1";
     }
-    if (unit[0] == '\0') {
+    if (unit[strspn(unit, " \t")] == '\0') {
         return cm_error_set(err, CM_EINVAL, "unit must not be empty (use \"1\" for none)");
     }
-    *out = unit;
+    cm_error_t rc = cm_unit_parse(unit, &parsed, err);
+    if (rc == CM_OK) {
+        rc = cm_unit_format(&parsed, canon, CM_UNIT_TEXT_MAX, err);
+    }
+    if (rc == CM_OK && u != NULL) {
+        *u = parsed;
+    }
+    return rc;
+}
+
+cm_error_t cm_i_array_unit(const cm_array_t *a, cm_unit_t *u, cm_error_info_t *err)
+{
+    if (a == NULL || a->unit == NULL) {
+        return cm_error_set(err, CM_EINVAL, "array is NULL or not initialised");
+    }
+    return cm_unit_parse(a->unit, u, err);
+}
+
+/* Factors of registry units are products of powers of ten: equal up to rounding. */
+static int same_factor(double x, double y)
+{
+    return fabs(x - y) <= 1e-12 * fmax(fabs(x), fabs(y));
+}
+
+cm_error_t cm_array_check_same_unit(const cm_array_t *a, const cm_array_t *b,
+                                    cm_error_info_t *err)
+{
+    cm_unit_t ua, ub;
+    if (a == NULL || b == NULL || a->unit == NULL || b->unit == NULL) {
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_array_check_same_unit: NULL or uninitialised argument");
+    }
+    cm_error_t rc = cm_unit_parse(a->unit, &ua, err);
+    if (rc == CM_OK) {
+        rc = cm_unit_parse(b->unit, &ub, err);
+    }
+    if (rc != CM_OK) {
+        return rc;
+    }
+    if (!cm_unit_compatible(&ua, &ub)) {
+        char da[256], db[256];
+        if (cm_unit_describe(&ua, da, sizeof da, NULL) != CM_OK) {
+            snprintf(da, sizeof da, "?");
+        }
+        if (cm_unit_describe(&ub, db, sizeof db, NULL) != CM_OK) {
+            snprintf(db, sizeof db, "?");
+        }
+        return cm_error_set(err, CM_EUNIT,
+                            "units differ: '%s' (left) and '%s' (right) measure different "
+                            "quantities: %s vs %s",
+                            a->unit, b->unit, da, db);
+    }
+    if (!same_factor(ua.factor, ub.factor)) {
+        return cm_error_set(err, CM_EUNIT,
+                            "units differ: '%s' (left) and '%s' (right): convert one with "
+                            "cm_array_convert_unit",
+                            a->unit, b->unit);
+    }
     return CM_OK;
 }
 
-char *cm_i_unit_combine(const char *ua, const char *ub, int div)
+cm_error_t cm_i_unit_product(const cm_array_t *a, const cm_array_t *b, int div, char *out,
+                             cm_error_info_t *err)
 {
-    cm_i_buf_t b = CM_I_BUF_INIT(0);
-    char *out = NULL;
-    cm_error_t rc = CM_OK;
-    int b_compound = strchr(ub, '*') != NULL || strchr(ub, '/') != NULL;
-
-    if (strcmp(ub, "1") == 0) {
-        return cm_strdup(ua);
+    cm_unit_t ua, ub, r;
+    cm_error_t rc = cm_i_array_unit(a, &ua, err);
+    if (rc == CM_OK) {
+        rc = cm_i_array_unit(b, &ub, err);
     }
-    if (div && strcmp(ua, ub) == 0) {
-        return cm_strdup("1");
+    if (rc == CM_OK) {
+        rc = div ? cm_unit_div(&ua, &ub, &r, err) : cm_unit_mul(&ua, &ub, &r, err);
     }
-    if (!div && strcmp(ua, "1") == 0) {
-        return cm_strdup(ub);
+    if (rc == CM_OK) {
+        rc = cm_unit_format(&r, out, CM_UNIT_TEXT_MAX, err);
     }
-    CM_TRY(cm_i_buf_puts(&b, ua));
-    CM_TRY(cm_i_buf_puts(&b, div ? "/" : "*"));
-    if (div && b_compound) {
-        CM_TRY(cm_i_buf_printf(&b, "(%s)", ub));
-    } else {
-        CM_TRY(cm_i_buf_puts(&b, ub));
-    }
-    CM_TRY(cm_i_buf_steal(&b, &out));
-cleanup:
-    cm_i_buf_free(&b);
-    return rc == CM_OK ? out : NULL;
+    return rc;
 }

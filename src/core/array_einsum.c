@@ -203,7 +203,7 @@ cm_error_t cm_array_einsum(const char *spec, const cm_array_t *a, const cm_array
     size_t nfa = 0, nk = 0, nfb = 0, nbatch = 0, ndrop;
     const char *fa[CM_ARRAY_MAX_DIMS], *kk[CM_ARRAY_MAX_DIMS], *fb[CM_ARRAY_MAX_DIMS],
         *bt[CM_ARRAY_MAX_DIMS];
-    char *unit = NULL;
+    char unit[CM_UNIT_TEXT_MAX];
 
     if (spec == NULL || a == NULL || b == NULL || res == NULL || a->unit == NULL ||
         b->unit == NULL) {
@@ -230,8 +230,7 @@ cm_error_t cm_array_einsum(const char *spec, const cm_array_t *a, const cm_array
         ordO[i] = cm_dim_name(ka >= 0 ? a->dim[ka] : b->dim[kb]);
     }
     CM_TRY(cm_array_check_compatible(a, b, err));
-    unit = cm_i_unit_combine(a->unit, b->unit, 0);
-    CM_NOMEM(unit, err);
+    CM_TRY(cm_i_unit_product(a, b, 0, unit, err));
 
     /* dimensions of one operand only and not in the output: sum them first */
     ndrop = 0;
@@ -324,7 +323,6 @@ cm_error_t cm_array_einsum(const char *spec, const cm_array_t *a, const cm_array
         cm_i_array_move(res, &out);
     }
 cleanup:
-    cm_free(unit);
     cm_array_destroy(&sa);
     cm_array_destroy(&sb);
     cm_array_destroy(&pa);

@@ -3,6 +3,7 @@
 #define CAMBIUM_ARRAY_INTERNAL_H
 
 #include "cambium/cm_array.h"
+#include "cambium/cm_units.h"
 #include "cm_internal.h"
 
 /* uthash allocates through cambium and reports out-of-memory instead of exiting: after an
@@ -33,10 +34,16 @@ int cm_i_loop_next(cm_i_loop_t *l);
 /* Replace res by tmp (res's old content released; tmp zeroed). */
 void cm_i_array_move(cm_array_t *res, cm_array_t *tmp);
 
-/* Check unit text: NULL -> "1"; returns CM_EINVAL for "". *out is borrowed. */
-cm_error_t cm_i_unit_check(const char *unit, const char **out, cm_error_info_t *err);
-/* Compound unit of a product (div == 0) or quotient; free with cm_free. NULL on no memory. */
-char *cm_i_unit_combine(const char *ua, const char *ub, int div);
+/* Parse unit text for an array (NULL -> "1"): CM_EINVAL for an empty or blank text, CM_EUNIT
+ * for an unknown or malformed one. canon (CM_UNIT_TEXT_MAX bytes) receives the canonical text;
+ * u (optional) the parsed unit. Never allocates. */
+cm_error_t cm_i_unit_check(const char *unit, cm_unit_t *u, char *canon, cm_error_info_t *err);
+/* Parse the unit of an initialised array (CM_EINVAL when not initialised). */
+cm_error_t cm_i_array_unit(const cm_array_t *a, cm_unit_t *u, cm_error_info_t *err);
+/* Canonical text (CM_UNIT_TEXT_MAX bytes) of unit(a) * unit(b), or unit(a) / unit(b) when div;
+ * CM_EUNIT when the result exceeds the registry's limits. Never allocates. */
+cm_error_t cm_i_unit_product(const cm_array_t *a, const cm_array_t *b, int div, char *out,
+                             cm_error_info_t *err);
 
 /* Error when two dimensions of the same name differ: names the first differing item. */
 cm_error_t cm_i_dim_mismatch(const cm_dim_t *a, const cm_dim_t *b, cm_error_info_t *err);

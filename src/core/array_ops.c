@@ -94,20 +94,6 @@ cm_error_t cm_array_check_compatible(const cm_array_t *a, const cm_array_t *b,
     return rc;
 }
 
-static const char *op_name(cm_array_op_t op)
-{
-    switch (op) {
-    case CM_ARRAY_ADD:
-        return "add";
-    case CM_ARRAY_SUB:
-        return "subtract";
-    case CM_ARRAY_MUL:
-        return "multiply";
-    default:
-        return "divide";
-    }
-}
-
 /* Message naming the item codes (of the divisor b) of the first zero divisor. */
 static cm_error_t zero_divisor(const cm_array_t *res, const size_t *idx, const cm_array_t *b,
                                cm_error_info_t *err)
@@ -137,7 +123,7 @@ cm_error_t cm_array_binop(cm_array_op_t op, const cm_array_t *a, const cm_array_
     cm_array_t tmp = CM_ARRAY_NULL;
     cm_dim_t *dims[CM_ARRAY_MAX_DIMS];
     size_t nd = 0;
-    char *unit = NULL;
+    char unit[CM_UNIT_TEXT_MAX];
     cm_i_loop_t l;
 
     CM_TRY(check_array(a, "left operand", err));
@@ -150,15 +136,11 @@ cm_error_t cm_array_binop(cm_array_op_t op, const cm_array_t *a, const cm_array_
     }
     CM_TRY(cm_array_check_compatible(a, b, err));
     if (op == CM_ARRAY_ADD || op == CM_ARRAY_SUB) {
-        if (strcmp(a->unit, b->unit) != 0) {
-            return cm_error_set(err, CM_EUNIT, "cannot %s arrays in '%s' (left) and '%s' (right)",
-                                op_name(op), a->unit, b->unit);
-        }
-        unit = cm_strdup(a->unit);
+        CM_TRY(cm_array_check_same_unit(a, b, err));
+        CM_TRY(cm_i_unit_check(a->unit, NULL, unit, err));
     } else {
-        unit = cm_i_unit_combine(a->unit, b->unit, op == CM_ARRAY_DIV);
+        CM_TRY(cm_i_unit_product(a, b, op == CM_ARRAY_DIV, unit, err));
     }
-    CM_NOMEM(unit, err);
     for (size_t k = 0; k < a->ndim; k++) {
         dims[nd++] = a->dim[k];
     }
@@ -224,7 +206,6 @@ cm_error_t cm_array_binop(cm_array_op_t op, const cm_array_t *a, const cm_array_
     }
     cm_i_array_move(res, &tmp);
 cleanup:
-    cm_free(unit);
     cm_array_destroy(&tmp);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* Unit registry: a constant symbol table, a recursive-descent parser for products and
  * quotients of symbols, conversion factors, and canonical formatting. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,7 +89,52 @@ static int canonical_symbol(int i)
     return i;
 }
 
-/* out = a * b^sign (sign = +1 or -1). out may alias a or b. */
+/* Powers of dimensions and symbols in intermediate results (inside a parse or before finish())
+ * are only guarded against int16 overflow: the limit CM_UNIT_MAX_POWER applies to the final
+ * unit, so that the order of the symbols in a text does not matter (the canonical text of a
+ * valid unit always parses back). */
+#define DIM_GUARD 10000
+
+/* Final checks of a unit built by the parser or by mul/div/pow: dimension and symbol powers
+ * within CM_UNIT_MAX_POWER, and the factor recomputed from the symbols in registry order (so
+ * it does not depend on the order of the text and has no intermediate overflow), finite and
+ * > 0. */
+static cm_error_t finish(cm_unit_t *u, cm_error_info_t *err)
+{
+    for (int d = 0; d < CM_UNIT_NDIM; d++) {
+        if (u->dim[d] > CM_UNIT_MAX_POWER || u->dim[d] < -CM_UNIT_MAX_POWER) {
+            return cm_error_set(err, CM_EUNIT, "unit power of %s exceeds %d", DIM_NAMES[d],
+                                CM_UNIT_MAX_POWER);
+        }
+    }
+    for (int k = 0; k < u->nterms; k++) {
+        if (u->terms[k].power > CM_UNIT_MAX_POWER || u->terms[k].power < -CM_UNIT_MAX_POWER) {
+            return cm_error_set(err, CM_EUNIT, "power of unit '%s' exceeds %d",
+                                SYMBOLS[u->terms[k].symbol].name, CM_UNIT_MAX_POWER);
+        }
+    }
+    double mant = 1.0;
+    long expo = 0;
+    for (int i = 0; i < NSYMBOLS; i++) {
+        for (int k = 0; k < u->nterms; k++) {
+            if (u->terms[k].symbol == i) {
+                int e = 0;
+                mant = frexp(mant * pow(SYMBOLS[i].factor, (double)u->terms[k].power), &e);
+                expo += e;
+            }
+        }
+    }
+    double f = expo > INT_MAX || expo < INT_MIN ? (expo > 0 ? HUGE_VAL : 0.0)
+                                                 : ldexp(mant, (int)expo);
+    if (!isfinite(f) || f <= 0.0) {
+        return cm_error_set(err, CM_EUNIT,
+                            "unit scale out of the range of doubles (about 2^%ld)", expo);
+    }
+    u->factor = f;
+    return CM_OK;
+}
+
+/* out = a * b^sign (sign = +1 or -1). out may alias a or b. The factor is set by finish(). */
 static cm_error_t combine(const cm_unit_t *a, const cm_unit_t *b, int sign, cm_unit_t *out,
                           cm_error_info_t *err)
 {
@@ -96,7 +142,7 @@ static cm_error_t combine(const cm_unit_t *a, const cm_unit_t *b, int sign, cm_u
     r.factor = sign > 0 ? a->factor * b->factor : a->factor / b->factor;
     for (int d = 0; d < CM_UNIT_NDIM; d++) {
         int p = a->dim[d] + sign * b->dim[d];
-        if (p > CM_UNIT_MAX_POWER || p < -CM_UNIT_MAX_POWER) {
+        if (p > DIM_GUARD || p < -DIM_GUARD) {
             return cm_error_set(err, CM_EUNIT, "unit power of %s exceeds %d", DIM_NAMES[d],
                                 CM_UNIT_MAX_POWER);
         }
@@ -110,7 +156,7 @@ static cm_error_t combine(const cm_unit_t *a, const cm_unit_t *b, int sign, cm_u
         int p = sign * b->terms[j].power;
         if (k < r.nterms) {
             p += r.terms[k].power;
-            if (p > CM_UNIT_MAX_POWER || p < -CM_UNIT_MAX_POWER) {
+            if (p > DIM_GUARD || p < -DIM_GUARD) {
                 return cm_error_set(err, CM_EUNIT, "power of unit '%s' exceeds %d",
                                     SYMBOLS[r.terms[k].symbol].name, CM_UNIT_MAX_POWER);
             }
@@ -149,7 +195,7 @@ static cm_error_t unit_pow(const cm_unit_t *u, int p, cm_unit_t *out, cm_error_i
     cm_unit_t r = *u;
     for (int d = 0; d < CM_UNIT_NDIM; d++) {
         int q = u->dim[d] * p;
-        if (q > CM_UNIT_MAX_POWER || q < -CM_UNIT_MAX_POWER) {
+        if (q > DIM_GUARD || q < -DIM_GUARD) {
             return cm_error_set(err, CM_EUNIT, "unit power of %s exceeds %d", DIM_NAMES[d],
                                 CM_UNIT_MAX_POWER);
         }
@@ -157,7 +203,7 @@ static cm_error_t unit_pow(const cm_unit_t *u, int p, cm_unit_t *out, cm_error_i
     }
     for (int k = 0; k < u->nterms; k++) {
         int q = u->terms[k].power * p;
-        if (q > CM_UNIT_MAX_POWER || q < -CM_UNIT_MAX_POWER) {
+        if (q > DIM_GUARD || q < -DIM_GUARD) {
             return cm_error_set(err, CM_EUNIT, "power of unit '%s' exceeds %d",
                                 SYMBOLS[u->terms[k].symbol].name, CM_UNIT_MAX_POWER);
         }
@@ -345,8 +391,11 @@ cm_error_t cm_unit_parse(const char *text, cm_unit_t *out, cm_error_info_t *err)
     if (text[p.pos] != '\0') {
         return malformed(&p, "'*', '/' or end of text");
     }
-    *out = u;
-    return CM_OK;
+    rc = finish(&u, err);
+    if (rc == CM_OK) {
+        *out = u;
+    }
+    return rc;
 }
 
 /* ---- formatting ---- */
@@ -585,7 +634,15 @@ cm_error_t cm_unit_mul(const cm_unit_t *a, const cm_unit_t *b, cm_unit_t *out,
     if (a == NULL || b == NULL || out == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_unit_mul: arguments must not be NULL");
     }
-    return combine(a, b, 1, out, err);
+    cm_unit_t r;
+    cm_error_t rc = combine(a, b, 1, &r, err);
+    if (rc == CM_OK) {
+        rc = finish(&r, err);
+    }
+    if (rc == CM_OK) {
+        *out = r;
+    }
+    return rc;
 }
 
 cm_error_t cm_unit_div(const cm_unit_t *a, const cm_unit_t *b, cm_unit_t *out,
@@ -594,7 +651,15 @@ cm_error_t cm_unit_div(const cm_unit_t *a, const cm_unit_t *b, cm_unit_t *out,
     if (a == NULL || b == NULL || out == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_unit_div: arguments must not be NULL");
     }
-    return combine(a, b, -1, out, err);
+    cm_unit_t r;
+    cm_error_t rc = combine(a, b, -1, &r, err);
+    if (rc == CM_OK) {
+        rc = finish(&r, err);
+    }
+    if (rc == CM_OK) {
+        *out = r;
+    }
+    return rc;
 }
 
 cm_error_t cm_unit_pow(const cm_unit_t *u, int p, cm_unit_t *out, cm_error_info_t *err)
@@ -602,5 +667,13 @@ cm_error_t cm_unit_pow(const cm_unit_t *u, int p, cm_unit_t *out, cm_error_info_
     if (u == NULL || out == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_unit_pow: arguments must not be NULL");
     }
-    return unit_pow(u, p, out, err);
+    cm_unit_t r;
+    cm_error_t rc = unit_pow(u, p, &r, err);
+    if (rc == CM_OK) {
+        rc = finish(&r, err);
+    }
+    if (rc == CM_OK) {
+        *out = r;
+    }
+    return rc;
 }

@@ -266,13 +266,58 @@ static void test_algebra(void **state)
     assert_string_equal(buf, "dimensionless");
 }
 
+/* Limits apply to the resulting unit and the scale comes from the final symbols: the order of
+ * the symbols in a text never matters, so every canonical text parses back (found by
+ * tests/fuzz/fuzz_units.c: the canonical text of the first unit used to fail on an
+ * intermediate power of mass above 12). */
+static void test_order_independent(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "kt*t*share*kt*kg/t*share*Wh^5/t*kg/t*g/t*share*kt*kg/t*g/t*kg/t*g/t*share*kt*kg/t*g/t*"
+        "share*Wh^0/(kUSD*t*a)",
+        "Gt^12/BEUR^12*TWh^12/BUSD^12*GW^12",
+        "Mt^12/g^12*Gt^12/kg^12",
+    };
+    static const char *const canon[] = {
+        "kt^4*share^5*kg^5*Wh^5*g^4/(t^10*kUSD*a)",
+        "Gt^12*TWh^12*GW^12/(BEUR^12*BUSD^12)",
+        "Mt^12*Gt^12/(g^12*kg^12)",
+    };
+    static const double factors[] = {1e-21, 1e180, 1e288};
+    cm_error_info_t err = {0};
+    cm_unit_t u, v;
+    char buf[CM_UNIT_TEXT_MAX];
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        CHECK_OK(cm_unit_parse(texts[i], &u, &err), &err);
+        ASSERT_NEAR(u.factor, factors[i], 1e-14, 0);
+        CHECK_OK(cm_unit_format(&u, buf, sizeof buf, &err), &err);
+        assert_string_equal(buf, canon[i]);
+        CHECK_OK(cm_unit_parse(buf, &v, &err), &err);
+        assert_true(cm_unit_compatible(&u, &v));
+        assert_true(v.factor == u.factor); /* same symbols: the same factor, bit for bit */
+    }
+    CHECK_OK(cm_unit_parse("kg^12*kg/kg", &u, &err), &err);
+    CHECK_OK(cm_unit_format(&u, buf, sizeof buf, &err), &err);
+    assert_string_equal(buf, "kg^12");
+    expect_parse_error("kg*kg^12", "exceeds 12");
+    expect_parse_error("Gt^12*TWh^12*GW^12*BEUR^12", "scale out of the range of doubles");
+    CHECK_OK(cm_unit_parse("Gt^12*TWh^12", &u, &err), &err);
+    CHECK_OK(cm_unit_parse("GW^12", &v, &err), &err);
+    CHECK_ERROR(cm_unit_mul(&u, &v, &u, &err), CM_EUNIT); /* 1e396 */
+    assert_non_null(strstr(err.message, "scale"));
+    ASSERT_NEAR(u.factor, 1e288, 1e-14, 0); /* unchanged */
+    CHECK_OK(cm_unit_div(&u, &v, &u, &err), &err);
+    ASSERT_NEAR(u.factor, 1e180, 1e-14, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         CM_TEST(test_simple_conversions), CM_TEST(test_compound_conversions),
         CM_TEST(test_round_trips),        CM_TEST(test_incompatible_pairs),
         CM_TEST(test_parse_errors),       CM_TEST(test_format_canonical),
-        CM_TEST(test_algebra),
+        CM_TEST(test_algebra),            CM_TEST(test_order_independent),
     };
     return CM_RUN_TESTS(tests);
 }
