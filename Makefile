@@ -53,7 +53,8 @@ demo: deps build
 	@scripts/demo $(BUILD)/cambium $(STORE)
 
 bench: build
-	@bench/run $(BUILD)/cambium
+	@scripts/install-deps --bench
+	@BUILD=$(CURDIR)/$(BUILD) bench/run $(BUILD)/cambium
 
 check-all: test
 	@scripts/check-all
