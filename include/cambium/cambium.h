@@ -13,5 +13,6 @@
 #include "cm_store.h"
 #include "cm_class.h"
 #include "cm_concord.h"
+#include "cm_import.h"
 
 #endif
