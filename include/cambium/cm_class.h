@@ -45,6 +45,13 @@ CM_EXPORT const char *cm_class_label(const cm_class_t *c, const char *code);
 /** \brief Non-zero when \p code is an aggregate (World, EU27, "Other countries"), not a member. */
 CM_EXPORT int cm_class_is_aggregate(const cm_class_t *c, const char *code);
 
+/** \brief Parent (group) of a canonical code, e.g. "rare-earth-elements-heavy" for
+ * "dysprosium" (borrowed), or NULL when it has none or the code is unknown. */
+CM_EXPORT const char *cm_class_parent(const cm_class_t *c, const char *code);
+
+/** \brief Name of the classification ("country", "material", "hs6" ...), borrowed. */
+CM_EXPORT const char *cm_class_name(const cm_class_t *c);
+
 /** \brief Number of canonical codes. */
 CM_EXPORT size_t cm_class_size(const cm_class_t *c);
 

@@ -26,8 +26,9 @@ enum {
     CM_STORE_READONLY = 2  /**< open read-only; no migration */
 };
 
-/** The schema version this library writes. */
-#define CM_STORE_SCHEMA_VERSION 1
+/** The schema version this library writes (1 = provenance tables, 2 = classifications,
+ * concordances and indexes; see docs/store.md). */
+#define CM_STORE_SCHEMA_VERSION 2
 
 /**
  * \brief Open (and with CM_STORE_CREATE create) the store at \p path, migrating older schemas.
@@ -42,6 +43,15 @@ CM_EXPORT void cm_store_close(cm_store_t *store);
 CM_EXPORT int cm_store_schema_version(const cm_store_t *store);
 /** \brief Path of the store file (borrowed). */
 CM_EXPORT const char *cm_store_path(const cm_store_t *store);
+
+/**
+ * \brief Fix the clock used for time stamps (dataset imported_at, result created_at) to
+ * \p unix_seconds (seconds since 1970-01-01 UTC); a negative value restores the real clock.
+ * Without an override the environment variable CAMBIUM_NOW (then SOURCE_DATE_EPOCH), holding
+ * seconds since 1970, fixes it; otherwise time() is used. Process-wide; for tests and
+ * reproducible runs.
+ */
+CM_EXPORT void cm_store_set_clock(int64_t unix_seconds);
 
 /** \brief SHA-256 of a file as 64 lowercase hex digits + NUL (\p hex must hold 65 bytes). */
 CM_EXPORT cm_error_t cm_sha256_file(const char *path, char hex[65], cm_error_info_t *err);
