@@ -140,6 +140,7 @@ static cm_error_t usgs_prepare(cm_i_ing_t *g, cm_error_info_t *err)
                             "expected mcsYYYY-<commodity>_world.csv",
                             b);
     }
+    g->num.thousands = 1; /* "1,700,000" */
     memcpy(s->edition, b + 3, 4);
     s->edition[4] = '\0';
     while (b[8 + n] != '\0' && b[8 + n] != '_' && b[8 + n] != '.' && n + 1 < sizeof s->abbr) {
@@ -313,7 +314,7 @@ static const char *usgs_region(cm_i_ing_t *g, const char *text, int *aggregate, 
     if (cm_i_ing_prefix(b, "Other countries") || cm_i_ing_eq(b, "Other")) {
         *aggregate = 1;
         code = cm_i_ing_country(g, "Other countries");
-        return code != NULL ? code : "ROW";
+        return code != NULL ? code : "OTH";
     }
     code = cm_i_ing_country(g, b);
     if (code == NULL) {

@@ -7,6 +7,7 @@
 set -u
 CAMBIUM=$1
 shift
+case $CAMBIUM in /*) ;; *) CAMBIUM=$(pwd)/$CAMBIUM ;; esac
 DIR=$(cd "$(dirname "$0")" && pwd)
 SRC=${CM_SOURCE_DIR:-$(cd "$DIR/../.." && pwd)}
 BASE_CSV=$SRC/tests/data/ingest/tidy-production.csv
@@ -47,15 +48,15 @@ run_case() {
     args=$(get "$exp" args)
     want=$(get "$exp" exit)
     t=$work/case-$name
-    mkdir -p "$t"
-    store=$t/store.db
+    mkdir -p "$t/s"
+    store=$t/s/store.db
     if ! "$CAMBIUM" import tidy "$BASE_CSV" --schema "$BASE_SCHEMA" --store "$store" \
         >"$t/base.out" 2>"$t/base.err"; then
         echo "FAIL $name: the baseline import failed:"; cat "$t/base.err"
         return 1
     fi
     before=$(sha256sum "$store" | cut -d' ' -f1)
-    ls -AR "$t" >"$t/ls.before"
+    ls -AR "$t/s" >"$t/ls.before"
     # shellcheck disable=SC2086 # args are split on purpose
     (cd "$DIR" && "$CAMBIUM" import "$kind" "$csv" $args --store "$store") \
         >"$t/out" 2>"$t/err"
@@ -77,15 +78,14 @@ run_case() {
     done <"$exp"
     if [ "$want" != 0 ]; then
         after=$(sha256sum "$store" | cut -d' ' -f1)
-        ls -AR "$t" | grep -v -e '^out$' -e '^err$' >"$t/ls.after"
-        grep -v -e '^out$' -e '^err$' "$t/ls.before" >"$t/ls.before2"
+        ls -AR "$t/s" >"$t/ls.after"
         if [ "$before" != "$after" ]; then
             echo "FAIL $name: the store changed ($before -> $after)"
             ok=0
         fi
-        if ! cmp -s "$t/ls.before2" "$t/ls.after"; then
+        if ! cmp -s "$t/ls.before" "$t/ls.after"; then
             echo "FAIL $name: files beside the store changed:"
-            diff "$t/ls.before2" "$t/ls.after"
+            diff "$t/ls.before" "$t/ls.after"
             ok=0
         fi
         if ! grep -q '^cambium: ' "$t/err"; then
