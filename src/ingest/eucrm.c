@@ -123,7 +123,16 @@ static int is_scope(const char *t)
     char b[32];
     cm_i_ing_clean(b, sizeof b, t);
     return b[0] == '\0' || cm_i_ing_eq(b, "GS+EU") || cm_i_ing_eq(b, "GSonly") ||
-           cm_i_ing_eq(b, "EUonly");
+           cm_i_ing_eq(b, "EUonly") || cm_i_ing_eq(b, "EU") || cm_i_ing_eq(b, "GS");
+}
+
+/* "EU" and "GS" (Molybdenum in CritMAT) stand for EUonly and GSonly: kept as written, counted. */
+static cm_error_t count_short_scope(cm_i_ing_t *g, const char *scope, cm_error_info_t *err)
+{
+    if (cm_i_ing_eq(scope, "EU") || cm_i_ing_eq(scope, "GS")) {
+        return cm_i_ing_quirk(g, "abbreviated-sourcing", scope, 1, err);
+    }
+    return CM_OK;
 }
 
 /* A number in a column of indices: "281%" is read as 2.81 and counted. */
@@ -169,7 +178,7 @@ static cm_error_t results_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_i
     cm_i_ing_clean(scope_p, sizeof scope_p, cm_i_ing_field(row, c[R_SCOPE_P]));
     cm_i_ing_clean(scope_r, sizeof scope_r, cm_i_ing_field(row, c[R_SCOPE_R]));
     if (!is_scope(scope_p)) {
-        CM_FAIL(bad_choice(g, row, c[R_SCOPE_P], "GS+EU, GSonly, EUonly or empty", err));
+        CM_FAIL(bad_choice(g, row, c[R_SCOPE_P], "GS+EU, GSonly, EUonly, EU, GS or empty", err));
     }
     if (!is_scope(scope_r)) {
         /* CritMAT quirk: the stage SR shifted one column to the right, into the scope
@@ -183,9 +192,11 @@ static cm_error_t results_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_i
             scope_r[0] = '\0';
             CM_TRY(cm_i_ing_quirk(g, "shifted-column", NULL, 1, err));
         } else {
-            CM_FAIL(bad_choice(g, row, c[R_SCOPE_R], "GS+EU, GSonly, EUonly or empty", err));
+            CM_FAIL(bad_choice(g, row, c[R_SCOPE_R], "GS+EU, GSonly, EUonly, EU, GS or empty", err));
         }
     }
+    CM_TRY(count_short_scope(g, scope_p, err));
+    CM_TRY(count_short_scope(g, scope_r, err));
     CM_TRY(index_number(g, row, c[R_SR], &n[R_SR], &v[R_SR], err));
     CM_TRY(index_number(g, row, c[R_EI], &n[R_EI], &v[R_EI], err));
     CM_TRY(index_number(g, row, sr_p_col, &n[R_SR_P], &v[R_SR_P], err));
@@ -532,7 +543,7 @@ static cm_error_t supply_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
     cm_i_ing_clean(mname, sizeof mname, cm_i_ing_field(row, s->material));
     snprintf(group, sizeof group, "'%s' at stage %s (%s)", mname, stage,
              s->eu ? "EU sourcing" : "global");
-    CM_TRY(cm_i_ing_share(g, group, fraction, row, s->share, err));
+    CM_TRY(cm_i_ing_share(g, group, fraction, share.flags, row, s->share, err));
     material = material_or_aside(g, row, s->material, &rc, err);
     if (material == NULL) {
         goto cleanup;
@@ -642,7 +653,7 @@ static cm_error_t use_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_
     {
         char group[160];
         snprintf(group, sizeof group, "'%s' (end uses)", mname);
-        CM_TRY(cm_i_ing_share(g, group, fraction, row, s->share, err));
+        CM_TRY(cm_i_ing_share(g, group, fraction, share.flags, row, s->share, err));
     }
     material = material_or_aside(g, row, s->material, &rc, err);
     if (material == NULL) {

@@ -338,7 +338,7 @@ cm_error_t cm_i_ing_unit(cm_i_ing_t *g, const char *group, const char *unit,
     return CM_OK;
 }
 
-cm_error_t cm_i_ing_share(cm_i_ing_t *g, const char *group, double share,
+cm_error_t cm_i_ing_share(cm_i_ing_t *g, const char *group, double share, unsigned flags,
                           const cm_csv_row_t *row, size_t col, cm_error_info_t *err)
 {
     cm_i_ing_entry_t *e = NULL;
@@ -352,7 +352,9 @@ cm_error_t cm_i_ing_share(cm_i_ing_t *g, const char *group, double share,
     if (cm_i_ing_map_put(&g->shares, group, &e, &created) != CM_OK) {
         return cm_error_set(err, CM_ENOMEM, "out of memory summing shares");
     }
-    e->sum += share;
+    /* "<0.1%" is an upper bound: the sum uses the lower bound 0, so that only shares that
+     * certainly exceed 1 are rejected. */
+    e->sum += (flags & CM_NUMF_LESS_THAN) != 0 ? 0.0 : share;
     e->line = row->line;
     e->col = (int64_t)col;
     e->count++;
@@ -475,6 +477,9 @@ static cm_error_t check_fields(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_
                              row->nfields);
     }
     for (size_t i = g->nused; i < row->nfields; i++) {
+        if (row->fields[i][0] != '\0' && g->imp->unnamed_data_ok) {
+            return cm_i_ing_quirk(g, "data-in-unnamed-column", NULL, 1, err);
+        }
         if (row->fields[i][0] != '\0') {
             char shown[64];
             cm_i_ing_clean(shown, sizeof shown, row->fields[i]);

@@ -55,6 +55,8 @@ typedef struct cm_i_importer_t {
     const char *licence;
     const char *version;
     char separator;        /* expected separator (0 = detect) */
+    int unnamed_data_ok;   /* non-zero: text under trailing unnamed header columns is ignored
+                              and counted (USGS), instead of a "too many fields" error */
     size_t state_size;     /* bytes of importer state, zeroed before prepare */
     /* Before reading: check options, set g->version_buf, CSV options ... (optional). */
     cm_error_t (*prepare)(cm_i_ing_t *g, cm_error_info_t *err);
@@ -142,8 +144,9 @@ cm_error_t cm_i_ing_keep_aside(cm_i_ing_t *g, const cm_csv_row_t *row, const cha
  * error "mixed units in column 'C': 'a' (line x) and 'b' (line y)". */
 cm_error_t cm_i_ing_unit(cm_i_ing_t *g, const char *group, const char *unit,
                          const cm_csv_row_t *row, size_t col, cm_error_info_t *err);
-/* Add a share (fraction) to the sum of \p group. */
-cm_error_t cm_i_ing_share(cm_i_ing_t *g, const char *group, double share,
+/* Add a share (fraction) to the sum of \p group; a share flagged CM_NUMF_LESS_THAN ("<0.1%")
+ * adds 0 (its lower bound). A single share above 1 is an error at once. */
+cm_error_t cm_i_ing_share(cm_i_ing_t *g, const char *group, double share, unsigned flags,
                           const cm_csv_row_t *row, size_t col, cm_error_info_t *err);
 /* Check every share group against the limit (called by the driver after finish). */
 cm_error_t cm_i_ing_check_shares(cm_i_ing_t *g, cm_error_info_t *err);

@@ -308,7 +308,7 @@ static cm_error_t tidy_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info
             cm_i_buf_free(&key);
             CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory summing shares"));
         }
-        rc = cm_i_ing_share(g, key.data, value, row, s->col[F_VALUE], err);
+        rc = cm_i_ing_share(g, key.data, value, num.flags, row, s->col[F_VALUE], err);
         cm_i_buf_free(&key);
         CM_TRY(rc);
     }

@@ -514,6 +514,7 @@ const cm_i_importer_t cm_i_imp_usgs = {
     .licence = "U.S. public domain",
     .version = "MCS",
     .separator = ',',
+    .unnamed_data_ok = 1,
     .state_size = sizeof(usgs_state_t),
     .prepare = usgs_prepare,
     .header = usgs_header,
