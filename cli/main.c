@@ -5,6 +5,7 @@
 #include "cli.h"
 
 static const cm_cli_verb_t *const verbs[] = {
+    &cm_cli_verb_datasets,
     &cm_cli_verb_import,
     NULL,
 };

@@ -11,6 +11,8 @@
 #include "cm_version.h"
 #include "cm_csv.h"
 #include "cm_file.h"
+#include "cm_kv.h"
+#include "cm_json.h"
 #include "cm_store.h"
 #include "cm_class.h"
 #include "cm_concord.h"

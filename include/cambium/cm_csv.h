@@ -33,7 +33,9 @@ typedef struct cm_csv_options_t {
     int64_t max_records;     /**< stop with an error past this many records; 0 = no limit */
 } cm_csv_options_t;
 
-/** \brief Fill \p opt with the defaults (detect separator, AUTO encoding, strict fields). */
+/** \brief Fill \p opt with the defaults: detect the separator, AUTO encoding, strict fields,
+ * skip blank lines, records up to 512 KiB, no record limit. (A zero-initialised struct differs:
+ * fields not strict and blank lines delivered as one-empty-field records.) */
 CM_EXPORT void cm_csv_options_default(cm_csv_options_t *opt);
 
 /** What the reader saw: reported by importers as counted quirks. */
@@ -68,9 +70,12 @@ typedef cm_error_t cm_csv_row_fn(const cm_csv_row_t *row, void *user_data, cm_er
  * \param[in] path file to read; "-" is not special.
  * \param[in] opt options (NULL = defaults).
  * \param[out] stats optional; filled even on error with what was seen so far.
- * \return CM_OK, CM_EFILE (cannot open or read), CM_EPARSE (unterminated quote, field count,
- * invalid UTF-8, record too long, empty file), CM_ENOMEM, or the callback's code.
- * Complexity: linear in the file size; memory bounded by max_record_bytes.
+ * \return CM_OK, CM_EINVAL (NULL path, bad separator or encoding), CM_EFILE (cannot open or
+ * read), CM_EPARSE (malformed quoting, unterminated quote, field count, invalid UTF-8, record
+ * too long, empty file), CM_EOVERFLOW (more than max_records records), CM_ENOMEM, or the
+ * callback's code. \p fn may be NULL (validation only).
+ * Complexity: linear in the file size; memory bounded by max_record_bytes. With CM_ENC_AUTO
+ * the file is read twice (UTF-8 validation pass, then the parse).
  */
 CM_EXPORT cm_error_t cm_csv_read_file(const char *path, const cm_csv_options_t *opt,
                                       cm_csv_row_fn *fn, void *user_data,
@@ -92,7 +97,8 @@ typedef struct cm_table_t {
     size_t ncols;     /**< header fields */
     char **header;    /**< ncols names */
     char **cells;     /**< nrows*ncols texts; a short row's missing cells are NULL */
-    size_t *rowlen;   /**< fields actually present in each row (strict_fields off) */
+    size_t *rowlen;   /**< fields actually present in each row (strict_fields off; fields past
+                           ncols are dropped, rowlen keeps the real count) */
     int64_t *line;    /**< physical line of each row */
     cm_csv_stats_t stats;
 } cm_table_t;
@@ -102,7 +108,9 @@ typedef struct cm_table_t {
 /**
  * \brief Read a whole CSV/TSV file into \p t (which must be zeroed or destroyed).
  * Errors as ::cm_csv_read_file; also CM_EPARSE for an empty file or a header-only file when
- * \p require_rows is non-zero. On error \p t is left empty.
+ * \p require_rows is non-zero. On error \p t is left empty (its stats keep what was seen).
+ * Ownership: \p t owns every string; free with ::cm_table_destroy. Memory: proportional to
+ * the file (one block per non-empty cell); stream large files with ::cm_csv_read_file.
  */
 CM_EXPORT cm_error_t cm_table_read(cm_table_t *t, const char *path, const cm_csv_options_t *opt,
                                    int require_rows, cm_error_info_t *err);
@@ -149,9 +157,11 @@ typedef struct cm_num_t {
 } cm_num_t;
 
 /**
- * \brief Parse a numeric cell, locale-independently.
+ * \brief Parse a numeric cell, locale-independently (accepted forms: docs/formats.md).
  * Leading/trailing blanks are ignored. Text such as "nan", "inf" or "1e999" is rejected.
- * \return CM_OK (check out->flags for flags), CM_EPARSE when the text is not a number or a
+ * \p opt NULL means '.' decimal, no grouping, flags allowed. \p text NULL is an empty cell.
+ * On error out->value is NaN and out->flags 0. Thread-safe; no allocation.
+ * \return CM_OK (check out->flags for flags), CM_EINVAL (out NULL), CM_EPARSE when the text is not a number or a
  * known flag (err->message says what was expected and quotes the text), CM_ENUMERIC for
  * NaN/Inf/overflow. No position is set: the caller adds file, line and column.
  */
@@ -169,27 +179,36 @@ typedef struct cm_csv_writer_t cm_csv_writer_t;
 /**
  * \brief Open \p path for writing via "path.tmp.XXXXXX"; nothing replaces \p path before
  * ::cm_csv_writer_commit. \p separator ',' ';' or '\t'.
+ * \param[out] out the writer (caller owns: commit or abort it).
+ * \return CM_OK, CM_EINVAL (bad separator), CM_EFILE, CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_csv_writer_open(const char *path, char separator,
                                         cm_csv_writer_t **out, cm_error_info_t *err);
-/** \brief Write one record of text fields (NULL = empty); quotes as needed (RFC 4180). */
+/** \brief Write one record of text fields (NULL = empty); quotes as needed (RFC 4180): a
+ * field containing the separator, a quote, CR or LF, or with a leading or trailing blank.
+ * \return CM_OK, CM_EINVAL, CM_EFILE, CM_ENOMEM. */
 CM_EXPORT cm_error_t cm_csv_write_row(cm_csv_writer_t *w, size_t n, const char *const *fields,
                                       cm_error_info_t *err);
-/** \brief Format a double so that it round-trips (%.17g, shortest form that reads back equal);
- * NaN is written as "" (empty). \p buf must hold 32 bytes. Returns buf. */
+/** \brief Format a double so that it round-trips: the shortest of %.15g, %.16g, %.17g that
+ * reads back to the same bits, in the "C" locale. NaN is written as "" (empty), infinities as
+ * "inf"/"-inf" (which ::cm_num_parse rejects). \p buf must hold 32 bytes. Returns buf. */
 CM_EXPORT char *cm_csv_format_double(double v, char *buf);
-/** \brief Flush, fsync and rename over the target; frees \p w. */
+/** \brief Flush, fsync and rename over the target; frees \p w (also on error).
+ * \return CM_OK, CM_EINVAL (w NULL), CM_EFILE (the target is then unchanged). */
 CM_EXPORT cm_error_t cm_csv_writer_commit(cm_csv_writer_t *w, cm_error_info_t *err);
 /** \brief Discard the temporary file; frees \p w. NULL is a no-op. */
 CM_EXPORT void cm_csv_writer_abort(cm_csv_writer_t *w);
 
 /* --- encodings ---------------------------------------------------------------------------- */
 
-/** \brief Whether \p len bytes are valid UTF-8. */
+/** \brief Whether \p len bytes are valid UTF-8 (no overlongs, surrogates or code points
+ * above U+10FFFF). */
 CM_EXPORT int cm_utf8_valid(const char *s, size_t len);
 /**
  * \brief Convert Windows-1252 bytes to a new UTF-8 string (free with cm_free).
  * Bytes with no Windows-1252 mapping (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
+ * \param[out] out new string (free with cm_free); \p outlen optional, bytes without the NUL.
+ * \return CM_OK, CM_EINVAL, CM_EOVERFLOW (input over 357 MiB), CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_cp1252_to_utf8(const char *s, size_t len, char **out, size_t *outlen);
 

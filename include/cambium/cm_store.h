@@ -32,14 +32,25 @@ enum {
 
 /**
  * \brief Open (and with CM_STORE_CREATE create) the store at \p path, migrating older schemas.
- * \return CM_OK, CM_EFILE (cannot open), CM_ESTORE (not a cambium store, newer schema, SQLite
- * error), CM_ENOMEM. Free with ::cm_store_close.
+ * A new store (a missing or empty file with CM_STORE_CREATE) gets the current schema and the
+ * built-in classifications. An older cambium schema is migrated, one step per transaction; the
+ * built-in classifications are refreshed when this library's lists differ from the stored ones.
+ * Settings: journal_mode=DELETE, synchronous=NORMAL, foreign_keys=ON.
+ * \param[in] path the SQLite file; bulk files live in "<path>.files/".
+ * \param[in] flags 0, CM_STORE_CREATE or CM_STORE_READONLY (read-only never migrates).
+ * \param[out] out the open store (NULL on error); the caller owns it: ::cm_store_close.
+ * \return CM_OK; CM_EINVAL (NULL arguments, CREATE|READONLY); CM_EFILE (no such store without
+ * CREATE, a directory, cannot open); CM_ESTORE ("not a cambium store" for a non-SQLite file, an
+ * SQLite file of another application or an empty file without CREATE; "store schema version N
+ * is newer than this cambium (M)"; an older schema opened read-only; any SQLite error, with its
+ * message); CM_ENOMEM. A store file created by a failed call is removed again.
  */
 CM_EXPORT cm_error_t cm_store_open(const char *path, int flags, cm_store_t **out,
                                    cm_error_info_t *err);
-/** \brief Close; NULL is a no-op. An unfinished import is rolled back. */
+/** \brief Close and free; NULL is a no-op. An unfinished import is rolled back first (as
+ * ::cm_store_import_abort), so an interrupted import leaves the store as it was. */
 CM_EXPORT void cm_store_close(cm_store_t *store);
-/** \brief Schema version of the open store. */
+/** \brief Schema version of the open store (0 for NULL). */
 CM_EXPORT int cm_store_schema_version(const cm_store_t *store);
 /** \brief Path of the store file (borrowed). */
 CM_EXPORT const char *cm_store_path(const cm_store_t *store);
@@ -53,9 +64,13 @@ CM_EXPORT const char *cm_store_path(const cm_store_t *store);
  */
 CM_EXPORT void cm_store_set_clock(int64_t unix_seconds);
 
-/** \brief SHA-256 of a file as 64 lowercase hex digits + NUL (\p hex must hold 65 bytes). */
+/**
+ * \brief SHA-256 (FIPS 180-4) of a file as 64 lowercase hex digits + NUL.
+ * \param[out] hex must hold 65 bytes. \return CM_OK, CM_EINVAL (NULL), CM_EFILE (cannot open or
+ * read). Complexity: linear in the file size; memory O(1).
+ */
 CM_EXPORT cm_error_t cm_sha256_file(const char *path, char hex[65], cm_error_info_t *err);
-/** \brief SHA-256 of a memory buffer (hex as above). */
+/** \brief SHA-256 of \p len bytes at \p data (hex as ::cm_sha256_file). Cannot fail. */
 CM_EXPORT void cm_sha256_buffer(const void *data, size_t len, char hex[65]);
 
 /* --- provenance and imports ---------------------------------------------------------------- */
@@ -97,7 +112,11 @@ typedef struct cm_obs_t {
     int64_t line;         /**< source line (provenance of the row) */
 } cm_obs_t;
 
-/** \brief Add an observation to the open import. */
+/**
+ * \brief Add an observation to the open import (one reused prepared INSERT).
+ * \return CM_OK; CM_EINVAL (NULL, no variable, an infinite value, attrs not JSON); CM_ESTORE;
+ * CM_ENOMEM. A failed call adds nothing and leaves the import open: abort it or go on.
+ */
 CM_EXPORT cm_error_t cm_store_import_add(cm_store_import_t *imp, const cm_obs_t *obs,
                                          cm_error_info_t *err);
 
@@ -121,13 +140,18 @@ CM_EXPORT cm_error_t cm_store_import_bulk_file(cm_store_import_t *imp, const cha
                                                const char *role, const char *format,
                                                cm_error_info_t *err);
 
-/** \brief Counts of the open import so far. */
+/** \brief Observations added to the open import so far (0 for NULL). */
 CM_EXPORT int64_t cm_store_import_rows(const cm_store_import_t *imp);
+/** \brief Issues recorded by the open import so far (0 for NULL). */
 CM_EXPORT int64_t cm_store_import_issues(const cm_store_import_t *imp);
 /** \brief Id the dataset will have once committed. */
 CM_EXPORT int64_t cm_store_import_dataset_id(const cm_store_import_t *imp);
 
-/** \brief Commit the transaction (row count recorded on the dataset); frees \p imp. */
+/**
+ * \brief Commit the transaction (row count and status recorded on the dataset); frees \p imp
+ * whatever the result. \return CM_OK, CM_EINVAL (NULL), CM_ESTORE (then everything of the import
+ * is rolled back, bulk copies included).
+ */
 CM_EXPORT cm_error_t cm_store_import_commit(cm_store_import_t *imp, cm_error_info_t *err);
 /** \brief Roll back everything since import_begin (bulk copies removed); frees \p imp. NULL ok. */
 CM_EXPORT void cm_store_import_abort(cm_store_import_t *imp);
@@ -150,12 +174,18 @@ typedef struct cm_dataset_list_t {
     cm_dataset_info_t *items;
 } cm_dataset_list_t;
 
-/** \brief All datasets, oldest first. \p list must be zeroed or destroyed. */
+/**
+ * \brief All committed datasets with their provenance and counts, oldest first.
+ * \param[in,out] list zeroed or holding an earlier list (destroyed first); the caller owns the
+ * result: ::cm_dataset_list_destroy. \return CM_OK, CM_EINVAL, CM_ESTORE, CM_ENOMEM (list empty).
+ */
 CM_EXPORT cm_error_t cm_store_datasets(cm_store_t *store, cm_dataset_list_t *list,
                                        cm_error_info_t *err);
+/** \brief Free the items; safe on a zeroed list or twice; leaves it empty. */
 CM_EXPORT void cm_dataset_list_destroy(cm_dataset_list_t *list);
 
-/** \brief Id of the newest dataset of \p kind with checksum \p sha256 (0 when none). */
+/** \brief Id of the newest dataset of \p kind with checksum \p sha256 (0 when none).
+ * \return CM_OK, CM_EINVAL (a NULL argument), CM_ESTORE. */
 CM_EXPORT cm_error_t cm_store_dataset_find(cm_store_t *store, const char *kind,
                                            const char *sha256, int64_t *id,
                                            cm_error_info_t *err);
@@ -170,8 +200,14 @@ typedef struct cm_issue_counts_t {
     size_t n;
     cm_issue_count_t *items;
 } cm_issue_counts_t;
+/**
+ * \brief Issues of a dataset counted by kind (sorted by kind), with how many rows were kept
+ * aside. \param[in,out] out zeroed or earlier counts (destroyed first); destroy with
+ * ::cm_issue_counts_destroy. \return CM_OK, CM_EINVAL, CM_ESTORE, CM_ENOMEM.
+ */
 CM_EXPORT cm_error_t cm_store_issue_counts(cm_store_t *store, int64_t dataset_id,
                                            cm_issue_counts_t *out, cm_error_info_t *err);
+/** \brief Free; safe on zeroed counts or twice. */
 CM_EXPORT void cm_issue_counts_destroy(cm_issue_counts_t *c);
 
 /* --- results ------------------------------------------------------------------------------- */
@@ -180,14 +216,20 @@ CM_EXPORT void cm_issue_counts_destroy(cm_issue_counts_t *c);
  * \brief Store a result keyed by the analysis name, its parameters (canonical JSON text) and
  * the SHA-256 of every input that made it. The same key replaces the earlier content.
  * \p content is JSON text (small results) and \p path an optional output file it refers to.
+ * The key is the SHA-256 of "analysis\nparams\ninputs" with the parameters canonicalised (keys
+ * sorted, compact; NULL = {}) and the inputs lowercased and sorted: key order, spacing and input
+ * order do not matter. \param[out] result_id optional: the row id (kept when replaced).
+ * \return CM_OK; CM_EINVAL (empty analysis, parameters or content not JSON, an input that is not
+ * 64 hex digits, a read-only store, an import open); CM_ESTORE; CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_store_result_put(cm_store_t *store, const char *analysis,
                                          const char *params_json, size_t ninputs,
                                          const char *const *input_sha256,
                                          const char *content_json, const char *path,
                                          int64_t *result_id, cm_error_info_t *err);
-/** \brief Fetch the content of a result by its key (content: new string, free with cm_free;
- * CM_ENOTFOUND when absent). */
+/** \brief Fetch the content of a result by its key (as ::cm_store_result_put).
+ * \param[out] content_json new string (canonical JSON, "null" when stored without content), free
+ * with cm_free. \return CM_OK, CM_ENOTFOUND (no such result), CM_EINVAL, CM_ESTORE, CM_ENOMEM. */
 CM_EXPORT cm_error_t cm_store_result_get(cm_store_t *store, const char *analysis,
                                          const char *params_json, size_t ninputs,
                                          const char *const *input_sha256, char **content_json,
@@ -198,17 +240,39 @@ typedef struct cm_store_summary_t {
     int64_t datasets, observations, issues, quarantined, bulk_files, results;
     int64_t classifications, class_items, aliases, concordance_pairs;
 } cm_store_summary_t;
+/** \brief Fill \p out with the counts. \return CM_OK, CM_EINVAL, CM_ESTORE. */
 CM_EXPORT cm_error_t cm_store_summary(cm_store_t *store, cm_store_summary_t *out,
                                       cm_error_info_t *err);
 
 /**
  * \brief Run a read-only SQL query and hand each row to \p fn (texts of the columns, NULL for
- * SQL NULL). For front ends and tests; writes are refused (CM_EINVAL).
+ * SQL NULL; valid during the call). For front ends and tests.
+ * \return CM_OK; CM_EINVAL (a statement that writes, more than one statement, none, or SQL that
+ * does not compile; the message has SQLite's reason); CM_ESTORE; or the code \p fn returned,
+ * which stops the query.
  */
 typedef cm_error_t cm_store_row_fn(int ncols, const char *const *names,
                                    const char *const *values, void *user_data);
 CM_EXPORT cm_error_t cm_store_query(cm_store_t *store, const char *sql, cm_store_row_fn *fn,
                                     void *user_data, cm_error_info_t *err);
+
+/* --- concordances ------------------------------------------------------------------------ */
+
+/**
+ * \brief Import a weighted concordance (CN8 -> PRODCOM, HS 2017 -> HS 2022 ...) from a CSV file
+ * with a header `from,to[,weight]` (also `from_code`, `to_code`, `share`) as concordance
+ * \p name, in one transaction that replaces an earlier concordance of that name.
+ * An empty or absent weight is 1. The file is read with the project's CSV reader (separator and
+ * encoding detected).
+ * \param[out] pairs optional: number of (from, to) pairs stored.
+ * \return CM_OK; CM_EINVAL (arguments, read-only store, an import open); CM_EFILE; CM_EPARSE
+ * naming file:line:column for a missing from/to column, an empty code, a weight that is not a
+ * finite number >= 0, or a pair given twice; CM_ESTORE; CM_ENOMEM. On error the store is
+ * unchanged. Complexity: linear in the file.
+ */
+CM_EXPORT cm_error_t cm_store_concordance_import(cm_store_t *store, const char *name,
+                                                 const char *path, int64_t *pairs,
+                                                 cm_error_info_t *err);
 
 CM_END_DECLS
 

@@ -403,6 +403,17 @@ cm_error_t cm_num_parse(const char *text, const cm_num_options_t *opt, cm_num_t 
         add_flag_text(out, sc.s, sc.n);
         return CM_OK;
     }
+    /* USGS Mineral Commodity Summaries: "Less than ½ unit." */
+    if (eq_nocase(sc.s, sc.n, "less than \xC2\xBD unit.") ||
+        eq_nocase(sc.s, sc.n, "less than \xC2\xBD unit")) {
+        if (!o->flags_allowed) {
+            return bad(sc.s, sc.n, 0, 1, err);
+        }
+        out->value = 0.5;
+        out->flags = CM_NUMF_LESS_THAN;
+        add_flag_text(out, "<", 1);
+        return CM_OK;
+    }
     if (is_nonfinite_word(sc.s, sc.n)) {
         char q[80];
         cm_i_quote_text(q, sizeof q, sc.s, sc.n);

@@ -277,7 +277,7 @@ cm_error_t cm_i_class_add_key(cm_class_t *c, size_t item, const char *key, const
                               cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    cm_i_class_alias_t a = {NULL, item, NULL};
+    cm_i_class_alias_t a = {NULL, item, NULL, 0};
     if (key == NULL || key[0] == '\0') {
         return CM_OK;
     }
@@ -324,7 +324,17 @@ static int cmp_alias(const void *a, const void *b)
     if (r != 0) {
         return r;
     }
+    if (x->weak != y->weak) {
+        return x->weak - y->weak; /* strong (codes, aliases) first */
+    }
     return x->item < y->item ? -1 : x->item > y->item;
+}
+
+static void drop_alias(cm_i_class_alias_t *a)
+{
+    cm_free(a->key);
+    cm_free(a->source);
+    a->key = a->source = NULL;
 }
 
 cm_error_t cm_i_class_finish(cm_class_t *c, cm_error_info_t *err)
@@ -333,28 +343,50 @@ cm_error_t cm_i_class_finish(cm_class_t *c, cm_error_info_t *err)
     size_t *tmp = NULL;
     /* Codes and labels resolve too. */
     for (size_t i = 0; i < c->n; i++) {
+        size_t before = c->nalias;
         CM_TRY(cm_i_class_add_alias(c, i, c->items[i].code, "code", err));
         CM_TRY(cm_i_class_add_alias(c, i, c->items[i].label, "label", err));
+        if (c->nalias == before + 2) {
+            c->aliases[before + 1].weak = 1;
+        }
     }
     if (c->nalias > 0) {
         qsort(c->aliases, c->nalias, sizeof *c->aliases, cmp_alias);
     }
     size_t w = 0;
-    for (size_t r = 0; r < c->nalias; r++) {
-        if (w > 0 && strcmp(c->aliases[w - 1].key, c->aliases[r].key) == 0) {
-            if (c->aliases[w - 1].item != c->aliases[r].item) {
+    for (size_t g = 0; g < c->nalias;) {
+        size_t e = g + 1;
+        while (e < c->nalias && strcmp(c->aliases[e].key, c->aliases[g].key) == 0) {
+            e++;
+        }
+        /* [g, e) share one key; strong entries sort first */
+        int keep = 1;
+        for (size_t r = g + 1; r < e; r++) {
+            if (c->aliases[r].item == c->aliases[g].item) {
+                continue;
+            }
+            if (!c->aliases[r].weak) {
                 CM_FAIL(cm_error_set(err, CM_EINVAL,
                                      "classification %s: alias '%s' names both %s and %s",
-                                     c->name, c->aliases[r].key,
-                                     c->items[c->aliases[w - 1].item].code,
+                                     c->name, c->aliases[g].key,
+                                     c->items[c->aliases[g].item].code,
                                      c->items[c->aliases[r].item].code));
             }
-            cm_free(c->aliases[r].key);
-            cm_free(c->aliases[r].source);
-            c->aliases[r].key = c->aliases[r].source = NULL;
-            continue;
+            if (c->aliases[g].weak) {
+                keep = 0; /* a label shared by several codes resolves to none */
+            }
         }
-        c->aliases[w++] = c->aliases[r];
+        for (size_t r = g + (keep ? 1 : 0); r < e; r++) {
+            drop_alias(&c->aliases[r]);
+        }
+        if (keep) {
+            c->aliases[w] = c->aliases[g];
+            if (w != g) {
+                c->aliases[g].key = c->aliases[g].source = NULL; /* moved */
+            }
+            w++;
+        }
+        g = e;
     }
     c->nalias = w;
     cm_free(c->by_code);

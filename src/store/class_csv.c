@@ -1,12 +1,12 @@
-/* Code lists as CSV: the column layout (code,label[,parent][,aggregate][,aliases][,...]), a
- * small record reader over libcsv that keeps physical line numbers, and the built-in lists
- * ("country", "material") compiled into the library. */
-#include <csv.h>
+/* Code lists as CSV: the column layout (code,label[,parent][,aggregate][,aliases][,...]), read
+ * with the project's CSV reader (cm_csv.h), and the built-in lists ("country", "material")
+ * compiled into the library. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "cambium/cm_csv.h"
 #include "cm_internal.h"
 #include "store/class_internal.h"
 #include "store/store_internal.h"
@@ -142,112 +142,6 @@ cleanup:
     return rc;
 }
 
-/* --- a record reader over libcsv with physical line numbers ------------------------------- */
-
-typedef struct reader_t {
-    char **fields;
-    size_t n, cap;
-    int64_t start_line; /* physical line where the current record began */
-    int64_t line;       /* line being fed */
-    cm_error_t rc;
-    cm_error_info_t *err;
-    const char *file;
-    cm_error_t (*on_record)(void *user, size_t n, const char *const *fields, int64_t line,
-                            cm_error_info_t *err);
-    void *user;
-} reader_t;
-
-static void reader_clear(reader_t *r)
-{
-    for (size_t i = 0; i < r->n; i++) {
-        cm_free(r->fields[i]);
-    }
-    r->n = 0;
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-    reader_t *r = data;
-    if (r->rc != CM_OK) {
-        return;
-    }
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 16;
-        char **p = cm_realloc_array(r->fields, cap, sizeof *p);
-        if (p == NULL) {
-            r->rc = cm_error_set(r->err, CM_ENOMEM, "out of memory reading %s", r->file);
-            return;
-        }
-        r->fields = p;
-        r->cap = cap;
-    }
-    char *f = cm_strndup(s != NULL ? (const char *)s : "", s != NULL ? len : 0);
-    if (f == NULL) {
-        r->rc = cm_error_set(r->err, CM_ENOMEM, "out of memory reading %s", r->file);
-        return;
-    }
-    r->fields[r->n++] = f;
-}
-
-static void on_record(int term, void *data)
-{
-    reader_t *r = data;
-    (void)term;
-    if (r->rc == CM_OK && r->n > 0 && !(r->n == 1 && r->fields[0][0] == '\0')) {
-        r->rc = r->on_record(r->user, r->n, (const char *const *)r->fields, r->start_line, r->err);
-    }
-    reader_clear(r);
-    r->start_line = r->line + 1;
-}
-
-static void *csv_realloc(void *p, size_t n)
-{
-    return cm_realloc(p, n);
-}
-
-cm_error_t cm_i_class_read_csv(const char *data, size_t len, const char *file,
-                               cm_error_t (*fn)(void *user, size_t n, const char *const *fields,
-                                                int64_t line, cm_error_info_t *err),
-                               void *user, cm_error_info_t *err)
-{
-    struct csv_parser p;
-    reader_t r;
-    memset(&r, 0, sizeof r);
-    r.err = err;
-    r.file = file;
-    r.on_record = fn;
-    r.user = user;
-    r.start_line = 1;
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-        return cm_error_set(err, CM_ENOMEM, "out of memory reading %s", file);
-    }
-    csv_set_realloc_func(&p, csv_realloc);
-    csv_set_free_func(&p, cm_free);
-    size_t off = 0;
-    r.line = 1;
-    while (off < len && r.rc == CM_OK) {
-        const char *nl = memchr(data + off, '\n', len - off);
-        size_t chunk = nl != NULL ? (size_t)(nl - (data + off)) + 1 : len - off;
-        if (csv_parse(&p, data + off, chunk, on_field, on_record, &r) != chunk && r.rc == CM_OK) {
-            r.rc = csv_error(&p) == CSV_ENOMEM
-                       ? cm_error_set(err, CM_ENOMEM, "out of memory reading %s", file)
-                       : cm_error_set_at(err, CM_EPARSE, file, r.line, 0, "malformed CSV: %s",
-                                         csv_strerror(csv_error(&p)));
-        }
-        off += chunk;
-        r.line++;
-    }
-    r.line--;
-    if (r.rc == CM_OK && csv_fini(&p, on_field, on_record, &r) != 0 && r.rc == CM_OK) {
-        r.rc = cm_error_set_at(err, CM_EPARSE, file, r.start_line, 0,
-                               "malformed CSV: expected a closing quote before the end of the file");
-    }
-    reader_clear(&r);
-    cm_free(r.fields);
-    csv_free(&p);
-    return r.rc;
-}
-
 /* --- building a classification from CSV text --------------------------------------------- */
 
 typedef struct build_t {
@@ -257,32 +151,69 @@ typedef struct build_t {
     const char *file;
 } build_t;
 
-static cm_error_t build_record(void *user, size_t n, const char *const *fields, int64_t line,
-                               cm_error_info_t *err)
+static cm_error_t build_row(const cm_csv_row_t *row, void *user, cm_error_info_t *err)
 {
     build_t *b = user;
     if (!b->have_header) {
-        cm_error_t rc = cm_i_class_layout_init(&b->lay, n, fields, b->file, err);
+        cm_error_t rc = cm_i_class_layout_init(&b->lay, row->nfields, row->fields, b->file, err);
         b->have_header = rc == CM_OK;
         return rc;
     }
-    return cm_i_class_add_record(b->c, &b->lay, n, fields, b->file, line, err);
+    if (row->nfields == 1 && row->fields[0][0] == '\0') {
+        return CM_OK;
+    }
+    return cm_i_class_add_record(b->c, &b->lay, row->nfields, row->fields, b->file, row->line,
+                                 err);
+}
+
+/* Code lists may leave trailing optional columns out, so records need not be full. */
+static void list_options(cm_csv_options_t *opt)
+{
+    cm_csv_options_default(opt);
+    opt->strict_fields = 0;
+    opt->skip_blank_lines = 1;
 }
 
 cm_error_t cm_i_class_build(cm_class_t *c, const char *data, size_t len, const char *file,
                             cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
+    cm_csv_options_t opt;
     build_t b;
     memset(&b, 0, sizeof b);
     b.c = c;
     b.file = file;
-    CM_TRY(cm_i_class_read_csv(data, len, file, build_record, &b, err));
+    list_options(&opt);
+    opt.separator = ',';
+    CM_TRY(cm_csv_read_buffer(data, len, file, &opt, build_row, &b, NULL, err));
     if (!b.have_header) {
         CM_FAIL(cm_error_set_at(err, CM_EPARSE, file, 1, 1,
                                 "expected a header code,label[,...], got an empty file"));
     }
     CM_TRY(cm_i_class_finish(c, err));
+cleanup:
+    cm_i_class_layout_destroy(&b.lay);
+    return rc;
+}
+
+cm_error_t cm_i_class_build_file(cm_class_t *c, const char *path, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_csv_options_t opt;
+    build_t b;
+    memset(&b, 0, sizeof b);
+    b.c = c;
+    b.file = path;
+    list_options(&opt);
+    CM_TRY(cm_csv_read_file(path, &opt, build_row, &b, NULL, err));
+    if (!b.have_header) {
+        CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, 1, 1,
+                                "expected a header code,label[,...], got an empty file"));
+    }
+    rc = cm_i_class_finish(c, err);
+    if (rc != CM_OK) {
+        cm_error_prefix(err, "%s", path);
+    }
 cleanup:
     cm_i_class_layout_destroy(&b.lay);
     return rc;

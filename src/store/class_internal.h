@@ -22,6 +22,7 @@ typedef struct cm_i_class_alias_t {
     char *key;     /* normalised */
     size_t item;   /* index into items */
     char *source;  /* where the alias came from (column name or file), may be NULL */
+    int weak;      /* a label: dropped when it collides with another code's key */
 } cm_i_class_alias_t;
 
 struct cm_class_t {
@@ -51,7 +52,8 @@ cm_error_t cm_i_class_add_alias(cm_class_t *c, size_t item, const char *text, co
 cm_error_t cm_i_class_add_key(cm_class_t *c, size_t item, const char *key, const char *source,
                               cm_error_info_t *err);
 /* Index: codes and labels become aliases too; sort; duplicate keys for the same code merge;
- * a key naming two codes is CM_EINVAL ("alias 'x' names both A and B"). */
+ * a code or alias naming two codes is CM_EINVAL ("alias 'x' names both A and B"); a label
+ * shared by several codes (HS headings and subheadings often share one) is left out. */
 cm_error_t cm_i_class_finish(cm_class_t *c, cm_error_info_t *err);
 /* Index of a canonical code, or (size_t)-1. */
 size_t cm_i_class_find_code(const cm_class_t *c, const char *code);
@@ -73,15 +75,11 @@ cm_error_t cm_i_class_add_record(cm_class_t *c, const cm_i_class_layout_t *lay, 
                                  const char *const *fields, const char *file, int64_t line,
                                  cm_error_info_t *err);
 
-/* Read CSV text record by record (libcsv), handing each record with the physical line where it
- * starts; blank lines are skipped. CM_EPARSE names file and line. */
-cm_error_t cm_i_class_read_csv(const char *data, size_t len, const char *file,
-                               cm_error_t (*fn)(void *user, size_t n, const char *const *fields,
-                                                int64_t line, cm_error_info_t *err),
-                               void *user, cm_error_info_t *err);
 /* Add every record of a code-list CSV text to \p c and finish it. */
 cm_error_t cm_i_class_build(cm_class_t *c, const char *data, size_t len, const char *file,
                             cm_error_info_t *err);
+/* The same for a file (encoding detected, separator detected); errors name file:line:column. */
+cm_error_t cm_i_class_build_file(cm_class_t *c, const char *path, cm_error_info_t *err);
 /* The embedded text of a built-in classification (CM_ENOTFOUND when there is none). */
 cm_error_t cm_i_class_builtin_text(const char *name, const char **data, size_t *len);
 

@@ -1,16 +1,10 @@
 /* Classifications in the store: seeding the built-ins, loading one back into memory, and
  * importing a user's code list (HS6, CN8, PRODCOM, NACE ...) in one transaction. */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cm_internal.h"
 #include "store/class_internal.h"
 #include "store/store_internal.h"
-
-/* Largest code-list file read into memory (a full CN8 list with labels is a few MB). */
-#define CLASS_FILE_MAX ((size_t)256 << 20)
 
 static const char *builtin_description(const char *name)
 {
@@ -109,6 +103,51 @@ cleanup:
     return rc;
 }
 
+cm_error_t cm_i_class_refresh_builtins(cm_store_t *store, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    sqlite3_stmt *st = NULL;
+    static const char *const names[] = {"country", "material"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *data = NULL;
+        size_t len = 0;
+        char sha[65];
+        int same = 0;
+        CM_TRY(cm_i_class_builtin_text(names[i], &data, &len));
+        cm_sha256_buffer(data, len, sha);
+        CM_TRY(cm_i_store_prepare(store->db,
+                                  "SELECT sha256 = ?2 FROM classification WHERE name = ?1"
+                                  " AND builtin = 1",
+                                  &st, err));
+        CM_TRY(cm_i_store_bind_text(store->db, st, 1, names[i], err));
+        CM_TRY(cm_i_store_bind_text(store->db, st, 2, sha, err));
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+            same = sqlite3_column_int(st, 0);
+        } else if (src != SQLITE_DONE) {
+            CM_FAIL(cm_i_store_sqlerr(store->db, err, "store: checking the built-in lists"));
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (same) {
+            continue;
+        }
+        /* This library's built-in list differs from the one in the store: replace it. */
+        CM_TRY(cm_i_store_exec(store->db, "BEGIN IMMEDIATE", err));
+        rc = seed_one(store, names[i], err);
+        if (rc == CM_OK) {
+            rc = cm_i_store_exec(store->db, "COMMIT", err);
+        }
+        if (rc != CM_OK) {
+            (void)sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+            goto cleanup;
+        }
+    }
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 cm_error_t cm_i_class_seed_builtins(cm_store_t *store, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
@@ -197,56 +236,11 @@ cleanup:
     return rc;
 }
 
-/* Read a whole (small) file into memory; free with cm_free. */
-cm_error_t cm_i_store_read_file(const char *path, size_t max, char **data, size_t *len,
-                                cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    cm_i_buf_t b = CM_I_BUF_INIT(max);
-    char chunk[65536];
-    FILE *f = fopen(path, "rb");
-    *data = NULL;
-    *len = 0;
-    if (f == NULL) {
-        return cm_error_set(err, CM_EFILE, "%s: cannot open for reading: %s", path,
-                            strerror(errno));
-    }
-    for (;;) {
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-        if (n > 0) {
-            rc = cm_i_buf_append(&b, chunk, n);
-            if (rc == CM_EOVERFLOW) {
-                CM_FAIL(cm_error_set(err, CM_EOVERFLOW, "%s: larger than %zu bytes", path, max));
-            }
-            if (rc != CM_OK) {
-                CM_FAIL(cm_error_set(err, rc, "out of memory reading %s", path));
-            }
-        }
-        if (n < sizeof chunk) {
-            if (ferror(f)) {
-                CM_FAIL(cm_error_set(err, CM_EFILE, "%s: read error: %s", path, strerror(errno)));
-            }
-            break;
-        }
-    }
-    *len = b.len;
-    rc = cm_i_buf_steal(&b, data);
-    if (rc != CM_OK) {
-        CM_FAIL(cm_error_set(err, rc, "out of memory reading %s", path));
-    }
-cleanup:
-    fclose(f);
-    cm_i_buf_free(&b);
-    return rc;
-}
-
 cm_error_t cm_store_class_import(cm_store_t *store, const char *name, const char *path,
                                  cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_class_t *c = NULL;
-    char *data = NULL;
-    size_t len = 0;
     char sha[65];
     int in_tx = 0;
     if (store == NULL || name == NULL || name[0] == '\0' || path == NULL) {
@@ -263,10 +257,9 @@ cm_error_t cm_store_class_import(cm_store_t *store, const char *name, const char
                             store->readonly ? "the store is open read-only"
                                             : "an import is open on this store");
     }
-    CM_TRY(cm_i_store_read_file(path, CLASS_FILE_MAX, &data, &len, err));
-    cm_sha256_buffer(data, len, sha);
+    CM_TRY(cm_sha256_file(path, sha, err));
     CM_TRY(cm_i_class_create(name, &c, err));
-    CM_TRY(cm_i_class_build(c, data, len, path, err));
+    CM_TRY(cm_i_class_build_file(c, path, err));
     CM_TRY(cm_i_store_exec(store->db, "BEGIN IMMEDIATE", err));
     in_tx = 1;
     CM_TRY(write_class(store->db, c, NULL, 0, path, sha, err));
@@ -277,6 +270,5 @@ cleanup:
         (void)sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
     }
     cm_class_free(c);
-    cm_free(data);
     return rc;
 }

@@ -67,11 +67,10 @@ extern const size_t cm_i_class_countries_csv_len;
 extern const unsigned char cm_i_class_materials_csv[];
 extern const size_t cm_i_class_materials_csv_len;
 
-/* Read a whole file of at most \p max bytes (NUL-terminated; free with cm_free). */
-cm_error_t cm_i_store_read_file(const char *path, size_t max, char **data, size_t *len,
-                                cm_error_info_t *err);
-
 /* Seed the built-in classifications into the store (inside the caller's transaction). */
 cm_error_t cm_i_class_seed_builtins(cm_store_t *store, cm_error_info_t *err);
+/* Replace, each in its own transaction, the built-in classifications whose stored checksum
+ * differs from this library's (a newer cambium with more aliases opening an older store). */
+cm_error_t cm_i_class_refresh_builtins(cm_store_t *store, cm_error_info_t *err);
 
 #endif

@@ -126,6 +126,9 @@ static cm_error_t open_at(const char *path, int flags, int target, cm_store_t **
         }
         CM_TRY(cm_i_store_migrate(store, target, err));
     }
+    if (!store->readonly && store->version >= 2) {
+        CM_TRY(cm_i_class_refresh_builtins(store, err));
+    }
     *out = store;
     store = NULL;
 cleanup:

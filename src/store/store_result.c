@@ -2,37 +2,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include "cambium/cm_json.h"
 
 #include "cm_internal.h"
 #include "store/store_internal.h"
 
-/* Canonical JSON text (keys sorted, compact) of \p text; new string, free with cm_free. */
+/* Canonical JSON text (keys sorted, compact, reals with 17 digits) of \p text; new string,
+ * free with cm_free. Any JSON value is accepted. */
 static cm_error_t canonical_json(const char *text, const char *what, char **out,
                                  cm_error_info_t *err)
 {
-    cm_error_t rc = CM_OK;
     json_error_t jerr;
-    json_t *j = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+    cm_json_init(); /* jansson allocates through cm_malloc: its strings free with cm_free */
     *out = NULL;
+    memset(&jerr, 0, sizeof jerr);
+    json_t *j = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
     if (j == NULL) {
+        if (json_error_code(&jerr) == json_error_out_of_memory) {
+            return cm_error_set(err, CM_ENOMEM, "out of memory parsing %s", what);
+        }
         return cm_error_set(err, CM_EINVAL, "%s: expected JSON, got '%.60s' (%s at column %d)",
                             what, text, jerr.text, jerr.column);
     }
-    size_t flags = JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY;
-    size_t n = json_dumpb(j, NULL, 0, flags);
-    if (n == 0) {
-        CM_FAIL(cm_error_set(err, CM_ENOMEM, "%s: cannot encode the JSON text", what));
-    }
-    *out = cm_malloc(n + 1);
-    CM_NOMEM(*out, err);
-    if (json_dumpb(j, *out, n, flags) != n) {
-        cm_free(*out);
-        *out = NULL;
-        CM_FAIL(cm_error_set(err, CM_ENOMEM, "%s: cannot encode the JSON text", what));
-    }
-    (*out)[n] = '\0';
-cleanup:
+    cm_error_t rc = cm_json_dump_canonical(j, out, err);
     json_decref(j);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cm_test.h"
 #include "cambium/cm_csv.h"
@@ -488,6 +489,59 @@ static void test_alloc_failures(void **state)
     }
 }
 
+static void test_file_helpers(void **state)
+{
+    (void)state;
+    char path[4200], dir[4200];
+    cm_error_info_t err;
+    char *text = NULL;
+    size_t len = 0;
+    cm_error_clear(&err);
+    snprintf(path, sizeof path, "%s/f.txt", cm_test_tmpdir());
+    CHECK_OK(cm_file_write_atomic(path, "hello", 5, &err), &err);
+    CHECK_OK(cm_file_read_all(path, 0, &text, &len, &err), &err);
+    assert_string_equal(text, "hello");
+    assert_int_equal(len, 5);
+    cm_free(text);
+    CHECK_ERROR(cm_file_read_all(path, 4, &text, &len, &err), CM_EOVERFLOW);
+    assert_null(text);
+    CHECK_ERROR(cm_file_read_all("/nonexistent/f", 0, &text, &len, &err), CM_EFILE);
+    CHECK_ERROR(cm_file_read_all(NULL, 0, &text, &len, &err), CM_EINVAL);
+    /* streamed writer */
+    cm_afile_t *f = NULL;
+    CHECK_OK(cm_afile_open(path, &f, &err), &err);
+    assert_non_null(cm_afile_stream(f));
+    CHECK_OK(cm_afile_printf(f, &err, "%d-%s", 42, "x"), &err);
+    fputs("|", cm_afile_stream(f));
+    CHECK_OK(cm_afile_write(f, "end", 3, &err), &err);
+    CHECK_OK(cm_afile_commit(f, &err), &err);
+    CHECK_OK(cm_file_read_all(path, 0, &text, NULL, &err), &err);
+    assert_string_equal(text, "42-x|end");
+    cm_free(text);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0644);
+    /* a rename that fails (the target is a directory) leaves no temporary file behind */
+    snprintf(dir, sizeof dir, "%s/adir", cm_test_tmpdir());
+    assert_int_equal(mkdir(dir, 0755), 0);
+    CHECK_ERROR(cm_file_write_atomic(dir, "x", 1, &err), CM_EFILE);
+    assert_non_null(strstr(err.message, "rename"));
+    assert_int_equal(rmdir(dir), 0); /* empty: the temporary file was removed */
+    CHECK_ERROR(cm_afile_open(NULL, &f, &err), CM_EINVAL);
+    CHECK_ERROR(cm_afile_write(NULL, "x", 1, &err), CM_EINVAL);
+    CHECK_ERROR(cm_afile_commit(NULL, &err), CM_EINVAL);
+    cm_afile_abort(NULL);
+    /* bad options */
+    cm_csv_options_t o;
+    cm_csv_options_default(&o);
+    o.encoding = (cm_encoding_t)7;
+    collect_t c;
+    cm_csv_stats_t st;
+    CHECK_ERROR(read_buf("a\n", &o, &c, &st, &err), CM_EINVAL);
+    CHECK_ERROR(cm_csv_read_file(NULL, NULL, NULL, NULL, &st, &err), CM_EINVAL);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +556,7 @@ int main(void)
         CM_TEST(test_doubles_through_csv),
         CM_TEST(test_flags_file),
         CM_TEST(test_alloc_failures),
+        CM_TEST(test_file_helpers),
     };
     return CM_RUN_TESTS(tests);
 }

@@ -78,6 +78,8 @@ static const num_case_t cases[] = {
     {"< 0.5", DOT, 0, 1, CM_OK, 0.5, CM_NUMF_LESS_THAN, "<"},
     {"<0.1%", DOT, 0, 1, CM_OK, 0.1, CM_NUMF_LESS_THAN | CM_NUMF_PERCENT, "<%"},
     {">50", DOT, 0, 1, CM_OK, 50.0, CM_NUMF_GREATER_THAN, ">"},
+    {"Less than \xC2\xBD unit.", DOT, 0, 1, CM_OK, 0.5, CM_NUMF_LESS_THAN, "<"},
+    {"Less than \xC2\xBD unit.", DOT, 0, 0, CM_EPARSE, NA_, 0, ""},
     {"281%", DOT, 0, 1, CM_OK, 281.0, CM_NUMF_PERCENT, "%"},
     {"12,5 %", COMMA, 0, 1, CM_OK, 12.5, CM_NUMF_PERCENT, "%"},
     {"12.3 e", DOT, 0, 1, CM_OK, 12.3, CM_NUMF_ESTIMATED, "e"},
@@ -87,6 +89,10 @@ static const num_case_t cases[] = {
     {"7 c", DOT, 0, 1, CM_OK, 7.0, CM_NUMF_CONFIDENTIAL, "c"},
     {"7 r", DOT, 0, 1, CM_OK, 7.0, CM_NUMF_REVISED, "r"},
     {"7 u", DOT, 0, 1, CM_OK, 7.0, CM_NUMF_OTHER, "u"},
+    /* Eurostat TSV cells as published: trailing blank, ': ', value with 's' */
+    {"1161.436 ", DOT, 0, 1, CM_OK, 1161.436, 0, ""},
+    {": ", DOT, 0, 1, CM_OK, NA_, CM_NUMF_NOT_AVAILABLE, ":"},
+    {"20734.273 s", DOT, 0, 1, CM_OK, 20734.273, CM_NUMF_OTHER, "s"},
     /* errors */
     {"abc", DOT, 0, 1, CM_EPARSE, NA_, 0, ""},
     {"12.3e", DOT, 0, 1, CM_EPARSE, NA_, 0, ""},

@@ -260,6 +260,46 @@ static void test_newer_schema_refused(void **state)
 
 static int64_t query_int(cm_store_t *st, const char *sql);
 
+static void test_builtins_refreshed(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    cm_store_t *st = NULL;
+    const char *path = tmp_path("refresh.db");
+    remove_store(path);
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    int64_t items = query_int(st, "SELECT count(*) FROM class_item WHERE classification = 'country'");
+    cm_store_close(st);
+    st = NULL;
+    char before[65], after[65];
+    file_sha(path, before);
+    /* reopening with the same library writes nothing */
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    cm_store_close(st);
+    st = NULL;
+    file_sha(path, after);
+    assert_string_equal(before, after);
+    /* a store made by a library with another country list (here: an edited one) is refreshed */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA foreign_keys = ON;"
+                                  "DELETE FROM class_item WHERE classification = 'country' AND"
+                                  " code = 'BEL';"
+                                  "UPDATE classification SET sha256 = 'old' WHERE name = 'country';",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    assert_int_equal(query_int(st, "SELECT count(*) FROM class_item WHERE classification = 'country'"),
+                     items);
+    assert_int_equal(query_int(st, "SELECT count(*) FROM class_alias WHERE classification ="
+                                   " 'country' AND alias_key = 'belgium' AND code = 'BEL'"),
+                     1);
+    cm_store_close(st);
+    remove_store(path);
+}
+
 static void test_migration_from_v1(void **state)
 {
     (void)state;
@@ -832,6 +872,7 @@ int main(void)
         CM_TEST(test_refuse_foreign_files),
         CM_TEST(test_newer_schema_refused),
         CM_TEST(test_migration_from_v1),
+        CM_TEST(test_builtins_refreshed),
         CM_TEST(test_import_commit_and_list),
         CM_TEST(test_abort_is_byte_identical),
         CM_TEST(test_bulk_files),
