@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "ingest_internal.h"
-#include "ini_internal.h"
+#include "cambium/cm_kv.h"
 
 enum { F_VARIABLE, F_REGION, F_PARTNER, F_MATERIAL, F_PRODUCT, F_STAGE, F_PERIOD, F_VALUE,
        F_UNIT, F_FLAG, F_N };
@@ -24,7 +24,7 @@ static const char *const field_names[F_N] = {"variable", "region",  "partner", "
                                              "unit",     "flag"};
 
 typedef struct tidy_state_t {
-    cm_i_ini_t schema;
+    cm_kv_doc_t *schema;
     const char *column[F_N];   /* CSV column names (borrowed from schema) */
     const char *constant[F_N]; /* constants */
     size_t col[F_N];
@@ -43,43 +43,120 @@ static int field_index(const char *name)
     return -1;
 }
 
-static cm_error_t schema_fail(cm_i_ing_t *g, const cm_i_ini_item_t *it, cm_error_info_t *err,
+static cm_error_t schema_fail(cm_i_ing_t *g, const cm_kv_entry_t *e, cm_error_info_t *err,
                               const char *fmt, const char *a, const char *b)
 {
-    return cm_error_set_at(err, CM_EPARSE, g->opt->schema, it->line, 1, fmt, a, b);
+    return cm_error_set_at(err, CM_EPARSE, g->opt->schema, e->line, e->key_column, fmt, a, b);
 }
 
-static cm_error_t yes_no(cm_i_ing_t *g, const cm_i_ini_item_t *it, int *out, cm_error_info_t *err)
+static cm_error_t yes_no(cm_i_ing_t *g, const cm_kv_section_t *sec, const cm_kv_entry_t *e,
+                         int *out, cm_error_info_t *err)
 {
-    if (cm_i_ing_eq(it->value, "yes") || cm_i_ing_eq(it->value, "true") ||
-        strcmp(it->value, "1") == 0) {
-        *out = 1;
-    } else if (cm_i_ing_eq(it->value, "no") || cm_i_ing_eq(it->value, "false") ||
-               strcmp(it->value, "0") == 0) {
-        *out = 0;
-    } else {
-        return schema_fail(g, it, err, "key '%s': expected yes or no, got '%s'", it->key,
-                           it->value);
-    }
-    return CM_OK;
+    CM_UNUSED(g);
+    return cm_kv_entry_bool(sec, e, out, err);
 }
 
-static cm_error_t share_group(cm_i_ing_t *g, tidy_state_t *s, const cm_i_ini_item_t *it,
+static cm_error_t share_group(cm_i_ing_t *g, tidy_state_t *s, const cm_kv_entry_t *e,
                               cm_error_info_t *err)
 {
     char buf[256];
     char *save = NULL;
-    snprintf(buf, sizeof buf, "%s", it->value);
+    snprintf(buf, sizeof buf, "%s", e->value);
     memset(s->in_group, 0, sizeof s->in_group);
     for (char *tok = strtok_r(buf, ", ", &save); tok != NULL; tok = strtok_r(NULL, ", ", &save)) {
         int f = field_index(tok);
         if (f < 0 || f == F_VALUE || f == F_FLAG || f == F_UNIT) {
-            return schema_fail(g, it, err,
+            return schema_fail(g, e, err,
                                "key '%s': expected observation fields (variable, region, "
                                "partner, material, product, stage, period), got '%s'",
-                               it->key, tok);
+                               e->key, tok);
         }
         s->in_group[f] = 1;
+    }
+    return CM_OK;
+}
+
+static cm_error_t dataset_key(cm_i_ing_t *g, const cm_kv_entry_t *e, cm_error_info_t *err)
+{
+    if (strcmp(e->key, "name") == 0) {
+        snprintf(g->name_buf, sizeof g->name_buf, "%s", e->value);
+    } else if (strcmp(e->key, "version") == 0) {
+        snprintf(g->version_buf, sizeof g->version_buf, "%s", e->value);
+    } else if (strcmp(e->key, "publisher") == 0) {
+        g->publisher = e->value;
+    } else if (strcmp(e->key, "source") == 0) {
+        g->source = e->value;
+    } else if (strcmp(e->key, "licence") == 0 || strcmp(e->key, "license") == 0) {
+        g->licence = e->value;
+    } else {
+        return schema_fail(g, e, err,
+                           "unknown key '%s' in [%s]: expected name, publisher, source, licence "
+                           "or version",
+                           e->key, "dataset");
+    }
+    return CM_OK;
+}
+
+static cm_error_t format_key(cm_i_ing_t *g, const cm_kv_section_t *sec, const cm_kv_entry_t *e,
+                             cm_error_info_t *err)
+{
+    if (strcmp(e->key, "separator") == 0) {
+        if (strcmp(e->value, "tab") == 0 || strcmp(e->value, "\\t") == 0) {
+            g->csv.separator = '\t';
+        } else if (strlen(e->value) == 1 && strchr(",;|", e->value[0]) != NULL) {
+            g->csv.separator = e->value[0];
+        } else {
+            return schema_fail(g, e, err, "key '%s': expected ',', ';', '|' or tab, got '%s'",
+                               e->key, e->value);
+        }
+    } else if (strcmp(e->key, "decimal_comma") == 0) {
+        return yes_no(g, sec, e, &g->num.decimal_comma, err);
+    } else if (strcmp(e->key, "thousands") == 0) {
+        return yes_no(g, sec, e, &g->num.thousands, err);
+    } else if (strcmp(e->key, "encoding") == 0) {
+        if (cm_i_ing_eq(e->value, "auto")) {
+            g->csv.encoding = CM_ENC_AUTO;
+        } else if (cm_i_ing_eq(e->value, "utf-8") || cm_i_ing_eq(e->value, "utf8")) {
+            g->csv.encoding = CM_ENC_UTF8;
+        } else if (cm_i_ing_eq(e->value, "windows-1252") || cm_i_ing_eq(e->value, "cp1252")) {
+            g->csv.encoding = CM_ENC_WINDOWS1252;
+        } else {
+            return schema_fail(g, e, err,
+                               "key '%s': expected auto, utf-8 or windows-1252, got '%s'", e->key,
+                               e->value);
+        }
+    } else {
+        return schema_fail(g, e, err,
+                           "unknown key '%s' in [%s]: expected separator, decimal_comma, "
+                           "thousands or encoding",
+                           e->key, "format");
+    }
+    return CM_OK;
+}
+
+static cm_error_t values_key(cm_i_ing_t *g, tidy_state_t *s, const cm_kv_section_t *sec,
+                             const cm_kv_entry_t *e, const cm_kv_entry_t **group,
+                             cm_error_info_t *err)
+{
+    if (strcmp(e->key, "unit") == 0) {
+        s->unit = e->value;
+    } else if (strcmp(e->key, "negative") == 0) {
+        return yes_no(g, sec, e, &s->negative, err);
+    } else if (strcmp(e->key, "flags") == 0) {
+        return yes_no(g, sec, e, &s->flags, err);
+    } else if (strcmp(e->key, "share") == 0) {
+        return yes_no(g, sec, e, &s->share, err);
+    } else if (strcmp(e->key, "share_group") == 0) {
+        *group = e;
+    } else if (strcmp(e->key, "resolve_countries") == 0) {
+        return yes_no(g, sec, e, &s->resolve_countries, err);
+    } else if (strcmp(e->key, "resolve_materials") == 0) {
+        return yes_no(g, sec, e, &s->resolve_materials, err);
+    } else {
+        return schema_fail(g, e, err,
+                           "unknown key '%s' in [%s]: expected unit, negative, flags, share, "
+                           "share_group, resolve_countries or resolve_materials",
+                           e->key, "values");
     }
     return CM_OK;
 }
@@ -88,115 +165,49 @@ static cm_error_t tidy_prepare(cm_i_ing_t *g, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     tidy_state_t *s = g->state;
-    const cm_i_ini_item_t *group = NULL;
+    const cm_kv_entry_t *group = NULL;
 
     if (g->opt->schema == NULL || g->opt->schema[0] == '\0') {
         return cm_error_set(err, CM_EINVAL, "kind tidy needs a schema file (--schema FILE)");
     }
-    CM_TRY(cm_i_ini_read(g->opt->schema, &s->schema, err));
+    CM_TRY(cm_kv_read_file(g->opt->schema, &s->schema, err));
     s->resolve_countries = 1;
     s->resolve_materials = 1;
-    for (size_t i = 0; i < s->schema.n; i++) {
-        const cm_i_ini_item_t *it = &s->schema.items[i];
-        const char *sec = it->section;
-        if (it->key == NULL) {
-            if (strcmp(sec, "dataset") != 0 && strcmp(sec, "format") != 0 &&
-                strcmp(sec, "columns") != 0 && strcmp(sec, "constants") != 0 &&
-                strcmp(sec, "values") != 0) {
-                CM_FAIL(schema_fail(g, it, err,
-                                    "unknown section [%s]%s: expected dataset, format, columns, "
+    for (size_t i = 0; i < cm_kv_nsections(s->schema); i++) {
+        const cm_kv_section_t *sec = cm_kv_section_at(s->schema, i);
+        const char *type = sec->type;
+        int is_col = strcmp(type, "columns") == 0;
+        if (strcmp(type, "dataset") != 0 && strcmp(type, "format") != 0 && !is_col &&
+            strcmp(type, "constants") != 0 && strcmp(type, "values") != 0) {
+            CM_FAIL(cm_error_set_at(err, CM_EPARSE, g->opt->schema, sec->line, 1,
+                                    "unknown section [%s]: expected dataset, format, columns, "
                                     "constants or values",
-                                    sec, ""));
-            }
-            continue;
+                                    type));
         }
-        if (strcmp(sec, "dataset") == 0) {
-            if (strcmp(it->key, "name") == 0) {
-                snprintf(g->name_buf, sizeof g->name_buf, "%s", it->value);
-            } else if (strcmp(it->key, "version") == 0) {
-                snprintf(g->version_buf, sizeof g->version_buf, "%s", it->value);
-            } else if (strcmp(it->key, "publisher") == 0) {
-                g->publisher = it->value;
-            } else if (strcmp(it->key, "source") == 0) {
-                g->source = it->value;
-            } else if (strcmp(it->key, "licence") == 0 || strcmp(it->key, "license") == 0) {
-                g->licence = it->value;
+        for (size_t k = 0; k < sec->nentries; k++) {
+            const cm_kv_entry_t *e = &sec->entries[k];
+            if (strcmp(type, "dataset") == 0) {
+                CM_TRY(dataset_key(g, e, err));
+            } else if (strcmp(type, "format") == 0) {
+                CM_TRY(format_key(g, sec, e, err));
+            } else if (strcmp(type, "values") == 0) {
+                CM_TRY(values_key(g, s, sec, e, &group, err));
             } else {
-                CM_FAIL(schema_fail(g, it, err,
-                                    "unknown key '%s' in [%s]: expected name, publisher, source, "
-                                    "licence or version",
-                                    it->key, sec));
-            }
-        } else if (strcmp(sec, "format") == 0) {
-            if (strcmp(it->key, "separator") == 0) {
-                if (strcmp(it->value, "tab") == 0 || strcmp(it->value, "\\t") == 0) {
-                    g->csv.separator = '\t';
-                } else if (strlen(it->value) == 1 && strchr(",;|", it->value[0]) != NULL) {
-                    g->csv.separator = it->value[0];
-                } else {
-                    CM_FAIL(schema_fail(g, it, err,
-                                        "key '%s': expected ',', ';', '|' or tab, got '%s'",
-                                        it->key, it->value));
+                int f = field_index(e->key);
+                if (f < 0 || (!is_col && f == F_VALUE)) {
+                    CM_FAIL(schema_fail(g, e, err,
+                                        "unknown field '%s' in [%s]: expected variable, region, "
+                                        "partner, material, product, stage, period, value "
+                                        "(columns only), unit or flag",
+                                        e->key, type));
                 }
-            } else if (strcmp(it->key, "decimal_comma") == 0) {
-                CM_TRY(yes_no(g, it, &g->num.decimal_comma, err));
-            } else if (strcmp(it->key, "thousands") == 0) {
-                CM_TRY(yes_no(g, it, &g->num.thousands, err));
-            } else if (strcmp(it->key, "encoding") == 0) {
-                if (cm_i_ing_eq(it->value, "auto")) {
-                    g->csv.encoding = CM_ENC_AUTO;
-                } else if (cm_i_ing_eq(it->value, "utf-8") || cm_i_ing_eq(it->value, "utf8")) {
-                    g->csv.encoding = CM_ENC_UTF8;
-                } else if (cm_i_ing_eq(it->value, "windows-1252") ||
-                           cm_i_ing_eq(it->value, "cp1252")) {
-                    g->csv.encoding = CM_ENC_WINDOWS1252;
-                } else {
-                    CM_FAIL(schema_fail(g, it, err,
-                                        "key '%s': expected auto, utf-8 or windows-1252, got '%s'",
-                                        it->key, it->value));
+                if (e->value[0] == '\0') {
+                    CM_FAIL(schema_fail(g, e, err,
+                                        "field '%s' in [%s]: expected a text, got nothing",
+                                        e->key, type));
                 }
-            } else {
-                CM_FAIL(schema_fail(g, it, err,
-                                    "unknown key '%s' in [%s]: expected separator, decimal_comma, "
-                                    "thousands or encoding",
-                                    it->key, sec));
-            }
-        } else if (strcmp(sec, "columns") == 0 || strcmp(sec, "constants") == 0) {
-            int f = field_index(it->key);
-            int is_col = strcmp(sec, "columns") == 0;
-            if (f < 0 || (!is_col && f == F_VALUE)) {
-                CM_FAIL(schema_fail(g, it, err,
-                                    "unknown field '%s' in [%s]: expected variable, region, "
-                                    "partner, material, product, stage, period, value (columns "
-                                    "only), unit or flag",
-                                    it->key, sec));
-            }
-            if (it->value[0] == '\0') {
-                CM_FAIL(schema_fail(g, it, err, "field '%s' in [%s]: expected a text, got nothing",
-                                    it->key, sec));
-            }
-            s->column[f] = is_col ? it->value : NULL;
-            s->constant[f] = is_col ? NULL : it->value;
-        } else if (strcmp(sec, "values") == 0) {
-            if (strcmp(it->key, "unit") == 0) {
-                s->unit = it->value;
-            } else if (strcmp(it->key, "negative") == 0) {
-                CM_TRY(yes_no(g, it, &s->negative, err));
-            } else if (strcmp(it->key, "flags") == 0) {
-                CM_TRY(yes_no(g, it, &s->flags, err));
-            } else if (strcmp(it->key, "share") == 0) {
-                CM_TRY(yes_no(g, it, &s->share, err));
-            } else if (strcmp(it->key, "share_group") == 0) {
-                group = it;
-            } else if (strcmp(it->key, "resolve_countries") == 0) {
-                CM_TRY(yes_no(g, it, &s->resolve_countries, err));
-            } else if (strcmp(it->key, "resolve_materials") == 0) {
-                CM_TRY(yes_no(g, it, &s->resolve_materials, err));
-            } else {
-                CM_FAIL(schema_fail(g, it, err,
-                                    "unknown key '%s' in [%s]: expected unit, negative, flags, "
-                                    "share, share_group, resolve_countries or resolve_materials",
-                                    it->key, sec));
+                s->column[f] = is_col ? e->value : NULL;
+                s->constant[f] = is_col ? NULL : e->value;
             }
         }
     }
@@ -353,7 +364,8 @@ cleanup:
 static void tidy_destroy(cm_i_ing_t *g)
 {
     tidy_state_t *s = g->state;
-    cm_i_ini_destroy(&s->schema);
+    cm_kv_free(s->schema);
+    s->schema = NULL;
 }
 
 const cm_i_importer_t cm_i_imp_tidy = {
