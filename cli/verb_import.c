@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -92,6 +93,7 @@ int cm_cli_import(int argc, char **argv)
     const char *pos[2] = {NULL, NULL};
     size_t npos = 0;
     int status = CM_EXIT_OK;
+    int created = 0;
     cm_error_t rc;
 
     memset(&opt, 0, sizeof opt);
@@ -175,6 +177,9 @@ int cm_cli_import(int argc, char **argv)
         return cm_cli_usage_error("import", "kind tidy needs --schema FILE");
     }
 
+    /* a store created by an import that fails is removed again: a failed import leaves
+     * nothing behind */
+    created = access(cm_cli_store_path(store_opt), F_OK) != 0;
     rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_CREATE, &store, &err);
     if (rc != CM_OK) {
         return cm_cli_fail(&err, rc);
@@ -195,6 +200,25 @@ int cm_cli_import(int argc, char **argv)
     }
     cm_import_report_destroy(&report);
     cm_store_close(store);
+    if (status != CM_EXIT_OK && created && rc != CM_OK) {
+        const char *path = cm_cli_store_path(store_opt);
+        cm_dataset_list_t list;
+        cm_store_t *check = NULL;
+        int empty = 0;
+        memset(&list, 0, sizeof list);
+        if (cm_store_open(path, CM_STORE_READONLY, &check, NULL) == CM_OK &&
+            cm_store_datasets(check, &list, NULL) == CM_OK) {
+            empty = list.n == 0;
+        }
+        cm_dataset_list_destroy(&list);
+        cm_store_close(check);
+        if (empty) {
+            char side[4096];
+            unlink(path);
+            snprintf(side, sizeof side, "%s-journal", path);
+            unlink(side);
+        }
+    }
     return status;
 }
 
