@@ -118,14 +118,16 @@ static void describe_flags(unsigned allowed, char *buf, size_t n)
     }
 }
 
-/* "12,5" with a ';' or tab separator: a decimal comma. */
-static int looks_decimal_comma(const char *s)
+/* A decimal comma: "12,5", "-0,17", "62,8%" (one comma between digits). With a ',' field
+ * separator (the cell was quoted) exactly three digits after the comma could be a thousands
+ * group ("1,300"), so that form is only taken when \p allow3 is set (';' or tab files). */
+static int looks_decimal_comma(const char *s, int allow3)
 {
     int digits_before = 0, digits_after = 0, commas = 0;
     while (*s == ' ') {
         s++;
     }
-    if (*s == '-' || *s == '+') {
+    if (*s == '-' || *s == '+' || *s == '<' || *s == '>') {
         s++;
     }
     for (; *s != '\0' && *s != ' '; s++) {
@@ -143,7 +145,8 @@ static int looks_decimal_comma(const char *s)
             return 0;
         }
     }
-    return commas == 1 && digits_before > 0 && digits_after > 0;
+    return commas == 1 && digits_before > 0 && digits_after > 0 &&
+           (digits_after != 3 || allow3);
 }
 
 cm_error_t cm_i_ing_number(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col,
@@ -179,8 +182,8 @@ cm_error_t cm_i_ing_number_text(cm_i_ing_t *g, const cm_csv_row_t *row, size_t c
         return CM_OK;
     }
     rc = cm_num_parse(text, &no, out, &perr);
-    if (rc == CM_EPARSE && !no.decimal_comma && g->csv.separator != ',' &&
-        looks_decimal_comma(text)) {
+    if (rc == CM_EPARSE && !no.decimal_comma &&
+        looks_decimal_comma(text, g->csv.separator != 0 && g->csv.separator != ',')) {
         no.decimal_comma = 1;
         cm_error_clear(&perr);
         rc = cm_num_parse(text, &no, out, &perr);
@@ -442,7 +445,8 @@ static cm_error_t on_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_inf
     if (other_separator(row, expected, &found)) {
         return cm_i_ing_fail(g, err, CM_EPARSE, row->line, 0,
                              "wrong separator: expected fields separated by %s, but the header "
-                             "is separated by %s",
+                             "is separated by %s (give the separator explicitly if the file is "
+                             "meant so)",
                              sep_name(expected), sep_name(found));
     }
     g->header = cm_calloc(row->nfields > 0 ? row->nfields : 1, sizeof *g->header);

@@ -223,6 +223,32 @@ static void test_tidy_quirks(void **state)
     cm_store_close(s);
 }
 
+static void test_decimal_comma_quoted(void **state)
+{
+    char path[4096], csv[4096];
+    cm_store_t *s = fresh_store("comma", path, sizeof path);
+    cm_import_report_t r;
+    cm_error_info_t err;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    memset(&err, 0, sizeof err);
+    /* quoted "1,30" in a comma-separated file: a decimal comma, counted */
+    CHECK_OK(cm_import_file(s, "wgi", corpus("wgi-decimal-comma.csv", csv, sizeof csv), NULL, &r,
+                            &err),
+             &err);
+    assert_int_equal(quirk_count(&r, "decimal-comma", NULL), 15);
+    ASSERT_NEAR(query1(s, "select value from observation where variable='estimate' and "
+                          "region='COD'")
+                    .value,
+                -1.55, 0, 1e-12);
+    ASSERT_NEAR(query1(s, "select value from observation where variable='pctrank' and "
+                          "region='BEL'")
+                    .value,
+                88.2, 0, 1e-12);
+    cm_import_report_destroy(&r);
+    cm_store_close(s);
+}
+
 static void test_detect_and_auto(void **state)
 {
     char path[4096], csv[4096];
@@ -405,7 +431,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CM_TEST(test_kinds),           CM_TEST(test_usage_errors),
         CM_TEST(test_errors_leave_store_identical),
-        CM_TEST(test_tidy_quirks),     CM_TEST(test_detect_and_auto),
+        CM_TEST(test_tidy_quirks),     CM_TEST(test_decimal_comma_quoted),
+        CM_TEST(test_detect_and_auto),
         CM_TEST(test_provenance_and_skip),
         CM_TEST(test_bundle),          CM_TEST(test_schema_errors),
     };
