@@ -17,6 +17,7 @@
 #ifndef CAMBIUM_CM_IMPORT_H
 #define CAMBIUM_CM_IMPORT_H
 
+#include "cm_class.h"
 #include "cm_common.h"
 #include "cm_csv.h"
 #include "cm_error.h"
@@ -41,6 +42,9 @@ typedef struct cm_import_options_t {
     double share_tolerance;/**< shares of one group may sum to 1 + this; 0 = 0.025 */
     int skip_existing;     /**< non-zero: a file already imported (same kind and SHA-256) is
                                 skipped and reported with `skipped` = 1 */
+    const cm_class_t *countries; /**< country classification to resolve codes with (borrowed);
+                                      NULL = loaded from the store for this import */
+    const cm_class_t *materials; /**< material classification, likewise */
 } cm_import_options_t;
 
 /** One kind of quirk met during an import, with how often. Strings owned by the report. */

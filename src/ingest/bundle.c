@@ -105,6 +105,7 @@ cm_error_t cm_import_bundle(cm_store_t *store, const char *dir, cm_import_bundle
 {
     cm_error_t rc = CM_OK;
     cm_kv_doc_t *doc = NULL;
+    cm_class_t *countries = NULL, *materials = NULL;
     cm_import_report_t report;
     char ini_path[1024], file[1024], schema[1024];
 
@@ -117,10 +118,15 @@ cm_error_t cm_import_bundle(cm_store_t *store, const char *dir, cm_import_bundle
     }
     CM_TRY(cm_kv_read_file(ini_path, &doc, err));
     CM_TRY(check_bundle(doc, ini_path, err));
+    /* the classifications are loaded once for the whole bundle */
+    CM_TRY(cm_i_ing_load_class(store, "country", &countries, err));
+    CM_TRY(cm_i_ing_load_class(store, "material", &materials, err));
     for (size_t i = 0; i < cm_kv_nsections(doc); i++) {
         const cm_kv_section_t *sec = cm_kv_section_at(doc, i);
         cm_import_options_t opt;
         CM_TRY(dataset_options(sec, dir, ini_path, &opt, schema, sizeof schema, err));
+        opt.countries = countries;
+        opt.materials = materials;
         if (path_in(file, sizeof file, dir, get(sec, "file")) != CM_OK) {
             CM_FAIL(cm_error_set(err, CM_EOVERFLOW, "file path too long in [dataset %s]",
                                  sec->name));
@@ -134,5 +140,7 @@ cm_error_t cm_import_bundle(cm_store_t *store, const char *dir, cm_import_bundle
 cleanup:
     cm_import_report_destroy(&report);
     cm_kv_free(doc);
+    cm_class_free(countries);
+    cm_class_free(materials);
     return rc;
 }

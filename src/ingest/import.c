@@ -541,8 +541,8 @@ cleanup:
     return rc;
 }
 
-static cm_error_t load_class(cm_store_t *store, const char *name, cm_class_t **out,
-                             cm_error_info_t *err)
+cm_error_t cm_i_ing_load_class(cm_store_t *store, const char *name, cm_class_t **out,
+                               cm_error_info_t *err)
 {
     cm_error_t rc = cm_class_load(store, name, out, err);
     if (rc == CM_ENOTFOUND) {
@@ -647,8 +647,8 @@ static void context_destroy(cm_i_ing_t *g)
     cm_i_ing_map_destroy(&g->units);
     cm_i_ing_map_destroy(&g->shares);
     cm_i_buf_free(&g->scratch);
-    cm_class_free(g->country);
-    cm_class_free(g->material);
+    cm_class_free(g->own_country);
+    cm_class_free(g->own_material);
 }
 
 static const char *pick(const char *a, const char *b)
@@ -726,8 +726,16 @@ cm_error_t cm_import_file(cm_store_t *store, const char *kind, const char *path,
         g.state = cm_calloc(1, g.imp->state_size);
         CM_NOMEM(g.state, err);
     }
-    CM_TRY(load_class(store, "country", &g.country, err));
-    CM_TRY(load_class(store, "material", &g.material, err));
+    g.country = opt->countries;
+    g.material = opt->materials;
+    if (g.country == NULL) {
+        CM_TRY(cm_i_ing_load_class(store, "country", &g.own_country, err));
+        g.country = g.own_country;
+    }
+    if (g.material == NULL) {
+        CM_TRY(cm_i_ing_load_class(store, "material", &g.own_material, err));
+        g.material = g.own_material;
+    }
     if (g.imp->prepare != NULL) {
         CM_TRY(g.imp->prepare(&g, err));
     }

@@ -76,8 +76,10 @@ struct cm_i_ing_t {
     const cm_i_importer_t *imp;
     const cm_import_options_t *opt;
     cm_store_import_t *si;
-    cm_class_t *country;
-    cm_class_t *material;
+    const cm_class_t *country;
+    const cm_class_t *material;
+    cm_class_t *own_country;  /* loaded here (freed at the end), or NULL when borrowed */
+    cm_class_t *own_material;
     const char *path;      /* as given (used in messages) */
     const char *base;      /* file name without directories */
     cm_csv_options_t csv;
@@ -153,6 +155,10 @@ cm_error_t cm_i_ing_check_shares(cm_i_ing_t *g, cm_error_info_t *err);
 
 /* Store one observation (line taken from obs). */
 cm_error_t cm_i_ing_add(cm_i_ing_t *g, const cm_obs_t *obs, cm_error_info_t *err);
+
+/* Classification \p name from the store, or the built-in one when the store has none. */
+cm_error_t cm_i_ing_load_class(cm_store_t *store, const char *name, cm_class_t **out,
+                               cm_error_info_t *err);
 
 /* Canonical country / material code of a text, NULL when unknown. */
 const char *cm_i_ing_country(const cm_i_ing_t *g, const char *text);

@@ -19,7 +19,25 @@ typedef struct oom_case_t {
     const char *kind;
     const char *schema;
     const char *scope;
+    int preload; /* pass the classifications in the options (loaded outside the loop) */
 } oom_case_t;
+
+/* Classifications loaded before a loop for the cases with preload set. The loading itself
+ * (some thousands of allocations) is looped over by the cases without preload. */
+static cm_class_t *countries, *materials;
+
+static void preload(cm_store_t *s, const oom_case_t *c)
+{
+    cm_error_info_t err;
+    memset(&err, 0, sizeof err);
+    cm_class_free(countries);
+    cm_class_free(materials);
+    countries = materials = NULL;
+    if (c->preload) {
+        CHECK_OK(cm_class_load(s, "country", &countries, &err), &err);
+        CHECK_OK(cm_class_load(s, "material", &materials, &err), &err);
+    }
+}
 
 static cm_error_t run_one(cm_store_t *s, const oom_case_t *c, cm_error_info_t *err)
 {
@@ -39,6 +57,8 @@ static cm_error_t run_one(cm_store_t *s, const oom_case_t *c, cm_error_info_t *e
         opt.schema = src_path(rel, schema, sizeof schema);
     }
     opt.scope = c->scope;
+    opt.countries = countries;
+    opt.materials = materials;
     rc = cm_import_file(s, c->kind, csv, &opt, &r, err);
     cm_import_report_destroy(&r);
     return rc;
@@ -146,8 +166,10 @@ static void oom_loop(const oom_case_t *c, const char *store_name)
     char path[4096], before[65];
     long step = loop_step();
     long failures = 0;
-    long hi = threshold(c);
+    long hi;
     cm_store_t *s = case_store(c, store_name, path, sizeof path);
+    preload(s, c);
+    hi = threshold(c);
     file_sha(path, before);
     for (long n = 0; n < hi; n++) {
         if (step == 1 || n % step == 0 || n >= hi - DENSE) {
@@ -162,34 +184,38 @@ static void oom_loop(const oom_case_t *c, const char *store_name)
                   hi);
     assert_true(failures > 0);
     assert_true(query1(s, "select count(*) from dataset").value >= 1);
+    cm_class_free(countries);
+    cm_class_free(materials);
+    countries = materials = NULL;
     cm_store_close(s);
 }
 
 static void test_oom_tidy(void **state)
 {
     static const oom_case_t c = {"tidy-duplicate-rows.csv", "tidy", "schemas/production.ini",
-                                 NULL};
+                                 NULL, 0};
     (void)state;
     oom_loop(&c, "oom-tidy");
 }
 
 static void test_oom_tidy_shares(void **state)
 {
-    static const oom_case_t c = {"tidy-unknown-country.csv", "tidy", "schemas/flags.ini", NULL};
+    static const oom_case_t c = {"tidy-unknown-country.csv", "tidy", "schemas/flags.ini", NULL,
+                                 1};
     (void)state;
     oom_loop(&c, "oom-tidy-aside");
 }
 
 static void test_oom_wgi(void **state)
 {
-    static const oom_case_t c = {"wgi-quirks.csv", "wgi", NULL, NULL};
+    static const oom_case_t c = {"wgi-quirks.csv", "wgi", NULL, NULL, 1};
     (void)state;
     oom_loop(&c, "oom-wgi");
 }
 
 static void test_oom_usgs(void **state)
 {
-    static const oom_case_t c = {"mcs2024-cobal_quirks.csv", "usgs-mcs", NULL, NULL};
+    static const oom_case_t c = {"mcs2024-cobal_quirks.csv", "usgs-mcs", NULL, NULL, 1};
     (void)state;
     oom_loop(&c, "oom-usgs");
 }
@@ -197,10 +223,10 @@ static void test_oom_usgs(void **state)
 static void test_oom_eucrm(void **state)
 {
     static const oom_case_t cases[] = {
-        {"eucrm-results-quirks.csv", "eu-crm-results", NULL, NULL},
-        {"eucrm-supply-quirks.csv", "eu-crm-supply", NULL, "global"},
-        {"eucrm-use-quirks.csv", "eu-crm-use", NULL, NULL},
-        {"eucrm-history-quirks.csv", "eu-crm-history", NULL, NULL},
+        {"eucrm-results-quirks.csv", "eu-crm-results", NULL, NULL, 1},
+        {"eucrm-supply-quirks.csv", "eu-crm-supply", NULL, "global", 1},
+        {"eucrm-use-quirks.csv", "eu-crm-use", NULL, NULL, 1},
+        {"eucrm-history-quirks.csv", "eu-crm-history", NULL, NULL, 1},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -210,14 +236,14 @@ static void test_oom_eucrm(void **state)
 
 static void test_oom_wmd(void **state)
 {
-    static const oom_case_t c = {"wmd-quirks.csv", "wmd", NULL, NULL};
+    static const oom_case_t c = {"wmd-quirks.csv", "wmd", NULL, NULL, 1};
     (void)state;
     oom_loop(&c, "oom-wmd");
 }
 
 static void test_oom_bundle(void **state)
 {
-    static const oom_case_t c = {"tests/data/ingest/bundle", NULL, NULL, NULL};
+    static const oom_case_t c = {"tests/data/ingest/bundle", NULL, NULL, NULL, 0};
     (void)state;
     oom_loop(&c, "oom-bundle");
 }
