@@ -89,7 +89,8 @@ CM_EXPORT void cm_import_report_destroy(cm_import_report_t *r);
  * CM_EFILE (cannot open or read the file); CM_EPARSE (malformed input: empty file, header
  * only, wrong field count, unterminated quote, over-long line, a text where a number must be,
  * negative value where none can be, shares over 1, mixed units, missing column, a separator
- * other than the expected one); CM_ENUMERIC (NaN or Inf in the input); CM_ESTORE; CM_ENOMEM.
+ * other than the expected one); CM_ENUMERIC (NaN or Inf in the input); CM_ENOTFOUND (kind
+ * "auto" and no importer recognises the header); CM_ESTORE; CM_ENOMEM.
  * On every error the store is unchanged.
  * Complexity: linear in the file size; memory linear in the number of distinct records
  * (duplicate detection).
