@@ -1,5 +1,7 @@
 /* Importers on small files: documented errors (each triggered), the store left byte-identical
  * after a failed import, quirk counts, kind detection, schemas, bundles, provenance. */
+#include <sqlite3.h>
+
 #include "test_ingest_util.h"
 
 static const char *corpus(const char *name, char *out, size_t n)
@@ -249,6 +251,40 @@ static void test_decimal_comma_quoted(void **state)
     cm_store_close(s);
 }
 
+/* A store that fails in the middle of an import (an SQLite trigger raising an error on one
+ * observation): CM_ESTORE, and the transaction is rolled back. */
+static void test_store_error_rolls_back(void **state)
+{
+    char path[4096], csv[4096], before[65], after[65];
+    cm_store_t *s = base_store("storeerr", path, sizeof path);
+    sqlite3 *db = NULL;
+    cm_error_info_t err;
+    int64_t n0;
+    (void)state;
+    memset(&err, 0, sizeof err);
+    cm_store_close(s);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TRIGGER fail_pctrank BEFORE INSERT ON observation "
+                                  "WHEN NEW.variable = 'pctrank' AND NEW.region = 'COD' "
+                                  "BEGIN SELECT RAISE(ABORT, 'injected store failure'); END;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    file_sha(path, before);
+    CHECK_OK(cm_store_open(path, 0, &s, &err), &err);
+    n0 = (int64_t)query1(s, "select count(*) from observation").value;
+    CHECK_ERROR(cm_import_file(s, "wgi", src_path("tests/data/ingest/wgi-sample.csv", csv,
+                                                  sizeof csv),
+                               NULL, NULL, &err),
+                CM_ESTORE);
+    assert_int_equal((int64_t)query1(s, "select count(*) from observation").value, n0);
+    assert_int_equal(query1(s, "select count(*) from dataset").value, 1);
+    cm_store_close(s);
+    file_sha(path, after);
+    assert_string_equal(before, after);
+}
+
 static void test_detect_and_auto(void **state)
 {
     char path[4096], csv[4096];
@@ -276,6 +312,10 @@ static void test_detect_and_auto(void **state)
                 CM_ENOTFOUND);
     CHECK_ERROR(cm_import_detect("/nonexistent/x.csv", &kind, &err), CM_EFILE);
     CHECK_ERROR(cm_import_detect(NULL, &kind, &err), CM_EINVAL);
+    s = fresh_store("auto-unknown", path, sizeof path);
+    CHECK_ERROR(cm_import_file(s, "auto", corpus("tidy-bom.csv", csv, sizeof csv), NULL, &r, &err),
+                CM_ENOTFOUND);
+    cm_store_close(s);
     s = fresh_store("auto", path, sizeof path);
     CHECK_OK(cm_import_file(s, "auto", corpus("wgi-quirks.csv", csv, sizeof csv), NULL, &r, &err),
              &err);
@@ -432,7 +472,7 @@ int main(void)
         CM_TEST(test_kinds),           CM_TEST(test_usage_errors),
         CM_TEST(test_errors_leave_store_identical),
         CM_TEST(test_tidy_quirks),     CM_TEST(test_decimal_comma_quoted),
-        CM_TEST(test_detect_and_auto),
+        CM_TEST(test_store_error_rolls_back), CM_TEST(test_detect_and_auto),
         CM_TEST(test_provenance_and_skip),
         CM_TEST(test_bundle),          CM_TEST(test_schema_errors),
     };
