@@ -224,6 +224,6 @@ int cm_cli_import(int argc, char **argv)
 
 const cm_cli_verb_t cm_cli_verb_import = {
     "import",
-    "import a public dataset (WGI, EU CRM, USGS MCS, WMD, tidy CSV) or a bundle into the store",
+    "import a dataset (WGI, EU CRM, USGS, WMD, tidy CSV) or a bundle",
     cm_cli_import,
 };

@@ -288,7 +288,7 @@ static int results_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_eucrm_results = {
     .kind = "eu-crm-results",
-    .summary = "EU CRM 2023 published results per material (CritMAT eureport_results.csv)",
+    .summary = "EU CRM 2023 published results (CritMAT eureport_results.csv)",
     .name = "EU CRM assessment 2023 results",
     .publisher = EU_PUBLISHER,
     .source = "https://github.com/meyerdata/CritMAT input_data/seeds/eureport_results.csv "
@@ -369,8 +369,7 @@ static int trade_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_eucrm_trade = {
     .kind = "eu-crm-trade",
-    .summary = "EU CRM 2023 trade parameter t per material, country, stage, scope "
-               "(CritMAT eureport_tradeparameters.csv)",
+    .summary = "EU CRM 2023 trade parameter t (CritMAT eureport_tradeparameters.csv)",
     .name = "EU CRM assessment 2023 trade parameters",
     .publisher = EU_PUBLISHER,
     .source = "https://github.com/meyerdata/CritMAT input_data/seeds/eureport_tradeparameters.csv "
@@ -439,7 +438,7 @@ static int history_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_eucrm_history = {
     .kind = "eu-crm-history",
-    .summary = "EU CRM supply risk and economic importance 2011-2023 (dimension_CRMsOverTime.csv)",
+    .summary = "EU CRM SR and EI 2011-2023 (dimension_CRMsOverTime.csv)",
     .name = "EU CRM assessments 2011-2023: SR and EI",
     .publisher = "European Commission (CRM assessments 2011, 2014, 2017, 2020, 2023; 2023 report "
                  "Annex 4, doi:10.2873/725585)",
@@ -568,8 +567,7 @@ static int supply_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_eucrm_supply = {
     .kind = "eu-crm-supply",
-    .summary = "EU CRM 2023 supply shares and t per material, stage, country "
-               "(fact_GlobalSupplyShares_t.csv, fact_EUSupplyShares_t.csv)",
+    .summary = "EU CRM 2023 supply shares and t (fact_{Global,EU}SupplyShares_t.csv)",
     .name = "EU CRM 2023 supply shares and t",
     .publisher = "European Commission (Study on the Critical Raw Materials for the EU 2023, "
                  "Annex 7, doi:10.2873/725585)",
@@ -704,7 +702,7 @@ static int use_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_eucrm_use = {
     .kind = "eu-crm-use",
-    .summary = "EU CRM 2023 end-use shares and NACE value added (fact_MaterialUseShares.csv)",
+    .summary = "EU CRM 2023 end-use shares, NACE value added (fact_MaterialUseShares.csv)",
     .name = "EU CRM 2023 material use shares",
     .publisher = "European Commission (Study on the Critical Raw Materials for the EU 2023, "
                  "Annex 6, doi:10.2873/725585)",

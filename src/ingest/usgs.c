@@ -505,7 +505,7 @@ static int usgs_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_usgs = {
     .kind = "usgs-mcs",
-    .summary = "USGS Mineral Commodity Summaries world table (mcsYYYY-<commodity>_world.csv)",
+    .summary = "USGS Mineral Commodity Summaries world table (mcsYYYY-<abbr>_world.csv)",
     .name = "USGS Mineral Commodity Summaries world table",
     .publisher = "U.S. Geological Survey, National Minerals Information Center",
     .source = "Mineral Commodity Summaries data release (MCS 2024 doi:10.5066/P144BA54; MCS 2023 "

