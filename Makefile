@@ -41,15 +41,8 @@ test-asan: build-asan
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
 
 fuzz:
-	@echo "== fuzzing the CSV reader for $(FUZZ_SECONDS) s (clang-14 libFuzzer)"
-	@CC=clang-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCM_BUILD_FUZZ=ON \
-		-DCM_BUILD_TESTS=OFF -DCM_BUILD_CLI=OFF -DCM_SANITIZE="address;undefined" >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_csv
-	@mkdir -p $(FUZZ_BUILD)/corpus-csv
-	@$(FUZZ_BUILD)/tests/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		-print_final_stats=1 $(FUZZ_BUILD)/corpus-csv tests/fuzz/corpus-csv tests/bad-input \
-		2>$(FUZZ_BUILD)/fuzz_csv.log || { tail -n 40 $(FUZZ_BUILD)/fuzz_csv.log; exit 1; }
-	@grep -E "stat::number_of_executed_units|Done" $(FUZZ_BUILD)/fuzz_csv.log | tail -n 2
+	@echo "== fuzzing the parsers for $(FUZZ_SECONDS) s in all (clang-14 libFuzzer, ASan+UBSan)"
+	@FUZZ_BUILD=$(FUZZ_BUILD) scripts/fuzz $(FUZZ_SECONDS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-normal

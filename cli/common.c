@@ -24,6 +24,7 @@ void cm_cli_init(const char *argv0)
 {
     (void)argv0; /* messages always say "cambium", whatever the path of the binary */
     cm_set_log_handler(log_to_stderr, NULL);
+    cm_json_init(); /* jansson allocates through cambium's allocator from the start */
 }
 
 void cm_cli_print_version(FILE *out)

@@ -37,7 +37,27 @@ static int width(int w, const char *s)
     return n > w ? n : w;
 }
 
-static void print_table(const cm_dataset_list_t *list, int long_form)
+static void print_issue_kinds(cm_store_t *store, int64_t id)
+{
+    cm_issue_counts_t ic = {0, NULL};
+    cm_error_info_t err;
+    memset(&err, 0, sizeof err);
+    if (cm_store_issue_counts(store, id, &ic, &err) != CM_OK || ic.n == 0) {
+        cm_issue_counts_destroy(&ic);
+        return;
+    }
+    printf("      issues:");
+    for (size_t k = 0; k < ic.n; k++) {
+        printf("%s %s %lld", k > 0 ? "," : "", ic.items[k].kind, (long long)ic.items[k].count);
+        if (ic.items[k].kept_aside > 0) {
+            printf(" (%lld kept aside)", (long long)ic.items[k].kept_aside);
+        }
+    }
+    printf("\n");
+    cm_issue_counts_destroy(&ic);
+}
+
+static void print_table(cm_store_t *store, const cm_dataset_list_t *list, int long_form)
 {
     int wk = 4, wn = 4, wl = 7;
     char sha[65];
@@ -62,6 +82,7 @@ static void print_table(const cm_dataset_list_t *list, int long_form)
             printf("      publisher: %s\n      source: %s\n      version: %s\n      file: %s\n",
                    or_dash(d->publisher), or_dash(d->source), or_dash(d->version),
                    or_dash(d->file));
+            print_issue_kinds(store, d->id);
         }
     }
 }
@@ -90,8 +111,34 @@ static int set(json_t *obj, const char *key, json_t *value)
     return value == NULL || json_object_set_new(obj, key, value) != 0;
 }
 
-static int print_json(const char *path, int version, const cm_dataset_list_t *list,
-                      const cm_store_summary_t *s)
+static json_t *issue_kinds_json(cm_store_t *store, int64_t id)
+{
+    cm_issue_counts_t ic = {0, NULL};
+    cm_error_info_t err;
+    json_t *o = json_object();
+    memset(&err, 0, sizeof err);
+    if (o == NULL || cm_store_issue_counts(store, id, &ic, &err) != CM_OK) {
+        json_decref(o);
+        cm_issue_counts_destroy(&ic);
+        return NULL;
+    }
+    for (size_t k = 0; k < ic.n; k++) {
+        json_t *e = json_object();
+        /* attach first: jansson then frees e with o whatever fails next */
+        if (e == NULL || json_object_set_new(o, ic.items[k].kind, e) != 0 ||
+            set(e, "count", json_integer(ic.items[k].count)) ||
+            set(e, "kept_aside", json_integer(ic.items[k].kept_aside))) {
+            json_decref(o);
+            o = NULL;
+            break;
+        }
+    }
+    cm_issue_counts_destroy(&ic);
+    return o;
+}
+
+static int print_json(cm_store_t *store, const char *path, int version,
+                      const cm_dataset_list_t *list, const cm_store_summary_t *s)
 {
     int bad = 0;
     cm_json_init(); /* one allocator for every jansson block */
@@ -123,6 +170,7 @@ static int print_json(const char *path, int version, const cm_dataset_list_t *li
         bad |= set(o, "imported_at", jstr(d->imported_at));
         bad |= set(o, "rows", json_integer(d->rows));
         bad |= set(o, "issues", json_integer(d->issues));
+        bad |= set(o, "issues_by_kind", issue_kinds_json(store, d->id));
         bad |= set(o, "bulk_files", json_integer(d->bulk_files));
         bad |= json_array_append_new(arr, o) != 0;
     }
@@ -197,7 +245,7 @@ static int cm_cli_datasets(int argc, char **argv)
     if (rc != CM_OK) {
         status = cm_cli_fail(&err, rc);
     } else if (json) {
-        if (print_json(path, cm_store_schema_version(store), &list, &sum) != 0) {
+        if (print_json(store, path, cm_store_schema_version(store), &list, &sum) != 0) {
             fprintf(stderr, "cambium: out of memory writing JSON\n");
             status = CM_EXIT_WORK;
         }
@@ -206,7 +254,7 @@ static int cm_cli_datasets(int argc, char **argv)
     } else if (list.n == 0) {
         printf("no datasets in %s\n", path);
     } else {
-        print_table(&list, long_form);
+        print_table(store, &list, long_form);
     }
     cm_dataset_list_destroy(&list);
     cm_store_close(store);

@@ -15,7 +15,11 @@
 #include "cm_json.h"
 #include "cm_store.h"
 #include "cm_class.h"
+#include "cm_array.h"
 #include "cm_concord.h"
+#include "cm_units.h"
+#include "cm_rng.h"
+#include "cm_svg.h"
 #include "cm_import.h"
 
 #endif

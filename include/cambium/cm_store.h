@@ -11,6 +11,7 @@
 #define CAMBIUM_CM_STORE_H
 
 #include "cm_common.h"
+#include "cm_concord.h"
 #include "cm_error.h"
 
 CM_BEGIN_DECLS
@@ -91,7 +92,14 @@ typedef struct cm_provenance_t {
  * \brief Start an import: opens a transaction and records the dataset row.
  * Importing a file whose SHA-256 and kind are already in the store is allowed and creates a
  * new dataset (a re-import); callers that want idempotence check ::cm_store_dataset_find first.
- * \return CM_OK, CM_EINVAL (another import is open, kind missing), CM_EFILE, CM_ESTORE.
+ * The dataset records the UTC time of the import (see ::cm_store_set_clock).
+ * \param[in] prov provenance; strings are copied. prov->sha256, when given, must be 64 hex
+ * digits (stored lowercase); when NULL and prov->file is set, the file's SHA-256 is computed.
+ * \param[out] out the open import; finish it with ::cm_store_import_commit or
+ * ::cm_store_import_abort (both free it).
+ * \return CM_OK, CM_EINVAL (another import is open, kind missing, a read-only store, a malformed
+ * sha256, NULL arguments), CM_EFILE (prov->file unreadable), CM_ESTORE (e.g. the database is
+ * locked by another process), CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_store_import_begin(cm_store_t *store, const cm_provenance_t *prov,
                                            cm_store_import_t **out, cm_error_info_t *err);
@@ -139,6 +147,23 @@ CM_EXPORT cm_error_t cm_store_import_issue(cm_store_import_t *imp, const char *k
 CM_EXPORT cm_error_t cm_store_import_bulk_file(cm_store_import_t *imp, const char *path,
                                                const char *role, const char *format,
                                                cm_error_info_t *err);
+
+/**
+ * \brief Path of the first bulk file of role \p role of a dataset ("<store>.files/<sha256>").
+ * \param[out] path new string, free with cm_free (NULL on error).
+ * \return CM_OK, CM_ENOTFOUND (no such bulk file), CM_EINVAL, CM_ESTORE, CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_store_bulk_path(cm_store_t *store, int64_t dataset_id, const char *role,
+                                        char **path, cm_error_info_t *err);
+
+/**
+ * \brief Recompute the SHA-256 of every bulk file the store references and compare it with the
+ * recorded one. \param[out] checked optional: number of distinct files checked.
+ * \return CM_OK; CM_ESTORE naming the first file that is missing or whose checksum differs;
+ * CM_EINVAL; CM_ENOMEM. Complexity: reads every bulk file once.
+ */
+CM_EXPORT cm_error_t cm_store_verify_bulk(cm_store_t *store, int64_t *checked,
+                                          cm_error_info_t *err);
 
 /** \brief Observations added to the open import so far (0 for NULL). */
 CM_EXPORT int64_t cm_store_import_rows(const cm_store_import_t *imp);
@@ -273,6 +298,16 @@ CM_EXPORT cm_error_t cm_store_query(cm_store_t *store, const char *sql, cm_store
 CM_EXPORT cm_error_t cm_store_concordance_import(cm_store_t *store, const char *name,
                                                  const char *path, int64_t *pairs,
                                                  cm_error_info_t *err);
+
+/**
+ * \brief Load concordance \p name from the store, its triples in the order they were imported.
+ * \param[in,out] out a zeroed or destroyed concordance (destroyed first; see cm_concord.h); the
+ * caller destroys it with ::cm_concordance_destroy. Left empty on error.
+ * \return CM_OK, CM_ENOTFOUND (no concordance of that name), CM_EINVAL, CM_ESTORE, CM_ENOMEM.
+ * Complexity: linear in the number of pairs.
+ */
+CM_EXPORT cm_error_t cm_store_concordance_load(cm_store_t *store, const char *name,
+                                               cm_concordance_t *out, cm_error_info_t *err);
 
 CM_END_DECLS
 

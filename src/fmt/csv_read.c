@@ -147,11 +147,13 @@ static void on_field(void *s, size_t len, void *data)
     if (high && r->conv1252) {
         rc = cm_i_cp1252_append(&r->text, (const unsigned char *)txt, len);
         r->st->converted_fields++;
+        if (rc == CM_OK) {
+            rc = cm_i_buf_append(&r->text, "", 1); /* keep the NUL inside the buffer */
+        }
+    } else if (s != NULL) {
+        rc = cm_i_buf_append(&r->text, txt, len + 1); /* CSV_APPEND_NULL: txt[len] is NUL */
     } else {
-        rc = cm_i_buf_append(&r->text, txt, len);
-    }
-    if (rc == CM_OK) {
-        rc = cm_i_buf_append(&r->text, "", 1); /* keep the NUL inside the buffer */
+        rc = cm_i_buf_append(&r->text, "", 1);
     }
     if (rc != CM_OK) {
         fail_at(r, rc, r->rec_line, (int64_t)r->nf + 1,

@@ -394,30 +394,33 @@ cm_error_t cm_num_parse(const char *text, const cm_num_options_t *opt, cm_num_t 
         out->flags = CM_NUMF_EMPTY;
         return CM_OK;
     }
-    unsigned wf = whole_flag(sc.s, sc.n);
-    if (wf != 0) {
-        if (!o->flags_allowed) {
-            return bad(sc.s, sc.n, 0, 1, err);
+    /* a leading digit cannot start a flag or a non-finite word: skip those checks */
+    if (!is_digit(sc.s[0])) {
+        unsigned wf = whole_flag(sc.s, sc.n);
+        if (wf != 0) {
+            if (!o->flags_allowed) {
+                return bad(sc.s, sc.n, 0, 1, err);
+            }
+            out->flags = wf;
+            add_flag_text(out, sc.s, sc.n);
+            return CM_OK;
         }
-        out->flags = wf;
-        add_flag_text(out, sc.s, sc.n);
-        return CM_OK;
-    }
-    /* USGS Mineral Commodity Summaries: "Less than ½ unit." */
-    if (eq_nocase(sc.s, sc.n, "less than \xC2\xBD unit.") ||
-        eq_nocase(sc.s, sc.n, "less than \xC2\xBD unit")) {
-        if (!o->flags_allowed) {
-            return bad(sc.s, sc.n, 0, 1, err);
+        /* USGS Mineral Commodity Summaries: "Less than ½ unit." */
+        if (eq_nocase(sc.s, sc.n, "less than \xC2\xBD unit.") ||
+            eq_nocase(sc.s, sc.n, "less than \xC2\xBD unit")) {
+            if (!o->flags_allowed) {
+                return bad(sc.s, sc.n, 0, 1, err);
+            }
+            out->value = 0.5;
+            out->flags = CM_NUMF_LESS_THAN;
+            add_flag_text(out, "<", 1);
+            return CM_OK;
         }
-        out->value = 0.5;
-        out->flags = CM_NUMF_LESS_THAN;
-        add_flag_text(out, "<", 1);
-        return CM_OK;
-    }
-    if (is_nonfinite_word(sc.s, sc.n)) {
-        char q[80];
-        cm_i_quote_text(q, sizeof q, sc.s, sc.n);
-        return cm_error_set(err, CM_ENUMERIC, "not a finite number: '%s'", q);
+        if (is_nonfinite_word(sc.s, sc.n)) {
+            char q[80];
+            cm_i_quote_text(q, sizeof q, sc.s, sc.n);
+            return cm_error_set(err, CM_ENUMERIC, "not a finite number: '%s'", q);
+        }
     }
     /* ": c", ": z": not available with flag letters (Eurostat) */
     if (sc.s[0] == ':' && o->flags_allowed) {

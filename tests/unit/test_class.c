@@ -63,10 +63,15 @@ static void test_country_examples(void **state)
     /* Windows-1252 text converted to UTF-8, and the raw byte as a fallback */
     char *utf8 = NULL;
     size_t n = 0;
-    (void)n;
-    utf8 = cm_strdup("T\xc3\xbcrkiye");
-    expect(c, utf8, "TUR");
-    cm_free(utf8);
+    const char *cp1252[] = {"T\xfcrkiye", "C\xf4te d\x92Ivoire", "R\xe9union", "Cura\xe7" "ao"};
+    const char *codes[] = {"TUR", "CIV", "REU", "CUW"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(cm_cp1252_to_utf8(cp1252[i], strlen(cp1252[i]), &utf8, &n), CM_OK);
+        assert_true(cm_utf8_valid(utf8, n));
+        expect(c, utf8, codes[i]);
+        cm_free(utf8);
+        utf8 = NULL;
+    }
     expect(c, "T\xfcrkiye", "TUR");
     /* footnotes and notes of the USGS tables */
     expect(c, "New Caledonia11", "NCL");
@@ -633,6 +638,46 @@ static void test_concordance_import(void **state)
     cm_store_summary_t sum;
     CHECK_OK(cm_store_summary(st, &sum, &err), &err);
     assert_int_equal(sum.concordance_pairs, 7);
+
+    /* load into a cm_concordance_t: triples in file order, weights kept */
+    cm_concordance_t cc;
+    memset(&cc, 0, sizeof cc);
+    CHECK_OK(cm_store_concordance_load(st, "cn8-prodcom", &cc, &err), &err);
+    assert_string_equal(cc.name, "cn8-prodcom");
+    assert_int_equal(cc.n, 4);
+    assert_string_equal(cc.from[0], "28259011");
+    assert_string_equal(cc.to[0], "20.13.25");
+    assert_string_equal(cc.from[2], "28369100");
+    assert_string_equal(cc.to[2], "20.13.44");
+    ASSERT_NEAR(cc.weight[1], 0.6, 1e-15, 0);
+    ASSERT_NEAR(cc.weight[2], 0.4, 1e-15, 0);
+    ASSERT_NEAR(cc.weight[3], 1.0, 0, 0);
+    /* every from splits its mass exactly: a loaded concordance passes the split check */
+    CHECK_OK(cm_concordance_check_split(&cc, 1e-12, &err), &err);
+    /* loading into a used concordance replaces it; an n:1 list is not a split of 1 for sums */
+    CHECK_OK(cm_store_concordance_load(st, "abc-x", &cc, &err), &err);
+    assert_int_equal(cc.n, 3);
+    assert_string_equal(cc.name, "abc-x");
+    CHECK_ERROR(cm_store_concordance_load(st, "nope", &cc, &err), CM_ENOTFOUND);
+    assert_int_equal(cc.n, 0);
+    CHECK_ERROR(cm_store_concordance_load(st, NULL, &cc, &err), CM_EINVAL);
+    cm_concordance_destroy(&cc);
+    /* allocation failures while loading leave nothing behind */
+    int loaded = 0;
+    for (long k = 0; k < 1000 && !loaded; k++) {
+        cm_test_fail_alloc_after(k);
+        cm_error_t lrc = cm_store_concordance_load(st, "cn8-prodcom", &cc, &err);
+        cm_test_fail_alloc_after(-1);
+        if (lrc == CM_OK) {
+            loaded = 1;
+            assert_int_equal(cc.n, 4);
+        } else {
+            assert_int_equal(lrc, CM_ENOMEM);
+            assert_int_equal(cc.n, 0);
+        }
+        cm_concordance_destroy(&cc);
+    }
+    assert_true(loaded);
     cm_store_close(st);
     st = NULL;
 

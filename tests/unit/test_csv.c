@@ -83,6 +83,14 @@ static void test_crlf_bom_separators(void **state)
     /* separators inside quotes do not count for detection */
     CHECK_OK(read_buf("\"a;b;c\",d\n1,2\n", NULL, &c, &st, &err), &err);
     assert_int_equal(st.separator, ',');
+    /* ties go to ',' then ';'; a line without separators is one column */
+    CHECK_OK(read_buf("a,b;c\n1,2;3\n", NULL, &c, &st, &err), &err);
+    assert_int_equal(st.separator, ',');
+    CHECK_OK(read_buf("a;b\tc\n1;2\t3\n", NULL, &c, &st, &err), &err);
+    assert_int_equal(st.separator, ';');
+    CHECK_OK(read_buf("name\nx\n", NULL, &c, &st, &err), &err);
+    assert_int_equal(st.separator, ',');
+    assert_string_equal(c.text, "@1:name\n@2:x\n");
     /* a given separator wins */
     cm_csv_options_t o;
     cm_csv_options_default(&o);

@@ -447,6 +447,20 @@ static void test_import_commit_and_list(void **state)
     CHECK_OK(cm_store_import_commit(imp, &err), &err);
     imp = NULL;
 
+    /* provenance errors: no kind, a checksum that is not one, a file that cannot be read */
+    cm_provenance_t badprov = demo_prov;
+    badprov.kind = NULL;
+    CHECK_ERROR(cm_store_import_begin(st, &badprov, &second, &err), CM_EINVAL);
+    badprov = demo_prov;
+    badprov.sha256 = "abc";
+    CHECK_ERROR(cm_store_import_begin(st, &badprov, &second, &err), CM_EINVAL);
+    badprov.sha256 = NULL;
+    badprov.file = tmp_path("no-such-input.csv");
+    CHECK_ERROR(cm_store_import_begin(st, &badprov, &second, &err), CM_EFILE);
+    CHECK_ERROR(cm_store_import_begin(st, NULL, &second, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_import_begin(st, &demo_prov, NULL, &err), CM_EINVAL);
+    assert_null(second);
+
     /* a second dataset from a given checksum */
     CHECK_OK(cm_store_import_begin(st, &demo_prov, &imp, &err), &err);
     add_rows(imp, 3);
@@ -631,6 +645,25 @@ static void test_bulk_files(void **state)
     imp = NULL;
     assert_int_equal(count_dir(path), 1);
     assert_int_equal(access(kept, R_OK), 0);
+
+    /* reading it back, and checking every checksum */
+    char *bp = NULL;
+    CHECK_OK(cm_store_bulk_path(st, 1, "trade-year", &bp, &err), &err);
+    assert_string_equal(bp, kept);
+    cm_free(bp);
+    bp = NULL;
+    CHECK_ERROR(cm_store_bulk_path(st, 1, "matrix", &bp, &err), CM_ENOTFOUND);
+    CHECK_ERROR(cm_store_bulk_path(st, 99, "trade-year", &bp, &err), CM_ENOTFOUND);
+    assert_null(bp);
+    int64_t checked = 0;
+    CHECK_OK(cm_store_verify_bulk(st, &checked, &err), &err);
+    assert_int_equal(checked, 1);
+    write_file(kept, "tampered\n");
+    CHECK_ERROR(cm_store_verify_bulk(st, &checked, &err), CM_ESTORE);
+    assert_non_null(strstr(err.message, "changed after import"));
+    unlink(kept);
+    CHECK_ERROR(cm_store_verify_bulk(st, &checked, &err), CM_ESTORE);
+    assert_non_null(strstr(err.message, "missing"));
 
     cm_dataset_list_t list = {0};
     CHECK_OK(cm_store_datasets(st, &list, &err), &err);
@@ -864,6 +897,58 @@ static void test_alloc_failure_loop(void **state)
     remove_store(path);
 }
 
+static void test_null_arguments(void **state)
+{
+    (void)state;
+    cm_error_info_t err = {0};
+    cm_store_t *st = NULL;
+    const char *path = tmp_path("nulls.db");
+    remove_store(path);
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    cm_dataset_list_t list = {0};
+    cm_issue_counts_t ic = {0};
+    cm_store_summary_t sum;
+    int64_t id = 0, checked = 0;
+    char *text = NULL;
+    CHECK_ERROR(cm_store_datasets(NULL, &list, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_datasets(st, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_dataset_find(st, NULL, "00", &id, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_dataset_find(st, "tidy", "00", NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_issue_counts(NULL, 1, &ic, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_summary(st, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_summary(NULL, &sum, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_query(st, NULL, count_rows, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_query(st, "SELECT 1", NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_result_put(NULL, "a", NULL, 0, NULL, NULL, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_result_get(st, "a", NULL, 0, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_result_get(st, "a", NULL, 1, NULL, &text, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_bulk_path(st, 1, NULL, &text, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_bulk_path(st, 1, "matrix", NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_verify_bulk(NULL, &checked, &err), CM_EINVAL);
+    CHECK_OK(cm_store_verify_bulk(st, &checked, &err), &err);
+    assert_int_equal(checked, 0);
+    CHECK_ERROR(cm_store_import_add(NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_import_commit(NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_import_bulk_file(NULL, "x", "matrix", NULL, &err), CM_EINVAL);
+    cm_store_import_abort(NULL);
+    assert_int_equal(cm_store_import_rows(NULL), 0);
+    assert_int_equal(cm_store_import_issues(NULL), 0);
+    assert_int_equal(cm_store_import_dataset_id(NULL), 0);
+    assert_null(cm_store_path(NULL));
+    assert_null(text);
+    cm_issue_counts_destroy(NULL);
+    cm_dataset_list_destroy(NULL);
+    /* a read-only store refuses results too */
+    cm_store_close(st);
+    st = NULL;
+    CHECK_OK(cm_store_open(path, CM_STORE_READONLY, &st, &err), &err);
+    CHECK_ERROR(cm_store_result_put(st, "a", NULL, 0, NULL, NULL, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_store_class_import(st, "hs6", "x.csv", &err), CM_EINVAL);
+    CHECK_OK(cm_store_summary(st, &sum, &err), &err);
+    cm_store_close(st);
+    remove_store(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -880,6 +965,7 @@ int main(void)
         CM_TEST(test_results),
         CM_TEST(test_query_read_only),
         CM_TEST(test_alloc_failure_loop),
+        CM_TEST(test_null_arguments),
     };
     return CM_RUN_TESTS(tests);
 }
