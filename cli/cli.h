@@ -21,6 +21,7 @@ typedef struct cm_cli_verb_t {
 
 /* The verbs (one source file each: cli/verb_<name>.c). */
 extern const cm_cli_verb_t cm_cli_verb_datasets;
+extern const cm_cli_verb_t cm_cli_verb_import;
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

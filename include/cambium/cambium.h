@@ -20,5 +20,6 @@
 #include "cm_units.h"
 #include "cm_rng.h"
 #include "cm_svg.h"
+#include "cm_import.h"
 
 #endif

@@ -1,0 +1,187 @@
+/* Internal pieces shared by the importers (src/ingest/). Not installed.
+ *
+ * The driver (import.c) opens the store transaction, streams the CSV records to the
+ * importer's callbacks and keeps the bookkeeping every importer needs: quirk counts, exact
+ * duplicate rows, units per group, share sums per group. An importer is a table of callbacks
+ * (cm_i_importer_t) with its own state. */
+#ifndef CAMBIUM_INGEST_INTERNAL_H
+#define CAMBIUM_INGEST_INTERNAL_H
+
+#include <stdint.h>
+
+#include "cambium/cm_class.h"
+#include "cambium/cm_csv.h"
+#include "cambium/cm_import.h"
+#include "cambium/cm_store.h"
+#include "cm_internal.h"
+
+/* --- a small string-keyed hash map (open addressing, cm_malloc only) ------------------ */
+
+typedef struct cm_i_ing_entry_t {
+    char *key;     /* owned */
+    uint64_t hash;
+    int64_t line;  /* first line met */
+    int64_t count;
+    int64_t col;
+    double sum;
+    char *text;    /* owned, optional */
+    int flag;
+    int64_t order; /* insertion order */
+} cm_i_ing_entry_t;
+
+typedef struct cm_i_ing_map_t {
+    cm_i_ing_entry_t *slots;
+    size_t cap;  /* power of two or 0 */
+    size_t n;
+} cm_i_ing_map_t;
+
+/* Find \p key; NULL when absent. */
+cm_i_ing_entry_t *cm_i_ing_map_get(const cm_i_ing_map_t *m, const char *key);
+/* Find or insert \p key (created zeroed with line = -1); *created tells which. */
+cm_error_t cm_i_ing_map_put(cm_i_ing_map_t *m, const char *key, cm_i_ing_entry_t **out,
+                            int *created);
+void cm_i_ing_map_destroy(cm_i_ing_map_t *m);
+
+/* --- the import context --------------------------------------------------------------- */
+
+typedef struct cm_i_ing_t cm_i_ing_t;
+
+typedef struct cm_i_importer_t {
+    const char *kind;
+    const char *summary;
+    const char *name;      /* default provenance */
+    const char *publisher;
+    const char *source;
+    const char *licence;
+    const char *version;
+    char separator;        /* expected separator (0 = detect) */
+    int unnamed_data_ok;   /* non-zero: text under trailing unnamed header columns is ignored
+                              and counted (USGS), instead of a "too many fields" error */
+    size_t state_size;     /* bytes of importer state, zeroed before prepare */
+    /* Before reading: check options, set g->version_buf, CSV options ... (optional). */
+    cm_error_t (*prepare)(cm_i_ing_t *g, cm_error_info_t *err);
+    /* The header record (line 1 usually): find the columns. */
+    cm_error_t (*header)(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_t *err);
+    /* One data record, already checked for its field count and not a duplicate. */
+    cm_error_t (*row)(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_t *err);
+    /* After the last record (optional): group checks. */
+    cm_error_t (*finish)(cm_i_ing_t *g, cm_error_info_t *err);
+    /* Free the importer state's contents (optional). */
+    void (*destroy)(cm_i_ing_t *g);
+    /* Non-zero when the header line identifies this kind (for "auto"); optional. */
+    int (*detect)(size_t nfields, const char *const *fields);
+} cm_i_importer_t;
+
+struct cm_i_ing_t {
+    const cm_i_importer_t *imp;
+    const cm_import_options_t *opt;
+    cm_store_import_t *si;
+    const cm_class_t *country;
+    const cm_class_t *material;
+    cm_class_t *own_country;  /* loaded here (freed at the end), or NULL when borrowed */
+    cm_class_t *own_material;
+    const char *path;      /* as given (used in messages) */
+    const char *base;      /* file name without directories */
+    cm_csv_options_t csv;
+    cm_num_options_t num;
+    size_t ncols;          /* header fields */
+    size_t nused;          /* fields after dropping trailing empty header fields */
+    int64_t records;       /* data records seen */
+    int64_t kept_aside;
+    int64_t quirk_order;
+    cm_i_ing_map_t quirks; /* "kind\x1f" "detail" -> count */
+    cm_i_ing_map_t dups;   /* record text -> first line */
+    cm_i_ing_map_t units;  /* group -> unit (text), line, col */
+    cm_i_ing_map_t shares; /* group -> sum, last line, col */
+    cm_i_buf_t scratch;    /* record text for duplicate keys and quarantine */
+    char **header;         /* copies of the header fields (ncols) */
+    char version_buf[64];
+    char name_buf[128];
+    const char *publisher; /* set by prepare to override the importer's provenance (borrowed */
+    const char *source;    /* from the importer state) */
+    const char *licence;
+    double share_limit;    /* 1 + tolerance */
+    void *state;
+};
+
+/* Lookup of a header field by name (ASCII case-insensitive, blanks trimmed); -1 if absent. */
+int64_t cm_i_ing_col(const cm_i_ing_t *g, const char *name);
+/* As cm_i_ing_col, but absent = CM_EPARSE at line 1 naming the column and the header. */
+cm_error_t cm_i_ing_require(cm_i_ing_t *g, const cm_csv_row_t *hdr, const char *name,
+                            size_t *col, cm_error_info_t *err);
+/* Field \p col of \p row ("" when missing). */
+const char *cm_i_ing_field(const cm_csv_row_t *row, size_t col);
+
+/* Parse error at (row's line, col+1) with a formatted message; returns CM_EPARSE (or code). */
+cm_error_t cm_i_ing_fail(cm_i_ing_t *g, cm_error_info_t *err, cm_error_t code, int64_t line,
+                         size_t col, const char *fmt, ...) CM_PRINTF(6, 7);
+
+/* Number parsing of field \p col. \p allowed: the CM_NUMF_* flags this column may carry
+ * (others are an error; each flag met is counted as quirk "flag"); nonneg: a negative value
+ * is an error. Empty fields give NaN with CM_NUMF_EMPTY (an error unless allowed). */
+cm_error_t cm_i_ing_number(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col,
+                           unsigned allowed, int nonneg, cm_num_t *out, cm_error_info_t *err);
+
+/* As cm_i_ing_number on \p text instead of the field (positions still name field \p col). */
+cm_error_t cm_i_ing_number_text(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col,
+                                const char *text, unsigned allowed, int nonneg, cm_num_t *out,
+                                cm_error_info_t *err);
+
+/* The statistical flag of a parsed cell as stored in the observation ("<", ">", "..", "W",
+ * "e" ...), NULL for none (a bare '%' is a format, not a flag). Borrowed from \p n. */
+const char *cm_i_ing_flag(const cm_num_t *n);
+
+/* A four-digit year in field \p col (blanks trimmed) copied to \p out; else CM_EPARSE. */
+cm_error_t cm_i_ing_year(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col, char out[8],
+                         cm_error_info_t *err);
+
+/* Count one occurrence of a quirk (detail may be NULL). */
+cm_error_t cm_i_ing_quirk(cm_i_ing_t *g, const char *kind, const char *detail, int64_t n,
+                          cm_error_info_t *err);
+/* Keep a record aside: issue with kept_aside = 1 and its raw text; counted as quirk. */
+cm_error_t cm_i_ing_keep_aside(cm_i_ing_t *g, const cm_csv_row_t *row, const char *kind,
+                               size_t col, const char *detail, cm_error_info_t *err);
+
+/* One unit per group: the first unit met for \p group is remembered; another one is an
+ * error "mixed units in column 'C': 'a' (line x) and 'b' (line y)". */
+cm_error_t cm_i_ing_unit(cm_i_ing_t *g, const char *group, const char *unit,
+                         const cm_csv_row_t *row, size_t col, cm_error_info_t *err);
+/* Add a share (fraction) to the sum of \p group; a share flagged CM_NUMF_LESS_THAN ("<0.1%")
+ * adds 0 (its lower bound). A single share above 1 is an error at once. */
+cm_error_t cm_i_ing_share(cm_i_ing_t *g, const char *group, double share, unsigned flags,
+                          const cm_csv_row_t *row, size_t col, cm_error_info_t *err);
+/* Check every share group against the limit (called by the driver after finish). */
+cm_error_t cm_i_ing_check_shares(cm_i_ing_t *g, cm_error_info_t *err);
+
+/* Store one observation (line taken from obs). */
+cm_error_t cm_i_ing_add(cm_i_ing_t *g, const cm_obs_t *obs, cm_error_info_t *err);
+
+/* Classification \p name from the store, or the built-in one when the store has none. */
+cm_error_t cm_i_ing_load_class(cm_store_t *store, const char *name, cm_class_t **out,
+                               cm_error_info_t *err);
+
+/* Canonical country / material code of a text, NULL when unknown. */
+const char *cm_i_ing_country(const cm_i_ing_t *g, const char *text);
+const char *cm_i_ing_material(const cm_i_ing_t *g, const char *text);
+
+/* Copy \p src into \p dst (size n) trimmed, with runs of blanks, tabs, newlines and no-break
+ * spaces collapsed to one space. Returns dst. */
+char *cm_i_ing_clean(char *dst, size_t n, const char *src);
+/* ASCII case-insensitive equality and prefix test. */
+int cm_i_ing_eq(const char *a, const char *b);
+int cm_i_ing_prefix(const char *s, const char *prefix);
+/* Append \p s to \p b as a JSON string literal (quotes and escapes). */
+cm_error_t cm_i_ing_json_str(cm_i_buf_t *b, const char *s);
+
+/* The importers. */
+extern const cm_i_importer_t cm_i_imp_wgi;
+extern const cm_i_importer_t cm_i_imp_eucrm_results;
+extern const cm_i_importer_t cm_i_imp_eucrm_trade;
+extern const cm_i_importer_t cm_i_imp_eucrm_history;
+extern const cm_i_importer_t cm_i_imp_eucrm_supply;
+extern const cm_i_importer_t cm_i_imp_eucrm_use;
+extern const cm_i_importer_t cm_i_imp_usgs;
+extern const cm_i_importer_t cm_i_imp_wmd;
+extern const cm_i_importer_t cm_i_imp_tidy;
+
+#endif
