@@ -278,12 +278,8 @@ cleanup:
 
 static int results_detect(size_t n, const char *const *f)
 {
-    int a = 0, b = 0;
-    for (size_t i = 0; i < n; i++) {
-        a |= cm_i_ing_eq(f[i], "supply_risk");
-        b |= cm_i_ing_eq(f[i], "economic_importance");
-    }
-    return a && b;
+    static const char *const names[] = {"supply_risk", "economic_importance", NULL};
+    return cm_i_ing_has_columns(n, f, names);
 }
 
 const cm_i_importer_t cm_i_imp_eucrm_results = {
@@ -359,12 +355,8 @@ cleanup:
 
 static int trade_detect(size_t n, const char *const *f)
 {
-    int a = 0, b = 0;
-    for (size_t i = 0; i < n; i++) {
-        a |= cm_i_ing_eq(f[i], "parameter");
-        b |= cm_i_ing_eq(f[i], "country_name");
-    }
-    return a && b;
+    static const char *const names[] = {"parameter", "country_name", NULL};
+    return cm_i_ing_has_columns(n, f, names);
 }
 
 const cm_i_importer_t cm_i_imp_eucrm_trade = {

@@ -169,6 +169,8 @@ const char *cm_i_ing_material(const cm_i_ing_t *g, const char *text);
 char *cm_i_ing_clean(char *dst, size_t n, const char *src);
 /* ASCII case-insensitive equality and prefix test. */
 int cm_i_ing_eq(const char *a, const char *b);
+/* Whether the header fields f[0..n) contain every name of the NULL-terminated list (cm_i_ing_eq). */
+int cm_i_ing_has_columns(size_t n, const char *const *f, const char *const *names);
 int cm_i_ing_prefix(const char *s, const char *prefix);
 /* Append \p s to \p b as a JSON string literal (quotes and escapes). */
 cm_error_t cm_i_ing_json_str(cm_i_buf_t *b, const char *s);

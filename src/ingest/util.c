@@ -183,3 +183,17 @@ cm_error_t cm_i_ing_json_str(cm_i_buf_t *b, const char *s)
 cleanup:
     return rc;
 }
+
+int cm_i_ing_has_columns(size_t n, const char *const *f, const char *const *names)
+{
+    for (; *names != NULL; names++) {
+        size_t i = 0;
+        while (i < n && !cm_i_ing_eq(f[i], *names)) {
+            i++;
+        }
+        if (i == n) {
+            return 0;
+        }
+    }
+    return 1;
+}

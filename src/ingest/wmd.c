@@ -100,12 +100,8 @@ cleanup:
 
 static int wmd_detect(size_t n, const char *const *f)
 {
-    int a = 0, b = 0;
-    for (size_t i = 0; i < n; i++) {
-        a |= cm_i_ing_eq(f[i], "commodity");
-        b |= cm_i_ing_eq(f[i], "data_source_flag");
-    }
-    return a && b;
+    static const char *const names[] = {"commodity", "data_source_flag", NULL};
+    return cm_i_ing_has_columns(n, f, names);
 }
 
 const cm_i_importer_t cm_i_imp_wmd = {
