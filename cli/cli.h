@@ -22,6 +22,10 @@ typedef struct cm_cli_verb_t {
 /* The verbs (one source file each: cli/verb_<name>.c). */
 extern const cm_cli_verb_t cm_cli_verb_datasets;
 extern const cm_cli_verb_t cm_cli_verb_import;
+extern const cm_cli_verb_t cm_cli_verb_crit;
+
+/* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
+int cm_cli_crit_eu(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

@@ -7,6 +7,7 @@
 static const cm_cli_verb_t *const verbs[] = {
     &cm_cli_verb_datasets,
     &cm_cli_verb_import,
+    &cm_cli_verb_crit,
     NULL,
 };
 

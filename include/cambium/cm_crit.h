@@ -74,8 +74,11 @@ typedef struct cm_crit_share_t {
     cm_real_t t;                    /**< trade-related parameter t (1 = neutral) */
     unsigned flags;                 /**< CM_CRIT_SHARE_* */
     int32_t wgi;                    /**< index into the bound WGI table; -1 = fallback value;
-                                         set by ::cm_crit_bind */
+                                         CM_CRIT_WGI_UNBOUND until ::cm_crit_bind */
 } cm_crit_share_t;
+
+/** ::cm_crit_share_t.wgi of a share not yet bound to a WGI table. */
+#define CM_CRIT_WGI_UNBOUND (-2)
 
 /** The shares of one stage x scope (owned by the material). */
 typedef struct cm_crit_supply_t {
@@ -90,9 +93,11 @@ typedef struct cm_crit_supply_t {
 /** One end use (application) of a material. */
 typedef struct cm_crit_enduse_t {
     char *application;              /**< application name (owned; may be NULL) */
-    char nace[CM_CRIT_NACE_MAX];    /**< NACE Rev. 2 sector of the application */
+    char nace[CM_CRIT_NACE_MAX];    /**< NACE Rev. 2 sector of the application ("" = none
+                                         given, as the "Other" rows of the EU table) */
     cm_real_t share;                /**< fraction of the material's end uses */
-    cm_real_t value_added;          /**< value added of the sector (MEUR) */
+    cm_real_t value_added;          /**< value added of the sector (MEUR); NaN = unknown
+                                         (counts 0 in EI, noted) */
     unsigned flags;                 /**< CM_CRIT_SHARE_* of the share cell */
 } cm_crit_enduse_t;
 
@@ -107,7 +112,9 @@ typedef struct cm_crit_published_t {
 
 /** Material-level flags (bit set). */
 enum {
-    CM_CRIT_MAT_GROUP = 1 /**< a group row (HREE, LREE, PGM): an aggregate, kept out of match counts */
+    CM_CRIT_MAT_GROUP = 1, /**< a group row (HREE, LREE, PGM): an aggregate, kept out of match counts */
+    CM_CRIT_MAT_SRC_FROM_GROUP_E = 2, /**< extraction sourcing shares taken from the material's group */
+    CM_CRIT_MAT_SRC_FROM_GROUP_P = 4  /**< processing sourcing shares taken from the material's group */
 };
 
 /** The inputs of one material. Strings and arrays are owned (freed by ::cm_crit_inputs_destroy). */
@@ -160,6 +167,9 @@ typedef enum cm_crit_wgi_missing_t {
     CM_CRIT_WGI_FALLBACK = 1 /**< use ::cm_crit_options_t.wgi_fallback (scaled 0-10); noted */
 } cm_crit_wgi_missing_t;
 
+/** The WGI year used for the EU 2023 reproduction (chosen with the data: docs/crit.md). */
+#define CM_CRIT_EU_WGI_YEAR 2019
+
 /** Options. Fill with ::cm_crit_options_default, then change fields. */
 typedef struct cm_crit_options_t {
     cm_real_t sr_threshold;   /**< SR threshold (default 1.0) */
@@ -208,6 +218,10 @@ typedef struct cm_crit_stage_result_t {
     cm_crit_mode_t mode;                  /**< mode used */
     cm_real_t ir;                         /**< IR used (fraction; NaN when not used) */
     cm_real_t sr;                         /**< SR of the stage */
+    unsigned notes;                       /**< CM_CRIT_NOTE_* of this stage */
+    int complete;                         /**< non-zero: every input the mode needs was present
+                                               (shares of the scopes used, IR for a blend,
+                                               EoL-RIR and SI_SR) */
 } cm_crit_stage_result_t;
 
 /** Result of one material (plain data: no pointers). */
@@ -289,9 +303,10 @@ CM_EXPORT cm_error_t cm_crit_material_add_share(cm_crit_material_t *m, int stage
 CM_EXPORT cm_crit_share_t *cm_crit_material_find_share(cm_crit_material_t *m, int stage,
                                                        int scope, const char *country);
 /**
- * \brief Append an end use. \param[in] application copied (may be NULL).
- * \return CM_OK; CM_EINVAL (share not in [0,1], value added not finite or < 0, NACE code empty
- * or too long); CM_ENOMEM.
+ * \brief Append an end use. \param[in] application copied (may be NULL). \param[in] nace
+ * NULL or "" when the source gives no sector (then \p value_added is normally NaN).
+ * \return CM_OK; CM_EINVAL (share not in [0,1], value added < 0 or infinite, NACE code too
+ * long); CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_crit_material_add_enduse(cm_crit_material_t *m, const char *application,
                                                  const char *nace, cm_real_t share,
@@ -339,8 +354,8 @@ CM_EXPORT cm_error_t cm_crit_wgi_load(cm_store_t *store, int year_from, int year
 
 /**
  * \brief Build the EU 2023 inputs from the store: supply shares and t (eu-crm-supply, scopes
- * global and eu), trade parameters (eu-crm-trade, overriding the t of the share files where
- * given), published results, IR, EoL-RIR, SI (eu-crm-results), end uses and value added
+ * global and eu; t as written beside each share, the eu-crm-trade table only filling a share
+ * whose row has no t), published results, IR, EoL-RIR, SI (eu-crm-results), end uses and value added
  * (eu-crm-use). Every material with a published result or supply shares is included; percent
  * values are converted to fractions; group rows (HREE, LREE, PGM) are flagged
  * CM_CRIT_MAT_GROUP. The choices (docs/crit.md) are applied here and only here.
