@@ -1,10 +1,12 @@
 /* Importer "cn8-materials": a list of CN8 codes with their material group, description and
  * stage (critical_inputs_cn8_codes.csv of ../shared/data/comext-eu27-critical-inputs-cn8/:
  * cn8_code, material_group, material_name, stage). Each code becomes one observation
- * "cn8_material" (value 1) with product = the CN8 code, material = the raw material named in
- * the description (the leftmost run of at most three words that the material classification
- * resolves; the group rare_earths falls back to rare-earth-elements) and stage = extraction
- * (ores, concentrates) or processing (refined_metals, chemical_precursors). */
+ * "cn8_material" (value 1) with product = the CN8 code, material = the first raw material
+ * named in the description (runs of up to three words that the material classification
+ * resolves; rare_earths codes naming several rare earths, or none, get the group
+ * rare-earth-elements; unwrought titanium is titanium-metal) and stage = extraction (ores,
+ * concentrates) or processing (refined_metals, chemical_precursors). Every material named is
+ * kept in the attribute materials_named. */
 #include <string.h>
 
 #include "ingest_internal.h"
@@ -25,13 +27,17 @@ cleanup:
     return rc;
 }
 
-/* The leftmost run of 3, 2 or 1 words of \p text that names a material; NULL if none. */
-static const char *scan_material(const cm_i_ing_t *g, const char *text)
+/* The materials named in \p text: at each word, the longest run of 3, 2 or 1 words that the
+ * material classification resolves (then the scan goes on after it). Fills found[0..*n)
+ * with distinct codes in the order met. */
+static void scan_materials(const cm_i_ing_t *g, const char *text, const char *found[8],
+                           size_t *nfound)
 {
     char buf[512], span[512];
     const char *w[64];
     size_t nw = 0;
     char *save = NULL, *tok;
+    *nfound = 0;
     cm_i_ing_clean(buf, sizeof buf, text);
     for (tok = strtok_r(buf, " ;,", &save); tok != NULL && nw < 64;
          tok = strtok_r(NULL, " ;,", &save)) {
@@ -44,7 +50,6 @@ static const char *scan_material(const cm_i_ing_t *g, const char *text)
             if (i + len > nw) {
                 continue;
             }
-            span[0] = '\0';
             for (size_t k = 0; k < len; k++) {
                 size_t l = strlen(w[i + k]);
                 if (o + l + 2 >= sizeof span) {
@@ -58,11 +63,18 @@ static const char *scan_material(const cm_i_ing_t *g, const char *text)
             }
             m = cm_class_resolve(g->material, span);
             if (m != NULL) {
-                return m;
+                size_t j = 0;
+                while (j < *nfound && strcmp(found[j], m) != 0) {
+                    j++;
+                }
+                if (j == *nfound && *nfound < 8) {
+                    found[(*nfound)++] = m;
+                }
+                i += len - 1;
+                break;
             }
         }
     }
-    return NULL;
 }
 
 static cm_error_t cn8mat_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_t *err)
@@ -79,6 +91,8 @@ static cm_error_t cn8mat_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
     };
     char code[16], group[64], stage_text[64];
     const char *stage = NULL, *material;
+    const char *found[8];
+    size_t nfound = 0;
     cm_obs_t o;
 
     CM_TRY(cm_i_ing_code(g, row, s->code, 8, code, sizeof code, err));
@@ -100,9 +114,18 @@ static cm_error_t cn8mat_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
                               "column 'material_group': expected a group name, got an empty "
                               "field"));
     }
-    material = scan_material(g, cm_i_ing_field(row, s->name));
-    if (material == NULL && strcmp(group, "rare_earths") == 0) {
+    scan_materials(g, cm_i_ing_field(row, s->name), found, &nfound);
+    material = nfound > 0 ? found[0] : NULL;
+    if (strcmp(group, "rare_earths") == 0 && nfound != 1) {
+        /* a mixture or several rare earths (or none named): the group */
         material = cm_class_resolve(g->material, "rare-earth-elements");
+    } else if (nfound > 1) {
+        CM_TRY(cm_i_ing_quirk(g, "several-materials-named", NULL, 1, err));
+    }
+    if (material != NULL && strcmp(material, "titanium") == 0 &&
+        strcmp(stage, "processing") == 0) {
+        /* "titanium" resolves to the ores; unwrought titanium is the EU's "Titanium metal" */
+        material = cm_class_resolve(g->material, "titanium-metal");
     }
     if (material == NULL) {
         CM_TRY(cm_i_ing_quirk(g, "material-not-named", NULL, 1, err));
@@ -112,7 +135,16 @@ static cm_error_t cn8mat_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
         cm_i_ing_json_str(&g->scratch, group) != CM_OK ||
         cm_i_buf_puts(&g->scratch, ",\"name\":") != CM_OK ||
         cm_i_ing_json_str(&g->scratch, cm_i_ing_field(row, s->name)) != CM_OK ||
-        cm_i_buf_puts(&g->scratch, ",\"stage\":") != CM_OK ||
+        cm_i_buf_puts(&g->scratch, ",\"materials_named\":[") != CM_OK) {
+        CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory writing attributes"));
+    }
+    for (size_t i = 0; i < nfound; i++) {
+        if ((i > 0 && cm_i_buf_puts(&g->scratch, ",") != CM_OK) ||
+            cm_i_ing_json_str(&g->scratch, found[i]) != CM_OK) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory writing attributes"));
+        }
+    }
+    if (cm_i_buf_puts(&g->scratch, "],\"stage\":") != CM_OK ||
         cm_i_ing_json_str(&g->scratch, stage_text) != CM_OK ||
         cm_i_buf_puts(&g->scratch, "}") != CM_OK) {
         CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory writing attributes"));

@@ -14,7 +14,7 @@ cm_error_t cm_i_ing_code(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col, siz
     if (len == 0 || strspn(buf, "0123456789") != len || len + 1 < ndigits || len > ndigits ||
         ndigits + 1 > n) {
         return cm_i_ing_fail(g, err, CM_EPARSE, row->line, col,
-                             "column '%s': expected a %zu-digit product code, got '%s'",
+                             "column '%s': expected a product code of %zu digits, got '%s'",
                              col < g->ncols ? g->header[col] : "?", ndigits, buf);
     }
     if (len + 1 == ndigits) {
