@@ -396,6 +396,11 @@ static void test_nace_map(void **state)
         CHECK_ERROR(cm_nace_from_oecd(1, codes, va, CM_NACE_SPLIT_EQUALLY, 1.0, NULL, &n, &err),
                     CM_EINVAL);
         CHECK_ERROR(cm_nace_oecd_entry(50, &bad[0], &bad[0], &err), CM_EINVAL);
+        cm_test_fail_alloc_after(0);
+        CHECK_ERROR(cm_nace_from_oecd(1, codes, va, CM_NACE_SPLIT_EQUALLY, 1.0, &v, &n, &err),
+                    CM_ENOMEM);
+        cm_test_fail_alloc_after(-1);
+        assert_null(v);
     }
     /* the default rate is the mean of the ECB monthly averages of 2020 in the shared file */
     {
