@@ -36,6 +36,9 @@ typedef struct cm_import_options_t {
     const char *licence;
     const char *schema;    /**< kind "tidy": path of the schema file (required) */
     const char *scope;     /**< kind "eu-crm-supply": "global" or "eu" (NULL = from the file name) */
+    const char *region;    /**< kind "iot-oecd": country of the table (NULL = from the file name) */
+    const char *period;    /**< kinds "iot-oecd", "baci", "comtrade": the year when the file has no
+                                year column (NULL = from the file name) */
     cm_encoding_t encoding;/**< input encoding (default CM_ENC_AUTO) */
     int decimal_comma;     /**< non-zero: ',' is the decimal separator in numbers */
     char separator;        /**< field separator; 0 = the importer's default or detection */
