@@ -23,9 +23,14 @@ typedef struct cm_cli_verb_t {
 extern const cm_cli_verb_t cm_cli_verb_datasets;
 extern const cm_cli_verb_t cm_cli_verb_import;
 extern const cm_cli_verb_t cm_cli_verb_crit;
+extern const cm_cli_verb_t cm_cli_verb_supply;
 
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);
+int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
+int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */
+/* cambium supply <material> (cli/verb_supply.c). */
+int cm_cli_supply(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

@@ -20,6 +20,9 @@ typedef struct crit_sub_t {
 static const crit_sub_t crit_subs[] = {
     {"eu", "EU 2023 method recomputed from its inputs, beside the published values",
      cm_cli_crit_eu},
+    {"esg", "ESG view of supply (production-weighted WGI va, rl, ...) beside SR and EI",
+     cm_cli_crit_esg},
+    {"crma", "CRM Act 2024 lists against the EU critical lists", cm_cli_crit_crma},
     {NULL, NULL, NULL}};
 
 static void crit_usage(FILE *out)

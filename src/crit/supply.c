@@ -361,29 +361,62 @@ static int valid_code(const char *s)
     return 1;
 }
 
-static cm_error_t load_wgi(cm_store_t *store, int year, int fallback, cm_crit_wgi_t *wgi,
-                           int *used, cm_error_info_t *err)
+/* Share of the producers of m without a WGI value in wgi. */
+static cm_real_t wgi_gap(const cm_crit_material_t *m, const cm_crit_wgi_t *wgi)
 {
-    cm_error_t rc = cm_crit_wgi_load(store, year, year, wgi, err);
-    if (rc == CM_ENOTFOUND && fallback) {
-        int latest = 0;
-        rc = cm_store_query(store,
-                            "SELECT MAX(CAST(period AS INTEGER)) FROM observation "
-                            "WHERE variable = 'estimate' AND dataset_id = "
-                            "(SELECT MAX(id) FROM dataset WHERE kind = 'wgi')",
-                            int_row, &latest, err);
-        if (rc != CM_OK) {
-            return rc;
+    cm_real_t gap = 0.0;
+    for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+        cm_real_t miss = 0.0;
+        if (m->supply[s][CM_CRIT_GLOBAL].n > 0) {
+            cm_supply_hhi_wgi(&m->supply[s][CM_CRIT_GLOBAL], wgi, &miss);
+            gap += miss;
         }
-        if (latest == 0) {
-            return cm_error_set(err, CM_ENOTFOUND,
-                                "no WGI estimates in the store (import the WGI with "
-                                "'cambium import wgi')");
-        }
+    }
+    return gap;
+}
+
+/* The WGI of the year asked; with auto (no year asked), the default year unless the latest
+ * year of the store covers more of the material's producers (a store holding the default year
+ * for a few countries only, as the bundled extract). */
+static cm_error_t load_wgi(cm_store_t *store, int year, int automatic,
+                           const cm_crit_material_t *m, cm_crit_wgi_t *wgi, int *used,
+                           cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_crit_wgi_t other;
+    memset(&other, 0, sizeof other);
+    rc = cm_crit_wgi_load(store, year, year, wgi, err);
+    if (!automatic || (rc != CM_OK && rc != CM_ENOTFOUND)) {
+        *used = year;
+        return rc;
+    }
+    int latest = 0;
+    CM_TRY(cm_store_query(store,
+                          "SELECT MAX(CAST(period AS INTEGER)) FROM observation "
+                          "WHERE variable = 'estimate' AND dataset_id = "
+                          "(SELECT MAX(id) FROM dataset WHERE kind = 'wgi')",
+                          int_row, &latest, err));
+    if (latest == 0) {
+        CM_FAIL(cm_error_set(err, CM_ENOTFOUND,
+                             "no WGI estimates in the store (import the WGI with 'cambium "
+                             "import wgi')"));
+    }
+    if (rc == CM_OK && (latest == year || wgi_gap(m, wgi) <= 0.0)) {
+        *used = year;
+        return CM_OK;
+    }
+    cm_error_t rc_default = rc;
+    rc = CM_OK;
+    CM_TRY(cm_crit_wgi_load(store, latest, latest, &other, err));
+    if (rc_default != CM_OK || wgi_gap(m, &other) < wgi_gap(m, wgi)) {
+        cm_crit_wgi_destroy(wgi);
+        *wgi = other;
+        memset(&other, 0, sizeof other);
         year = latest;
-        rc = cm_crit_wgi_load(store, year, year, wgi, err);
     }
     *used = year;
+cleanup:
+    cm_crit_wgi_destroy(&other);
     return rc;
 }
 
@@ -440,7 +473,7 @@ cm_error_t cm_supply_map_build(cm_store_t *store, const char *material,
     out->name = cm_strdup(m->name != NULL ? m->name : code);
     CM_NOMEM(out->name, err);
     CM_TRY(load_wgi(store, opt->wgi_year > 0 ? opt->wgi_year : CM_CRIT_EU_WGI_YEAR,
-                    opt->wgi_year == 0, &wgi, &out->wgi_year, err));
+                    opt->wgi_year == 0, m, &wgi, &out->wgi_year, err));
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
         cm_supply_stage_t *st = &out->stage[s];
         CM_TRY(fill_producers(st, &m->supply[s][CM_CRIT_GLOBAL], &wgi, err));
