@@ -295,7 +295,8 @@ static void crma_usage(FILE *out)
             "Set the CRM Act 2024 critical (Annex II) and strategic (Annex I) lists (import\n"
             "crma-lists first) against the EU 2023 critical list, published and recomputed\n"
             "(SR >= 1.0 and EI >= 2.8), with a note on each disagreement. Materials critical\n"
-            "by the EU values but not on the CRMA list are added. No Belgian assessment is\n"
+            "by the EU values but not on the CRMA list (nor members of a listed group) are\n"
+            "added. No Belgian assessment is\n"
             "available to this command yet: be_critical is '-'.\n"
             "\n"
             "options:\n"
@@ -422,7 +423,9 @@ int cm_cli_crit_crma(int argc, char **argv)
                    yesno(r->eu_computed), yesno(r->be_critical), fmt(cm_crit_round1(r->sr), 1, a, sizeof a),
                    fmt(cm_crit_round1(r->ei), 1, b, sizeof b), r->note);
         }
-        printf("\nCRMA: %zu critical, %zu strategic\n", crit, strat);
+        printf("\nCRMA rows: %zu critical, %zu strategic (one strategic entry of the Act may span "
+               "several rows)\n",
+               crit, strat);
         if (out_dir != NULL) {
             rc = write_crma_csv(out_dir, &t, &err);
         }

@@ -189,6 +189,11 @@ static void annotate(cm_supply_crma_row_t *r, const cm_crit_options_t *opt)
     }
     if (listed && r->eu_computed == CM_SUPPLY_NO) {
         note_below(r, opt);
+    } else if (r->assessed[0] != '\0' && r->eu_computed == CM_SUPPLY_UNKNOWN) {
+        if (listed && !isnan(r->sr) && cm_crit_round1(r->sr) < opt->sr_threshold - 1e-9) {
+            note_below(r, opt);
+        }
+        note_add(r, "not recomputed (SR or EI inputs incomplete)");
     }
     if (!listed && (r->eu_computed == CM_SUPPLY_YES || r->eu_published == CM_SUPPLY_YES)) {
         note_add(r, "critical by the EU 2023 values, not on the CRMA list");
@@ -244,6 +249,16 @@ cm_error_t cm_supply_crma_compare(cm_supply_crma_t *crma, const cm_crit_inputs_t
     for (size_t k = 0; k < eu->n; k++) {
         const cm_crit_material_t *m = &eu->materials[k];
         if (used[k] || (m->flags & CM_CRIT_MAT_GROUP)) {
+            continue;
+        }
+        /* a member of a listed group (dysprosium in HREE, platinum in PGM) is covered */
+        const char *parent = materials != NULL ? cm_class_parent(materials, m->code) : NULL;
+        int covered = 0;
+        for (size_t i = 0; parent != NULL && i < ncrma; i++) {
+            covered |= strcmp(crma->items[i].material, parent) == 0 &&
+                       crma->items[i].crma_critical == CM_SUPPLY_YES;
+        }
+        if (covered) {
             continue;
         }
         int pub = published_class(m, opt), comp = computed_class(&eu_res->items[k]);
