@@ -151,7 +151,7 @@ static void print_text(const cm_supply_map_t *m)
         }
         printf("\n");
         if (st->wgi_missing > 0.0) {
-            printf("  shares without WGI (aggregates): %s\n", pct(st->wgi_missing, a, sizeof a));
+            printf("  share of producers without a WGI value: %s\n", pct(st->wgi_missing, a, sizeof a));
         }
         printf("  %-8s %8s %6s\n", "country", "share", "WGI");
         for (size_t i = 0; i < st->n_producers; i++) {
