@@ -576,6 +576,7 @@ int cm_cli_crit_eu(int argc, char **argv)
     cm_crit_options_t opt;
     cm_crit_options_default(&opt);
     opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    opt.ei_published_fallback = 1;
     int c;
     optind = 1;
     opterr = 0;
