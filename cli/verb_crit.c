@@ -191,7 +191,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
     if (wgi->year_to != wgi->year_from) {
         printf("-%d", wgi->year_to);
     }
-    printf(", %zu countries; thresholds SR %.17g, EI %.17g; EI scaled by %.17g MEUR)\n",
+    printf(", %zu countries; thresholds SR %g, EI %g; EI scaled by %g MEUR)\n",
            wgi->n, opt->sr_threshold, opt->ei_threshold,
            res->n > 0 ? res->items[0].va_max : NAN);
     printf("%-26s %5s %5s %6s  %5s %5s %6s  %5s %5s  %5s %5s %6s  %s\n", "material", "SR_E",
