@@ -23,5 +23,6 @@
 #include "cm_import.h"
 #include "cm_crit.h"
 #include "cm_nace.h"
+#include "cm_crit_be.h"
 
 #endif
