@@ -638,8 +638,11 @@ static cm_error_t stage_sourcing(const flows_t *f, size_t from, size_t to,
 {
     cm_error_t rc = CM_OK;
     const flow_t *fl = f->items;
-    dsum_t best_m, best_v, d;
-    int have_m = 0, have_v = 0;
+    dsum_t best_m, best_v, best_x, d;
+    memset(&best_m, 0, sizeof best_m);
+    memset(&best_v, 0, sizeof best_v);
+    memset(&best_x, 0, sizeof best_x);
+    int have_m = 0, have_v = 0, have_x = 0;
     size_t i = from;
     while (i < to) {
         size_t j = i;
@@ -655,6 +658,10 @@ static cm_error_t stage_sourcing(const flows_t *f, size_t from, size_t to,
         if (d.imp_v > 0.0 && (!have_v || d.imp_v > best_v.imp_v)) {
             best_v = d;
             have_v = 1;
+        }
+        if (d.has_exports && d.imp_v > 0.0 && (!have_x || d.imp_v > best_x.imp_v)) {
+            best_x = d;
+            have_x = 1;
         }
         i = j;
     }
@@ -726,6 +733,12 @@ static cm_error_t stage_sourcing(const flows_t *f, size_t from, size_t to,
         cm_real_t den = prod + imp - info->exports;
         cm_real_t ir = den > 0.0 ? (imp - info->exports) / den : 0.0;
         ir = ir < 0.0 ? 0.0 : (ir > 1.0 ? 1.0 : ir);
+        info->ir = ir;
+        m->import_reliance[stage] = ir;
+    } else if (have_x && production <= 0.0) {
+        /* the chosen set has no exports: IR by value from the largest set that has them */
+        /* without production, (I - X)/(I - X) clamped is 1 for a net importer, else 0 */
+        cm_real_t ir = best_x.imp_v > best_x.exp_v ? 1.0 : 0.0;
         info->ir = ir;
         m->import_reliance[stage] = ir;
     } else {
