@@ -320,6 +320,7 @@ static void test_compare(void **state)
     (void)state;
     cm_crit_inputs_t eu, be;
     memset(&eu, 0, sizeof eu);
+    memset(&be, 0, sizeof be);
     size_t k;
     CHECK_OK(cm_crit_inputs_add(&eu, "x", NULL, &k, &err), &err);
     CHECK_OK(cm_crit_inputs_add(&eu, "y", NULL, &k, &err), &err);
