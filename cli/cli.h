@@ -27,6 +27,7 @@ extern const cm_cli_verb_t cm_cli_verb_supply;
 
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);
+int cm_cli_crit_be(int argc, char **argv);
 int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
 int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */
 /* cambium supply <material> (cli/verb_supply.c). */

@@ -1,0 +1,1 @@
+"$CAMBIUM" crit be --basis weight
