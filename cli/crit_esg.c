@@ -159,6 +159,7 @@ int cm_cli_crit_esg(int argc, char **argv)
     cm_crit_options_t opt;
     cm_crit_options_default(&opt);
     opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    opt.ei_published_fallback = 1; /* as 'crit eu' */
     int c;
     optind = 1;
     opterr = 0;
@@ -290,18 +291,26 @@ int cm_cli_crit_esg(int argc, char **argv)
 static void crma_usage(FILE *out)
 {
     fprintf(out,
-            "usage: cambium crit crma [--store DB] [--wgi-year Y] [--out DIR]\n"
+            "usage: cambium crit crma [--store DB] [--wgi-year Y] [--wgi-fallback V]\n"
+            "                         [--codes FILE] [--no-be] [--out DIR]\n"
             "\n"
             "Set the CRM Act 2024 critical (Annex II) and strategic (Annex I) lists (import\n"
             "crma-lists first) against the EU 2023 critical list, published and recomputed\n"
             "(SR >= 1.0 and EI >= 2.8), with a note on each disagreement. Materials critical\n"
             "by the EU values but not on the CRMA list (nor members of a listed group) are\n"
-            "added. No Belgian assessment is\n"
-            "available to this command yet: be_critical is '-'.\n"
+            "added. The Belgian list (be) comes from 'crit be' computed on the same store\n"
+            "(BACI Belgian imports, OECD IOT of Belgium); when it cannot be computed the\n"
+            "reason is printed and be is '-'.\n"
             "\n"
             "options:\n"
             "  --store DB      the store (default $CAMBIUM_STORE or cambium.db)\n"
             "  --wgi-year Y    WGI year of the recomputation (default %d)\n"
+            "  --wgi-fallback V  scaled WGI (0-10) for countries without one (default: an\n"
+            "                  error for the EU, the Belgian list left out)\n"
+            "  --codes FILE    trade code table of 'crit be' (default\n"
+            "                  $CAMBIUM_DATA/crit/hs6-materials.csv, else\n"
+            "                  data/crit/hs6-materials.csv)\n"
+            "  --no-be         compare with the EU lists only\n"
             "  --out DIR       write crma.csv to DIR (created if missing)\n"
             "  -h, --help      print this help\n"
             "\n"
@@ -347,16 +356,56 @@ static cm_error_t write_crma_csv(const char *dir, const cm_supply_crma_t *t, cm_
     return cm_csv_writer_commit(w, err);
 }
 
+/* The Belgian assessment as 'crit be' computes it; on failure the reason goes to note and 0 is
+ * returned (the comparison is then made with the EU only). */
+static int be_compute(cm_store_t *store, const char *codes, const cm_crit_inputs_t *eu,
+                      const cm_crit_wgi_t *wgi, const cm_crit_options_t *opt,
+                      cm_crit_inputs_t *be, cm_crit_results_t *be_res, char *note, size_t n)
+{
+    cm_error_info_t err;
+    cm_crit_be_map_t map;
+    cm_crit_be_report_t rep;
+    cm_crit_be_options_t bo;
+    memset(&err, 0, sizeof err);
+    memset(&map, 0, sizeof map);
+    memset(&rep, 0, sizeof rep);
+    cm_crit_be_options_default(&bo);
+    cm_crit_options_t o = *opt;
+    cm_error_t rc = cm_crit_be_map_load(codes, &map, &err);
+    if (rc == CM_OK) {
+        rc = cm_crit_load_be(store, eu, &map, &bo, be, &rep, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_bind(be, wgi, &o, &err);
+    }
+    if (rc == CM_OK) {
+        o.va_max = rep.va_max;
+        rc = cm_crit_compute(be, wgi, &o, be_res, &err);
+    }
+    if (rc != CM_OK) {
+        cm_error_format(&err, note, n);
+        cm_crit_results_destroy(be_res);
+        cm_crit_inputs_destroy(be);
+    }
+    cm_crit_be_report_destroy(&rep);
+    cm_crit_be_map_destroy(&map);
+    return rc == CM_OK;
+}
+
 int cm_cli_crit_crma(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 's'}, {"wgi-year", required_argument, NULL, 'y'},
         {"out", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *store_opt = NULL, *out_dir = NULL;
+        {"codes", required_argument, NULL, 'c'}, {"no-be", no_argument, NULL, 'n'},
+        {"wgi-fallback", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
+    char codes_buf[4096];
+    int with_be = 1;
     cm_crit_options_t opt;
     cm_crit_options_default(&opt);
     opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    opt.ei_published_fallback = 1; /* as 'crit eu' */
     int c;
     optind = 1;
     opterr = 0;
@@ -370,6 +419,21 @@ int cm_cli_crit_crma(int argc, char **argv)
                                           optarg);
             }
             break;
+        case 'c': codes = optarg; break;
+        case 'n': with_be = 0; break;
+        case 'f': {
+            char *end = NULL;
+            errno = 0;
+            opt.wgi_fallback = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || errno == ERANGE || !(opt.wgi_fallback >= 0.0) ||
+                opt.wgi_fallback > 10.0) {
+                return cm_cli_usage_error("crit crma",
+                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
+                                          optarg);
+            }
+            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
+            break;
+        }
         case 'h': crma_usage(stdout); return CM_EXIT_OK;
         case ':':
             return cm_cli_usage_error("crit crma", "option '%s' needs a value", argv[optind - 1]);
@@ -380,6 +444,15 @@ int cm_cli_crit_crma(int argc, char **argv)
     if (optind < argc) {
         return cm_cli_usage_error("crit crma", "unexpected argument '%s'", argv[optind]);
     }
+    if (codes == NULL) {
+        const char *d = getenv("CAMBIUM_DATA");
+        if (d != NULL && d[0] != '\0') {
+            snprintf(codes_buf, sizeof codes_buf, "%s/crit/hs6-materials.csv", d);
+            codes = codes_buf;
+        } else {
+            codes = "data/crit/hs6-materials.csv";
+        }
+    }
     cm_error_info_t err;
     memset(&err, 0, sizeof err);
     cm_store_t *store = NULL;
@@ -388,6 +461,12 @@ int cm_cli_crit_crma(int argc, char **argv)
     cm_crit_wgi_t wgi;
     cm_crit_results_t res;
     cm_supply_crma_t t;
+    cm_crit_inputs_t be;
+    cm_crit_results_t be_res;
+    char be_note[600] = "";
+    int have_be = 0;
+    memset(&be, 0, sizeof be);
+    memset(&be_res, 0, sizeof be_res);
     memset(&in, 0, sizeof in);
     memset(&wgi, 0, sizeof wgi);
     memset(&res, 0, sizeof res);
@@ -403,14 +482,26 @@ int cm_cli_crit_crma(int argc, char **argv)
     if (rc == CM_OK) {
         rc = cm_class_load(store, "material", &mat, &err);
     }
+    if (rc == CM_OK && with_be) {
+        have_be = be_compute(store, codes, &in, &wgi, &opt, &be, &be_res, be_note,
+                             sizeof be_note);
+    }
     if (rc == CM_OK) {
-        rc = cm_supply_crma_compare(&t, &in, &res, &opt, NULL, NULL, mat, &err);
+        rc = cm_supply_crma_compare(&t, &in, &res, &opt, have_be ? &be : NULL,
+                                    have_be ? &be_res : NULL, mat, &err);
     }
     if (rc == CM_OK) {
         char a[32], b[32];
         printf("CRM Act 2024 lists against the EU 2023 critical list (published and recomputed "
-               "with WGI %d); no Belgian assessment (be '-')\n",
+               "with WGI %d)",
                opt.wgi_year);
+        if (have_be) {
+            printf(" and the Belgian list (crit be)\n");
+        } else if (!with_be) {
+            printf("; EU only (--no-be)\n");
+        } else {
+            printf("; EU only: no Belgian list (%s)\n", be_note);
+        }
         printf("%-26s %-5s %-5s %-5s %-5s %-3s %5s %5s  %s\n", "material", "crit", "strat",
                "pub", "comp", "be", "SR", "EI", "note");
         size_t crit = 0, strat = 0;
@@ -434,6 +525,8 @@ int cm_cli_crit_crma(int argc, char **argv)
         status = cm_cli_fail(&err, rc);
     }
     cm_supply_crma_destroy(&t);
+    cm_crit_results_destroy(&be_res);
+    cm_crit_inputs_destroy(&be);
     cm_class_free(mat);
     cm_crit_results_destroy(&res);
     cm_crit_wgi_destroy(&wgi);
