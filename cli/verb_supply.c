@@ -16,7 +16,8 @@ static void supply_usage(FILE *out)
 {
     fprintf(out,
             "usage: cambium supply <material> [--store DB] [--year Y] [--wgi-year Y]\n"
-            "                      [--region ISO3] [--quantity] [--json] [--out DIR]\n"
+            "                      [--region ISO3] [--quantity] [--codes FILE] [--json]\n"
+            "                      [--out DIR]\n"
             "\n"
             "Map the supply chain of one material: per stage (extraction, processing) the\n"
             "producing countries with their global supply shares (EU 2023 tables), HHI,\n"
@@ -33,6 +34,10 @@ static void supply_usage(FILE *out)
             "  --wgi-year Y    WGI year (default %d, else the latest in the store)\n"
             "  --region ISO3   the importing country (default BEL)\n"
             "  --quantity      import quantities (t) instead of values (USD)\n"
+            "  --codes FILE    trade code -> material x stage table of 'crit be' (default\n"
+            "                  $CAMBIUM_DATA/crit/hs6-materials.csv, else\n"
+            "                  data/crit/hs6-materials.csv when it exists, else the\n"
+            "                  built-in HS6 table, docs/supply.md)\n"
             "  --json          print the map as JSON instead of text\n"
             "  --out DIR       write supply_<material>.csv, supply_<material>_sectors.csv,\n"
             "                  supply_<material>.json and supply_<material>.svg (producer\n"
@@ -128,13 +133,14 @@ static const char *fix(double v, int digits, char *buf, size_t n)
     return buf;
 }
 
-static void print_text(const cm_supply_map_t *m)
+static void print_text(const cm_supply_map_t *m, const char *codes)
 {
     char a[32], b[32], c[32], d[32];
     printf("%s (%s): supply map; WGI %d; imports of %s %s; value added %s %s\n", m->name,
            m->material, m->wgi_year, m->region,
            m->import_year > 0 ? fix(m->import_year, 0, a, sizeof a) : "(no data)", m->region,
            m->iot_year > 0 ? fix(m->iot_year, 0, b, sizeof b) : "(no IOT)");
+    printf("HS6 codes of the imports: %s\n", codes != NULL ? codes : "built-in table");
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
         const cm_supply_stage_t *st = &m->stage[s];
         printf("\n%s:", cm_crit_stage_name(s));
@@ -443,8 +449,9 @@ int cm_cli_supply(int argc, char **argv)
         {"wgi-year", required_argument, NULL, 'w'}, {"region", required_argument, NULL, 'r'},
         {"quantity", no_argument, NULL, 'q'},    {"json", no_argument, NULL, 'j'},
         {"out", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *store_opt = NULL, *out_dir = NULL, *material = NULL;
+        {"codes", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+    const char *store_opt = NULL, *out_dir = NULL, *material = NULL, *codes = NULL;
+    char codes_buf[4096];
     int as_json = 0;
     cm_supply_options_t opt;
     cm_supply_options_default(&opt);
@@ -456,6 +463,7 @@ int cm_cli_supply(int argc, char **argv)
         case 's': store_opt = optarg; break;
         case 'o': out_dir = optarg; break;
         case 'j': as_json = 1; break;
+        case 'c': codes = optarg; break;
         case 'q': opt.import_variable = "import_quantity"; break;
         case 'r': opt.region = optarg; break;
         case 'y':
@@ -480,6 +488,19 @@ int cm_cli_supply(int argc, char **argv)
         return cm_cli_usage_error("supply", "expected a material (e.g. cobalt)");
     }
     material = argv[optind];
+    if (codes == NULL) {
+        const char *d = getenv("CAMBIUM_DATA");
+        if (d != NULL && d[0] != '\0') {
+            snprintf(codes_buf, sizeof codes_buf, "%s/crit/hs6-materials.csv", d);
+            codes = codes_buf;
+        } else {
+            codes = "data/crit/hs6-materials.csv";
+        }
+        struct stat sb;
+        if (stat(codes, &sb) != 0) {
+            codes = NULL; /* the built-in table */
+        }
+    }
     if (optind + 1 < argc) {
         return cm_cli_usage_error("supply", "unexpected argument '%s'", argv[optind + 1]);
     }
@@ -488,10 +509,19 @@ int cm_cli_supply(int argc, char **argv)
     cm_store_t *store = NULL;
     cm_class_t *mat = NULL;
     cm_supply_map_t map;
+    cm_crit_be_map_t table;
     json_t *j = NULL;
     memset(&map, 0, sizeof map);
+    memset(&table, 0, sizeof table);
     int status = CM_EXIT_OK;
-    cm_error_t rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
+    cm_error_t rc = CM_OK;
+    if (codes != NULL) {
+        rc = cm_crit_be_map_load(codes, &table, &err);
+        opt.codes = &table;
+    }
+    if (rc == CM_OK) {
+        rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
+    }
     if (rc == CM_OK) {
         rc = cm_class_load(store, "material", &mat, &err);
     }
@@ -519,7 +549,7 @@ int cm_cli_supply(int argc, char **argv)
             }
             cm_free(text);
         } else {
-            print_text(&map);
+            print_text(&map, codes);
         }
     }
     if (rc == CM_OK && out_dir != NULL) {
@@ -531,6 +561,7 @@ int cm_cli_supply(int argc, char **argv)
 done:
     json_decref(j);
     cm_supply_map_destroy(&map);
+    cm_crit_be_map_destroy(&table);
     cm_class_free(mat);
     cm_store_close(store);
     return status;

@@ -18,6 +18,7 @@
 #include "cm_class.h"
 #include "cm_common.h"
 #include "cm_crit.h"
+#include "cm_crit_be.h"
 #include "cm_error.h"
 #include "cm_store.h"
 
@@ -222,8 +223,8 @@ typedef struct cm_supply_stage_t {
     cm_real_t hhi_wgi;              /**< sum S^2 WGI_scaled (without t) */
     cm_real_t hhi_wgi_t;            /**< the EU's HHI_WGI,t (with the trade parameter t) */
     cm_real_t wgi_missing;          /**< share of producers without WGI (aggregates) */
-    size_t n_hs6;                   /**< HS6 codes searched for imports */
-    const char *hs6[8];             /**< static strings */
+    size_t n_hs6;                   /**< HS6 codes searched for imports (at most 8) */
+    char hs6[8][8];                 /**< the codes ("282200") */
     size_t n_partners;
     cm_supply_partner_t *partners;  /**< sorted by value, largest first */
     cm_real_t import_total;         /**< sum over partners (NaN when no import data) */
@@ -255,6 +256,11 @@ typedef struct cm_supply_options_t {
                                 the store, the latest year that is (default 0) */
     const char *import_variable; /**< "import_value" (default) or "import_quantity" */
     cm_real_t usd_per_eur; /**< IOT conversion (default CM_NACE_USD_PER_EUR_2020) */
+    const cm_crit_be_map_t *codes; /**< trade-code table of the Belgian assessment
+                                        (data/crit/hs6-materials.csv, ::cm_crit_be_map_load):
+                                        its six-digit codes of the material x stage are used;
+                                        NULL = the built-in table of ::cm_supply_hs6_codes
+                                        (default). Borrowed. */
 } cm_supply_options_t;
 
 /** \brief Fill \p opt with the defaults listed in ::cm_supply_options_t. NULL is a no-op. */
@@ -265,8 +271,8 @@ CM_EXPORT void cm_supply_options_default(cm_supply_options_t *opt);
  * classification: "Co", "cobalt", "Cobalt") from the store: global supply shares of the EU
  * 2023 tables per stage (::cm_crit_load_eu) with HHI, top three and HHI_WGI (WGI of
  * ::cm_crit_wgi_load for the year of the options); the region's import partners per stage from
- * the BACI observations of the stage's HS6 codes (::cm_supply_hs6_codes; newest dataset per
- * year); the EU end uses of the material with the region's value added of each NACE sector from
+ * the BACI observations of the stage's HS6 codes (the options' code table, else
+ * ::cm_supply_hs6_codes; newest dataset per year); the EU end uses of the material with the region's value added of each NACE sector from
  * the newest iot-oecd dataset of the region (OECD industries -> NACE divisions kept together,
  * converted to EUR). Import data and IOT are optional (their parts stay empty, NaN).
  * \param[in,out] out zeroed or an earlier map (destroyed first); destroy with

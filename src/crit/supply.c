@@ -156,8 +156,8 @@ static cm_error_t partner_row(int ncols, const char *const *names, const char *c
     return CM_OK;
 }
 
-/* "'a', 'b'" for the SQL IN list (the codes are the static digits of the built-in table). */
-static void in_list(char *buf, size_t n, const char *const *codes, size_t ncodes)
+/* "'a', 'b'" for the SQL IN list (the codes are checked to be six digits). */
+static void in_list(char *buf, size_t n, char (*codes)[8], size_t ncodes)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -345,6 +345,33 @@ cleanup:
     return rc;
 }
 
+static int six_digits(const char *c)
+{
+    return strlen(c) == 6 && strspn(c, "0123456789") == 6;
+}
+
+/* The HS6 codes of a material x stage: from the code table when given, else built in. */
+static void stage_codes(cm_supply_stage_t *st, const char *material, int stage,
+                        const cm_crit_be_map_t *map)
+{
+    st->n_hs6 = 0;
+    if (map == NULL) {
+        const char *codes[8];
+        size_t n = cm_supply_hs6_codes(material, stage, codes, 8);
+        for (size_t i = 0; i < n && i < 8; i++) {
+            snprintf(st->hs6[st->n_hs6++], sizeof st->hs6[0], "%s", codes[i]);
+        }
+        return;
+    }
+    for (size_t i = 0; i < map->n && st->n_hs6 < 8; i++) {
+        const cm_crit_be_code_t *c = &map->items[i];
+        if (c->stage == stage && c->material != NULL && strcmp(c->material, material) == 0 &&
+            six_digits(c->code)) {
+            snprintf(st->hs6[st->n_hs6++], sizeof st->hs6[0], "%s", c->code);
+        }
+    }
+}
+
 /* --- building the map ------------------------------------------------------------------- */
 
 static int valid_code(const char *s)
@@ -477,18 +504,17 @@ cm_error_t cm_supply_map_build(cm_store_t *store, const char *material,
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
         cm_supply_stage_t *st = &out->stage[s];
         CM_TRY(fill_producers(st, &m->supply[s][CM_CRIT_GLOBAL], &wgi, err));
-        size_t n = cm_supply_hs6_codes(code, s, st->hs6, sizeof st->hs6 / sizeof st->hs6[0]);
-        st->n_hs6 = n < 8 ? n : 8;
+        stage_codes(st, code, s, opt->codes);
         st->import_total = NAN;
     }
     /* one import year for both stages: the latest with data for any of the codes */
     int year = opt->import_year;
     if (year == 0 && (out->stage[0].n_hs6 > 0 || out->stage[1].n_hs6 > 0)) {
-        const char *all[16];
+        char all[16][8];
         size_t na = 0;
         for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
             for (size_t i = 0; i < out->stage[s].n_hs6; i++) {
-                all[na++] = out->stage[s].hs6[i];
+                memcpy(all[na++], out->stage[s].hs6[i], 8);
             }
         }
         char list[512], sql[1024];
