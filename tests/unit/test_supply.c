@@ -179,6 +179,22 @@ static void test_map_options(void **state)
     opt.import_year = 2022;
     CHECK_OK(cm_supply_map_build(s, "cobalt", &opt, &map, &err), &err);
     assert_true(map.stage[1].n_partners > 0);
+    /* a trade-code table (as crit be's): only its six-digit codes of the material x stage */
+    cm_crit_be_map_t codes;
+    memset(&codes, 0, sizeof codes);
+    CHECK_OK(cm_crit_be_map_add(&codes, "282200", "cobalt", CM_CRIT_PROCESSING, &err), &err);
+    CHECK_OK(cm_crit_be_map_add(&codes, "810510", "cobalt", CM_CRIT_PROCESSING, &err), &err);
+    CHECK_OK(cm_crit_be_map_add(&codes, "28220000", "cobalt", CM_CRIT_PROCESSING, &err), &err);
+    CHECK_OK(cm_crit_be_map_add(&codes, "283691", "lithium", CM_CRIT_PROCESSING, &err), &err);
+    cm_supply_options_default(&opt);
+    opt.codes = &codes;
+    CHECK_OK(cm_supply_map_build(s, "cobalt", &opt, &map, &err), &err);
+    assert_int_equal(map.stage[CM_CRIT_EXTRACTION].n_hs6, 0);
+    assert_int_equal(map.stage[CM_CRIT_EXTRACTION].n_partners, 0);
+    assert_int_equal(map.stage[CM_CRIT_PROCESSING].n_hs6, 2);
+    assert_string_equal(map.stage[CM_CRIT_PROCESSING].hs6[1], "810510");
+    assert_string_equal(map.stage[CM_CRIT_PROCESSING].partners[0].country, "FIN");
+    cm_crit_be_map_destroy(&codes);
     /* errors */
     cm_supply_options_default(&opt);
     CHECK_ERROR(cm_supply_map_build(s, "unobtainium", &opt, &map, &err), CM_ENOTFOUND);
