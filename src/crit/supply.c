@@ -367,7 +367,7 @@ static void stage_codes(cm_supply_stage_t *st, const char *material, int stage,
         const cm_crit_be_code_t *c = &map->items[i];
         if (c->stage == stage && c->material != NULL && strcmp(c->material, material) == 0 &&
             six_digits(c->code)) {
-            snprintf(st->hs6[st->n_hs6++], sizeof st->hs6[0], "%s", c->code);
+            snprintf(st->hs6[st->n_hs6++], sizeof st->hs6[0], "%.6s", c->code);
         }
     }
 }
