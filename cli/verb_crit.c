@@ -124,6 +124,12 @@ static int parse_int_opt(const char *text, int lo, int hi, int *out)
     return 1;
 }
 
+/* |x| without libm (the CLI does not link it). */
+static double absd(double x)
+{
+    return x < 0 ? -x : x;
+}
+
 static const char *fmt1(double v, char *buf, size_t n)
 {
     if (isnan(v)) {
@@ -139,8 +145,7 @@ static const char *fmtpub(double v, char *buf, size_t n)
     if (isnan(v)) {
         snprintf(buf, n, "-");
     } else {
-        snprintf(buf, n, "%.2g", v);
-        if (fabs(v * 10.0 - floor(v * 10.0 + 0.5)) < 1e-9) {
+        if (absd(v - cm_crit_round1(v)) < 1e-9) {
             snprintf(buf, n, "%.1f", v);
         } else {
             snprintf(buf, n, "%.2f", v);
@@ -155,7 +160,7 @@ static const char *fmtdiff(double calc, double pub, char *buf, size_t n)
         buf[0] = (char)(n > 0 ? 0 : 0);
     } else {
         double d = cm_crit_round1(calc) - pub;
-        snprintf(buf, n, "%+.2f", fabs(d) < 0.005 ? 0.0 : d);
+        snprintf(buf, n, "%+.2f", absd(d) < 0.005 ? 0.0 : d);
     }
     return buf;
 }
@@ -266,7 +271,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
                 continue;
             }
             double dd = cm_crit_round1(st->sr) - p;
-            if (fabs(dd) > tol + 1e-9 || !st->complete) {
+            if (absd(dd) > tol + 1e-9 || !st->complete) {
                 char notes[512];
                 notes_text(st->notes, m->flags & stage_group_flag(s), notes, sizeof notes);
                 printf("  %-22s SR %-10s %-6s computed %.3f published %s (%+.2f)%s%s%s\n",
@@ -276,7 +281,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
             }
         }
         if (!isnan(m->published.ei) && !isnan(r->ei) &&
-            fabs(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
+            absd(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
             printf("  %-22s EI            computed %.3f published %s (%+.2f)\n", m->name, r->ei,
                    fmtpub(m->published.ei, a, sizeof a),
                    cm_crit_round1(r->ei) - m->published.ei);
@@ -378,7 +383,7 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
                                  num(st->sr, b[9]),
                                  num(p, b[10]),
                                  num(d, b[11]),
-                                 isnan(d) ? "" : (fabs(d) <= tol + 1e-9 ? "1" : "0"),
+                                 isnan(d) ? "" : (absd(d) <= tol + 1e-9 ? "1" : "0"),
                                  st->complete ? "1" : "0",
                                  notes};
             rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
