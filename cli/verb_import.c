@@ -32,6 +32,9 @@ static void import_usage(FILE *out)
             "  --name TEXT         dataset name to record instead of the importer's\n"
             "  --version TEXT      edition to record instead of the importer's\n"
             "  --scope global|eu   kind eu-crm-supply: scope when the file name does not tell\n"
+            "  --region CODE       kind iot-oecd: country when the file name does not tell\n"
+            "  --period YEAR       kinds iot-oecd, baci, comtrade: year when neither a column\n"
+            "                      nor the file name tells\n"
             "  --encoding ENC      auto (default), utf-8 or windows-1252\n"
             "  --decimal-comma     numbers use ',' as the decimal separator\n"
             "  --separator C       field separator: ',', ';', 'tab' or '|'\n"
@@ -129,6 +132,10 @@ int cm_cli_import(int argc, char **argv)
                                               v);
                 }
                 opt.scope = v;
+            } else if (strcmp(a, "--region") == 0) {
+                opt.region = v;
+            } else if (strcmp(a, "--period") == 0) {
+                opt.period = v;
             } else if (strcmp(a, "--encoding") == 0) {
                 if (strcmp(v, "auto") == 0) {
                     opt.encoding = CM_ENC_AUTO;
