@@ -21,5 +21,6 @@
 #include "cm_rng.h"
 #include "cm_svg.h"
 #include "cm_import.h"
+#include "cm_geopolrisk.h"
 
 #endif
