@@ -12,6 +12,7 @@ static const cm_i_importer_t *const importers[] = {
     &cm_i_imp_wgi,          &cm_i_imp_eucrm_results, &cm_i_imp_eucrm_trade,
     &cm_i_imp_eucrm_history, &cm_i_imp_eucrm_supply, &cm_i_imp_eucrm_use,
     &cm_i_imp_usgs,         &cm_i_imp_wmd,           &cm_i_imp_tidy,
+    &cm_i_imp_geopolrisk_trade,
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 

@@ -185,5 +185,6 @@ extern const cm_i_importer_t cm_i_imp_eucrm_use;
 extern const cm_i_importer_t cm_i_imp_usgs;
 extern const cm_i_importer_t cm_i_imp_wmd;
 extern const cm_i_importer_t cm_i_imp_tidy;
+extern const cm_i_importer_t cm_i_imp_geopolrisk_trade;
 
 #endif

@@ -33,7 +33,8 @@ static void test_kinds(void **state)
     size_t n = cm_import_kind_count();
     const char *expected[] = {"wgi",          "eu-crm-results", "eu-crm-trade",
                               "eu-crm-history", "eu-crm-supply", "eu-crm-use",
-                              "usgs-mcs",     "wmd",            "tidy"};
+                              "usgs-mcs",     "wmd",            "tidy",
+                              "geopolrisk-trade"};
     (void)state;
     assert_int_equal(n, sizeof expected / sizeof expected[0]);
     for (size_t i = 0; i < n; i++) {
