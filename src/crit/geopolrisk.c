@@ -114,7 +114,7 @@ cleanup:
 /* --- reading the store ---------------------------------------------------------------------- */
 
 #define SQL_MAX (64 * 1024)
-#define REAL_TEXT(col) "CASE WHEN " col " IS NULL THEN NULL ELSE printf('%!.17g', " col ") END"
+#define REAL_TEXT(col) "CASE WHEN " col " IS NULL THEN NULL ELSE format('%!.17g', " col ") END"
 
 /* Append 'text' as an SQL string literal (quotes doubled). */
 static cm_error_t sql_quote(cm_i_buf_t *b, const char *text)
