@@ -32,6 +32,7 @@ static void import_usage(FILE *out)
             "  --name TEXT         dataset name to record instead of the importer's\n"
             "  --version TEXT      edition to record instead of the importer's\n"
             "  --scope global|eu   kind eu-crm-supply: scope when the file name does not tell\n"
+            "  --importer C        kind geopolrisk-trade: importing country when no column says\n"
             "  --encoding ENC      auto (default), utf-8 or windows-1252\n"
             "  --decimal-comma     numbers use ',' as the decimal separator\n"
             "  --separator C       field separator: ',', ';', 'tab' or '|'\n"
@@ -129,6 +130,8 @@ int cm_cli_import(int argc, char **argv)
                                               v);
                 }
                 opt.scope = v;
+            } else if (strcmp(a, "--importer") == 0) {
+                opt.importer = v;
             } else if (strcmp(a, "--encoding") == 0) {
                 if (strcmp(v, "auto") == 0) {
                     opt.encoding = CM_ENC_AUTO;

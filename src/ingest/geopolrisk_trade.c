@@ -6,6 +6,7 @@
  *    QUANTITY * WGI;
  *  - a generic CSV: year, importer, exporter, material (or hs6), quantity (t), score
  *    [, value (kUSD)].
+ * Without an importer column the option `importer` (--importer) names the importing country.
  * Each record gives import_quantity (t), import_value (kUSD, when given) and
  * political_stability_score (1), keyed region = importer, partner = exporter. */
 #include <math.h>
@@ -46,6 +47,7 @@ static const char *const h_product[] = {"QUANTITY * WGI", NULL};
 
 typedef struct gpr_state_t {
     size_t year, exporter, importer, material, hs, value, quantity, score, product;
+    const char *fixed_importer; /* from the option --importer when the file has no column */
 } gpr_state_t;
 
 static size_t find(const cm_i_ing_t *g, const char *const *names)
@@ -86,7 +88,19 @@ static cm_error_t gpr_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
     s->product = find(g, h_product);
     CM_TRY(need(g, row, s->year, h_year, err));
     CM_TRY(need(g, row, s->exporter, h_exporter, err));
-    CM_TRY(need(g, row, s->importer, h_importer, err));
+    if (s->importer == NONE) {
+        if (g->opt->importer == NULL) {
+            CM_FAIL(cm_i_ing_fail(g, err, CM_EPARSE, row->line, 0,
+                                  "expected a column 'Importing Country' (or 'importer') in the "
+                                  "header of a geopolrisk-trade file, or the option --importer"));
+        }
+        s->fixed_importer = cm_i_ing_country(g, g->opt->importer);
+        if (s->fixed_importer == NULL) {
+            CM_FAIL(cm_error_set(err, CM_EINVAL,
+                                 "importer: expected a country (ISO3, M49 or name), got '%s'",
+                                 g->opt->importer));
+        }
+    }
     CM_TRY(need(g, row, s->quantity, h_quantity, err));
     CM_TRY(need(g, row, s->score, h_score, err));
     if (s->material == NONE && s->hs == NONE) {
@@ -202,7 +216,8 @@ static cm_error_t gpr_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_
         CM_FAIL(cm_i_ing_keep_aside(g, row, "unknown-material", col,
                                     matname[0] != '\0' ? matname : hs, err));
     }
-    importer = cm_i_ing_country(g, cm_i_ing_field(row, s->importer));
+    importer = s->importer == NONE ? s->fixed_importer
+                                   : cm_i_ing_country(g, cm_i_ing_field(row, s->importer));
     if (importer == NULL) {
         CM_FAIL(cm_i_ing_keep_aside(g, row, "unknown-country", s->importer,
                                     cm_i_ing_field(row, s->importer), err));

@@ -249,6 +249,35 @@ static void test_store_synthetic(void **state)
     cm_store_close(s);
 }
 
+/* A file without an importer column: the importer comes from the option. */
+static void test_importer_option(void **state)
+{
+    char path[4096], f[4096];
+    cm_store_t *s = fresh_store("gpr-opt", path, sizeof path);
+    cm_import_options_t opt;
+    cm_error_info_t err;
+    q1_t q;
+    (void)state;
+    memset(&opt, 0, sizeof opt);
+    memset(&err, 0, sizeof err);
+    write_file("gpr-noimp.csv",
+               "year,exporter,hs6,quantity,score\n2022,36,260400,3,0.2\n2022,124,260400,1,0.6\n",
+               f, sizeof f);
+    CHECK_ERROR(cm_import_file(s, "geopolrisk-trade", f, &opt, NULL, &err), CM_EPARSE);
+    assert_int_equal(err.line, 1);
+    opt.importer = "Atlantis";
+    CHECK_ERROR(cm_import_file(s, "geopolrisk-trade", f, &opt, NULL, &err), CM_EINVAL);
+    opt.importer = "056";
+    CHECK_OK(cm_import_file(s, "geopolrisk-trade", f, &opt, NULL, &err), &err);
+    q = query1(s, "SELECT count(*) FROM observation WHERE region = 'BEL' AND material = 'nickel'"
+                  " AND variable = 'import_quantity' AND product = '260400'");
+    ASSERT_NEAR(q.value, 2.0, 0, 0);
+    q = query1(s, "SELECT sum(value) FROM observation WHERE variable = "
+                  "'political_stability_score'");
+    ASSERT_NEAR(q.value, 0.8, 1e-15, 0);
+    cm_store_close(s);
+}
+
 static void test_store_oom(void **state)
 {
     char path[4096], f1[4096], f2[4096];
@@ -362,7 +391,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CM_TEST(test_hhi_invariants),  CM_TEST(test_import_risk_invariants),
         CM_TEST(test_array_errors),    CM_TEST(test_store_synthetic),
-        CM_TEST(test_store_oom),       CM_TEST(test_shared_testcase),
+        CM_TEST(test_store_oom),       CM_TEST(test_importer_option),
+               CM_TEST(test_shared_testcase),
     };
     return CM_RUN_TESTS(tests);
 }
