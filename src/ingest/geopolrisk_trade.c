@@ -163,6 +163,7 @@ static cm_error_t gpr_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_
     cm_num_t q, score, value, product;
     cm_obs_t o;
 
+    memset(&value, 0, sizeof value);
     value.value = NAN;
     CM_TRY(cm_i_ing_year(g, row, s->year, year, err));
     CM_TRY(cm_i_ing_number(g, row, s->quantity, 0, 1, &q, err));
