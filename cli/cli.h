@@ -23,6 +23,9 @@ typedef struct cm_cli_verb_t {
 extern const cm_cli_verb_t cm_cli_verb_datasets;
 extern const cm_cli_verb_t cm_cli_verb_import;
 
+/* `cambium crit geopolrisk` (dispatched by cli/verb_crit.c). */
+int cm_cli_crit_geopolrisk(int argc, char **argv);
+
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);
 /* "cambium 0.1.0" + BLAS and SQLite lines. */

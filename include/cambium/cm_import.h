@@ -50,6 +50,8 @@ typedef struct cm_import_options_t {
     const cm_class_t *countries; /**< country classification to resolve codes with (borrowed);
                                       NULL = loaded from the store for this import */
     const cm_class_t *materials; /**< material classification, likewise */
+    const char *importer; /**< kind "geopolrisk-trade": the importing country (ISO3, M49 or
+                               name) when the file has no importer column */
 } cm_import_options_t;
 
 /** One kind of quirk met during an import, with how often. Strings owned by the report. */

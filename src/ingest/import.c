@@ -14,6 +14,7 @@ static const cm_i_importer_t *const importers[] = {
     &cm_i_imp_usgs,         &cm_i_imp_wmd,           &cm_i_imp_tidy,
     &cm_i_imp_comext,       &cm_i_imp_cn8_materials, &cm_i_imp_baci,
     &cm_i_imp_comtrade,     &cm_i_imp_iot_oecd,      &cm_i_imp_crma,
+    &cm_i_imp_geopolrisk_trade,
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 

@@ -35,7 +35,8 @@ static void test_kinds(void **state)
                               "eu-crm-history", "eu-crm-supply", "eu-crm-use",
                               "usgs-mcs",     "wmd",            "tidy",
                               "comext",       "cn8-materials",  "baci",
-                              "comtrade",     "iot-oecd",       "crma-lists"};
+                              "comtrade",     "iot-oecd",       "crma-lists",
+                              "geopolrisk-trade"};
     (void)state;
     assert_int_equal(n, sizeof expected / sizeof expected[0]);
     for (size_t i = 0; i < n; i++) {
