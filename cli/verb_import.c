@@ -101,6 +101,7 @@ int cm_cli_import(int argc, char **argv)
     cm_error_t rc;
 
     memset(&opt, 0, sizeof opt);
+    opt.progress = cm_cli_progress; /* shown only when stderr is a terminal */
     memset(&report, 0, sizeof report);
     memset(&err, 0, sizeof err);
     for (int i = 1; i < argc; i++) {
