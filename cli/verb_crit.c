@@ -20,6 +20,8 @@ typedef struct crit_sub_t {
 static const crit_sub_t crit_subs[] = {
     {"eu", "EU 2023 method recomputed from its inputs, beside the published values",
      cm_cli_crit_eu},
+    {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
+     cm_cli_crit_geopolrisk},
     {NULL, NULL, NULL}};
 
 static void crit_usage(FILE *out)

@@ -22,5 +22,7 @@
 #include "cm_svg.h"
 #include "cm_import.h"
 #include "cm_crit.h"
+#include "cm_nace.h"
+#include "cm_geopolrisk.h"
 
 #endif
