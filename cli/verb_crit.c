@@ -440,6 +440,8 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
     for (size_t i = 0; i < in->n && !bad; i++) {
         const cm_crit_material_t *m = &in->materials[i];
         const cm_crit_result_t *r = &res->items[i];
+        char notes[512];
+        notes_text(r->notes, m->flags, notes, sizeof notes);
         json_t *mo = json_object(), *stages = json_array();
         if (mo == NULL || stages == NULL || json_array_append_new(arr, mo) != 0) {
             json_decref(stages);
@@ -454,7 +456,7 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
               jset(mo, "ei_published", jnum(m->published.ei)) ||
               jset(mo, "critical", json_boolean(r->critical)) ||
               jset(mo, "critical_published", json_boolean(published_critical(m, opt))) ||
-              jset(mo, "notes", json_integer(r->notes));
+              jset(mo, "notes", json_string(notes));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             const cm_crit_stage_result_t *st = &r->stage[s];
             if (!st->assessed) {
