@@ -25,5 +25,6 @@
 #include "cm_nace.h"
 #include "cm_crit_be.h"
 #include "cm_supply.h"
+#include "cm_geopolrisk.h"
 
 #endif
