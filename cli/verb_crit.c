@@ -168,6 +168,11 @@ static int published_critical(const cm_crit_material_t *m, const cm_crit_options
            m->published.ei >= opt->ei_threshold - 1e-9;
 }
 
+static unsigned stage_group_flag(int stage)
+{
+    return stage == CM_CRIT_EXTRACTION ? CM_CRIT_MAT_SRC_FROM_GROUP_E : CM_CRIT_MAT_SRC_FROM_GROUP_P;
+}
+
 static void notes_text(unsigned notes, unsigned mflags, char *buf, size_t n)
 {
     size_t len = 0;
@@ -192,7 +197,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
     if (wgi->year_to != wgi->year_from) {
         printf("-%d", wgi->year_to);
     }
-    printf(", %zu countries; thresholds SR %.17g, EI %.17g; EI scaled by %.17g MEUR)\n",
+    printf(", %zu countries; thresholds SR %g, EI %g; EI scaled by %g MEUR)\n",
            wgi->n, opt->sr_threshold, opt->ei_threshold,
            res->n > 0 ? res->items[0].va_max : NAN);
     printf("%-26s %5s %5s %6s  %5s %5s %6s  %5s %5s  %5s %5s %6s  %s\n", "material", "SR_E",
@@ -264,7 +269,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
             double dd = cm_crit_round1(st->sr) - p;
             if (fabs(dd) > tol + 1e-9 || !st->complete) {
                 char notes[512];
-                notes_text(st->notes, m->flags, notes, sizeof notes);
+                notes_text(st->notes, m->flags & stage_group_flag(s), notes, sizeof notes);
                 printf("  %-22s SR %-10s %-6s computed %.3f published %s (%+.2f)%s%s%s\n",
                        m->name, cm_crit_stage_name(s), cm_crit_mode_name(st->mode), st->sr,
                        fmtpub(p, a, sizeof a), dd, st->complete ? "" : " incomplete inputs",
@@ -353,7 +358,7 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
                 continue;
             }
             char b[12][32], notes[512];
-            notes_text(st->notes, m->flags, notes, sizeof notes);
+            notes_text(st->notes, m->flags & stage_group_flag(s), notes, sizeof notes);
             double p = m->published.sr_stage[s];
             double d = (isnan(p) || isnan(st->sr)) ? NAN : cm_crit_round1(st->sr) - p;
             const char *row[] = {m->code,
@@ -577,6 +582,7 @@ int cm_cli_crit_eu(int argc, char **argv)
     cm_crit_options_t opt;
     cm_crit_options_default(&opt);
     opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    opt.ei_published_fallback = 1;
     int c;
     optind = 1;
     opterr = 0;
