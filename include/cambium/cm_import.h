@@ -2,7 +2,9 @@
  * \file cm_import.h
  * \brief Importers of public datasets into the store: the Worldwide Governance Indicators,
  * the EU 2023 criticality tables, USGS Mineral Commodity Summaries world tables, World Mining
- * Data production, and a generic tidy CSV described by a schema file.
+ * Data production, trade (Eurostat Comext, CEPII BACI, UN Comtrade) with a CN8 code list, OECD
+ * input-output tables (value added and output by industry), the CRM Act 2024 lists, and a
+ * generic tidy CSV described by a schema file.
  *
  * Every import runs in one store transaction (::cm_store_import_begin ... commit): on any
  * error the transaction is rolled back and the store file is left byte-identical. Errors in
@@ -88,7 +90,9 @@ CM_EXPORT void cm_import_report_destroy(cm_import_report_t *r);
  * \param[out] report optional; must be zeroed or destroyed; filled on success (and with what
  *             was counted so far on failure). Destroy with ::cm_import_report_destroy.
  * \param[out] err optional error details: for bad input, file, line and column are set.
- * \return CM_OK; CM_EINVAL (unknown kind, missing schema, scope not given nor deducible);
+ * \return CM_OK; CM_EINVAL (unknown kind, missing schema, scope not given nor deducible; kinds
+ * iot-oecd, baci (all-pairs layout) and comtrade (no year column): a region or year that is
+ * neither given nor in the file name, an unknown region, a period that is not a year);
  * CM_EFILE (cannot open or read the file); CM_EPARSE (malformed input: empty file, header
  * only, wrong field count, unterminated quote, over-long line, a text where a number must be,
  * negative value where none can be, shares over 1, mixed units, missing column, a separator
