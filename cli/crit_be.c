@@ -369,8 +369,9 @@ static void print_summary(const be_run_t *r)
            "EU sourcing kept %zu\n",
            crit_eu, crit_be, mass, value, none);
     printf("EU values used for missing Belgian ones: %zu (listed in be_substitutions.csv with "
-           "--out); traded codes without a material: %zu\n",
-           r->rep.n_subst, r->rep.unmatched_codes);
+           "--out); traded codes without a material: %zu; import flows without a quantity: "
+           "%zu\n",
+           r->rep.n_subst, r->rep.unmatched_codes, r->rep.flows_without_quantity);
 }
 
 static void run_destroy(be_run_t *r)

@@ -90,6 +90,8 @@ typedef struct cm_crit_be_report_t {
     size_t cap_subst;
     size_t unmatched_codes;       /**< distinct traded codes with no row in the code table */
     size_t flows_used;            /**< trade observations used */
+    size_t flows_without_quantity; /**< import flows with a value but no quantity (flag "NA",
+                                        "missing"): their set cannot give a mass basis */
 } cm_crit_be_report_t;
 
 /** Class change of one material between the EU and the Belgian assessment. */

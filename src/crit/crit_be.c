@@ -824,6 +824,10 @@ cm_error_t cm_crit_load_be(cm_store_t *store, const cm_crit_inputs_t *eu,
     if (f.n > 0) {
         qsort(f.items, f.n, sizeof *f.items, flow_cmp);
     }
+    for (size_t i = 0; i < f.n; i++) {
+        report->flows_without_quantity +=
+            f.items[i].dir == DIR_IMPORT && !isnan(f.items[i].value) && isnan(f.items[i].qty);
+    }
 
     /* Belgian production */
     p.in = out;
