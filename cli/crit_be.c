@@ -17,7 +17,7 @@ static void be_usage(FILE *out)
     fprintf(out,
             "usage: cambium crit be [--store DB] [--out DIR] [--year Y] [--basis B]\n"
             "                       [--codes FILE] [--split] [--renormalise]\n"
-            "                       [--wgi-fallback V] [--wgi-year Y]\n"
+            "                       [--wgi-fallback V] [--wgi-year Y] [--va-max MEUR]\n"
             "\n"
             "Belgian variant of the EU criticality method: Belgian sourcing (production plus\n"
             "imports by partner), Belgian import reliance and Belgian sector value added, the\n"
@@ -39,6 +39,8 @@ static void be_usage(FILE *out)
             "  --wgi-fallback V    scaled WGI (0-10) for countries missing from the WGI\n"
             "                      (default: such a country is an error naming it)\n"
             "  --wgi-year Y        WGI year (default %d)\n"
+            "  --va-max MEUR       Belgian EI scaling denominator (default: the largest\n"
+            "                      Belgian 2-digit manufacturing sector, from the IOT)\n"
             "  --out DIR           write be_results.csv, be_substitutions.csv,\n"
             "                      be_results.json and be_sr_ei.svg to DIR (atomic writes)\n"
             "  -h, --help          print this help\n"
@@ -78,6 +80,7 @@ typedef struct be_run_t {
     cm_crit_be_report_t rep;
     cm_crit_be_changes_t ch;
     cm_crit_options_t opt, opt_be;
+    cm_crit_be_options_t bo;
 } be_run_t;
 
 static const char *num(double v, char *buf)
@@ -173,6 +176,19 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
               jset(root, "va_max_meur", jnum(r->rep.va_max)) ||
               jset(root, "va_max_sector", json_string(r->rep.va_max_sector)) ||
               jset(root, "changed", json_integer((json_int_t)r->ch.n_changed));
+    }
+    json_t *o = bad ? NULL : json_object();
+    if (o == NULL || jset(root, "options", o) ||
+        jset(o, "basis", json_string(cm_crit_be_basis_name(r->bo.basis))) ||
+        jset(o, "split", json_boolean(r->bo.split == CM_NACE_SPLIT_EQUALLY)) ||
+        jset(o, "renormalise", json_boolean(r->opt.renormalise)) ||
+        jset(o, "wgi_year", json_integer(r->opt.wgi_year)) ||
+        jset(o, "wgi_fallback", r->opt.wgi_missing == CM_CRIT_WGI_FALLBACK
+                                    ? json_real(r->opt.wgi_fallback)
+                                    : json_null()) ||
+        jset(o, "sr_threshold", json_real(r->opt.sr_threshold)) ||
+        jset(o, "ei_threshold", json_real(r->opt.ei_threshold))) {
+        bad = 1;
     }
     for (size_t i = 0; i < r->eu.n && !bad; i++) {
         const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
@@ -392,9 +408,11 @@ int cm_cli_crit_be(int argc, char **argv)
         {"codes", required_argument, NULL, 'c'},  {"split", no_argument, NULL, 'S'},
         {"renormalise", no_argument, NULL, 'R'},  {"wgi-fallback", required_argument, NULL, 'f'},
         {"wgi-year", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+        {"va-max", required_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
     char codes_buf[4096];
+    double va_max = NAN;
     be_run_t r;
     memset(&r, 0, sizeof r);
     cm_crit_be_options_t bo;
@@ -444,6 +462,12 @@ int cm_cli_crit_be(int argc, char **argv)
             }
             r.opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
+        case 'V':
+            if (!parse_num(optarg, &va_max) || !(va_max > 0.0)) {
+                return cm_cli_usage_error("crit be", "--va-max: expected a positive number, got '%s'",
+                                          optarg);
+            }
+            break;
         case 'h': be_usage(stdout); return CM_EXIT_OK;
         case ':':
             return cm_cli_usage_error("crit be", "option '%s' needs a value", argv[optind - 1]);
@@ -478,6 +502,7 @@ int cm_cli_crit_be(int argc, char **argv)
     if (rc == CM_OK) {
         rc = cm_crit_load_eu(store, &r.eu, &err);
     }
+    r.bo = bo;
     if (rc == CM_OK) {
         rc = cm_crit_load_be(store, &r.eu, &map, &bo, &r.be, &r.rep, &err);
     }
@@ -495,6 +520,10 @@ int cm_cli_crit_be(int argc, char **argv)
     }
     if (rc == CM_OK) {
         r.opt_be = r.opt;
+        if (!isnan(va_max)) {
+            r.rep.va_max = va_max;
+            snprintf(r.rep.va_max_sector, sizeof r.rep.va_max_sector, "--va-max");
+        }
         r.opt_be.va_max = r.rep.va_max;
         rc = cm_crit_compute(&r.be, &wgi, &r.opt_be, &r.be_res, &err);
     }
