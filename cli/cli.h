@@ -27,6 +27,7 @@ extern const cm_cli_verb_t cm_cli_verb_crit;
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);
 int cm_cli_crit_be(int argc, char **argv);
+int cm_cli_crit_geopolrisk(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

@@ -20,7 +20,9 @@ typedef struct crit_sub_t {
 static const crit_sub_t crit_subs[] = {
     {"eu", "EU 2023 method recomputed from its inputs, beside the published values",
      cm_cli_crit_eu},
-    {"be", "Belgian variant beside the EU list, with the terms that moved each material", cm_cli_crit_be},
+    {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
+     cm_cli_crit_geopolrisk},
+    {"be", "Belgian variant beside the EU list, with what moved each class", cm_cli_crit_be},
     {NULL, NULL, NULL}};
 
 static void crit_usage(FILE *out)
@@ -125,6 +127,12 @@ static int parse_int_opt(const char *text, int lo, int hi, int *out)
     return 1;
 }
 
+/* |x| without libm (the CLI does not link it). */
+static double absd(double x)
+{
+    return x < 0 ? -x : x;
+}
+
 static const char *fmt1(double v, char *buf, size_t n)
 {
     if (isnan(v)) {
@@ -140,8 +148,7 @@ static const char *fmtpub(double v, char *buf, size_t n)
     if (isnan(v)) {
         snprintf(buf, n, "-");
     } else {
-        snprintf(buf, n, "%.2g", v);
-        if (fabs(v * 10.0 - floor(v * 10.0 + 0.5)) < 1e-9) {
+        if (absd(v - cm_crit_round1(v)) < 1e-9) {
             snprintf(buf, n, "%.1f", v);
         } else {
             snprintf(buf, n, "%.2f", v);
@@ -156,7 +163,7 @@ static const char *fmtdiff(double calc, double pub, char *buf, size_t n)
         buf[0] = (char)(n > 0 ? 0 : 0);
     } else {
         double d = cm_crit_round1(calc) - pub;
-        snprintf(buf, n, "%+.2f", fabs(d) < 0.005 ? 0.0 : d);
+        snprintf(buf, n, "%+.2f", absd(d) < 0.005 ? 0.0 : d);
     }
     return buf;
 }
@@ -267,7 +274,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
                 continue;
             }
             double dd = cm_crit_round1(st->sr) - p;
-            if (fabs(dd) > tol + 1e-9 || !st->complete) {
+            if (absd(dd) > tol + 1e-9 || !st->complete) {
                 char notes[512];
                 notes_text(st->notes, m->flags & stage_group_flag(s), notes, sizeof notes);
                 printf("  %-22s SR %-10s %-6s computed %.3f published %s (%+.2f)%s%s%s\n",
@@ -277,7 +284,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
             }
         }
         if (!isnan(m->published.ei) && !isnan(r->ei) &&
-            fabs(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
+            absd(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
             printf("  %-22s EI            computed %.3f published %s (%+.2f)\n", m->name, r->ei,
                    fmtpub(m->published.ei, a, sizeof a),
                    cm_crit_round1(r->ei) - m->published.ei);
@@ -379,7 +386,7 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
                                  num(st->sr, b[9]),
                                  num(p, b[10]),
                                  num(d, b[11]),
-                                 isnan(d) ? "" : (fabs(d) <= tol + 1e-9 ? "1" : "0"),
+                                 isnan(d) ? "" : (absd(d) <= tol + 1e-9 ? "1" : "0"),
                                  st->complete ? "1" : "0",
                                  notes};
             rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
@@ -434,6 +441,8 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
     for (size_t i = 0; i < in->n && !bad; i++) {
         const cm_crit_material_t *m = &in->materials[i];
         const cm_crit_result_t *r = &res->items[i];
+        char notes[512];
+        notes_text(r->notes, m->flags, notes, sizeof notes);
         json_t *mo = json_object(), *stages = json_array();
         if (mo == NULL || stages == NULL || json_array_append_new(arr, mo) != 0) {
             json_decref(stages);
@@ -448,7 +457,7 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
               jset(mo, "ei_published", jnum(m->published.ei)) ||
               jset(mo, "critical", json_boolean(r->critical)) ||
               jset(mo, "critical_published", json_boolean(published_critical(m, opt))) ||
-              jset(mo, "notes", json_integer(r->notes));
+              jset(mo, "notes", json_string(notes));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             const cm_crit_stage_result_t *st = &r->stage[s];
             if (!st->assessed) {

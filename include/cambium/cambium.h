@@ -24,5 +24,6 @@
 #include "cm_crit.h"
 #include "cm_nace.h"
 #include "cm_crit_be.h"
+#include "cm_geopolrisk.h"
 
 #endif

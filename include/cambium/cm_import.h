@@ -50,7 +50,17 @@ typedef struct cm_import_options_t {
     const cm_class_t *countries; /**< country classification to resolve codes with (borrowed);
                                       NULL = loaded from the store for this import */
     const cm_class_t *materials; /**< material classification, likewise */
+    const char *importer; /**< kind "geopolrisk-trade": the importing country (ISO3, M49 or
+                               name) when the file has no importer column */
+    /** Optional progress callback: called with the records read so far every
+     * CM_IMPORT_PROGRESS_EVERY records (total = -1, unknown) and once at the end with
+     * done = total = the records read. It must not call back into the import. */
+    void (*progress)(const char *what, int64_t done, int64_t total, void *user_data);
+    void *progress_data; /**< passed to \p progress */
 } cm_import_options_t;
+
+/** Records between two calls of cm_import_options_t.progress. */
+#define CM_IMPORT_PROGRESS_EVERY 20000
 
 /** One kind of quirk met during an import, with how often. Strings owned by the report. */
 typedef struct cm_import_quirk_t {

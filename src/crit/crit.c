@@ -83,7 +83,7 @@ const char *cm_crit_note_text(unsigned note)
     case CM_CRIT_NOTE_NO_SI_SR: return "SI_SR unknown: taken as 1";
     case CM_CRIT_NOTE_NO_SI_EI: return "SI_EI unknown: taken as 1";
     case CM_CRIT_NOTE_NO_ENDUSES: return "no end uses: no EI";
-    case CM_CRIT_NOTE_ENDUSES_OFF: return "end-use shares with a sector do not sum to 100 %";
+    case CM_CRIT_NOTE_ENDUSES_OFF: return "end-use shares do not sum to 100 %";
     case CM_CRIT_NOTE_WITHHELD: return "a withheld share counted as 0";
     case CM_CRIT_NOTE_EI_PUBLISHED: return "no end uses: published EI used";
     case CM_CRIT_NOTE_NO_SECTOR: return "end uses without a sector value added";

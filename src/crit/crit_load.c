@@ -235,11 +235,14 @@ static cm_error_t share_row(int ncols, const char *const *names, const char *con
         c->last->t = NAN; /* filled from the trade-parameter table, else 1 */
     }
     c->last = NULL;
+    const char *flag = v[6];
     if (!parse_real(v[5], &value)) {
-        return CM_OK;
+        if (flag == NULL || strcmp(flag, "W") != 0) {
+            return CM_OK;
+        }
+        value = 0.0; /* withheld: counted as 0 and flagged (noted in the results) */
     }
     unsigned flags = 0;
-    const char *flag = v[6];
     if (flag != NULL) {
         if (strcmp(flag, "<") == 0) {
             flags |= CM_CRIT_SHARE_LT;

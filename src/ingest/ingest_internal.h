@@ -207,5 +207,6 @@ extern const cm_i_importer_t cm_i_imp_baci;
 extern const cm_i_importer_t cm_i_imp_comtrade;
 extern const cm_i_importer_t cm_i_imp_iot_oecd;
 extern const cm_i_importer_t cm_i_imp_crma;
+extern const cm_i_importer_t cm_i_imp_geopolrisk_trade;
 
 #endif
