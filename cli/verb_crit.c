@@ -20,12 +20,12 @@ typedef struct crit_sub_t {
 static const crit_sub_t crit_subs[] = {
     {"eu", "EU 2023 method recomputed from its inputs, beside the published values",
      cm_cli_crit_eu},
-    {"be", "Belgian variant beside the EU list, with the terms that moved each material", cm_cli_crit_be},
+    {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
+     cm_cli_crit_geopolrisk},
+    {"be", "Belgian variant beside the EU list, with what moved each class", cm_cli_crit_be},
     {"esg", "ESG view of supply (production-weighted WGI va, rl, ...) beside SR and EI",
      cm_cli_crit_esg},
     {"crma", "CRM Act 2024 lists against the EU critical lists", cm_cli_crit_crma},
-    {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
-     cm_cli_crit_geopolrisk},
     {NULL, NULL, NULL}};
 
 static void crit_usage(FILE *out)

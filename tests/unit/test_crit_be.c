@@ -71,6 +71,10 @@ static cm_store_t *make_store(const char *name, int with_va)
         obs(imp, "value_added", "BEL", NULL, NULL, "D21", "2020", 400, "MUSD");
         obs(imp, "value_added", "BEL", NULL, NULL, "D10T12", "2020", 300, "MUSD");
         CHECK_OK(cm_store_import_commit(imp, &err), &err);
+        imp = begin(st, "tidy");
+        obs(imp, "substitution_index_ei", "BEL", NULL, "cobalt", NULL, "2023", 0.5, "1");
+        obs(imp, "eol_rir", "BEL", NULL, "nickel", NULL, "2023", 40, "%");
+        CHECK_OK(cm_store_import_commit(imp, &err), &err);
     }
     return st;
 }
@@ -158,8 +162,11 @@ static void test_mass_and_value(void **state)
     assert_int_equal(count_subst(&rep, "import_reliance", 1), 0);
     assert_int_equal(count_subst(&rep, "eol_rir", -1), 1);
     assert_int_equal(count_subst(&rep, "si_sr", -1), 1);
-    assert_int_equal(count_subst(&rep, "si_ei", -1), 1);
-    assert_int_equal(rep.unmatched_codes, 1); /* 999999 */
+    assert_int_equal(count_subst(&rep, "si_ei", -1), 0); /* a Belgian SI_EI is in the store */
+    ASSERT_NEAR(m->si_ei, 0.5, 0, 0);
+    assert_int_equal(count_subst(&rep, "enduse_shares", -1), 1);
+    assert_int_equal(rep.unmatched_codes, 1);        /* 999999 */
+    assert_int_equal(rep.flows_without_quantity, 2); /* the Comext values */
     /* EI: Belgian VA (MEUR), scaled by the largest manufacturing sector (C21) */
     ASSERT_NEAR(rep.va_max, 400.0 / CM_NACE_USD_PER_EUR_2020, 1e-12, 0);
     assert_string_equal(rep.va_max_sector, "C21");
@@ -178,7 +185,11 @@ static void test_mass_and_value(void **state)
     memset(&res, 0, sizeof res);
     CHECK_OK(cm_crit_bind(&be, &wgi, &co, &err), &err);
     CHECK_OK(cm_crit_compute(&be, &wgi, &co, &res, &err), &err);
-    ASSERT_NEAR(res.items[0].ei, 10.0 * (0.6 * 200 + 0.4 * 100) / 400 * 0.95, 1e-9, 0);
+    ASSERT_NEAR(res.items[0].ei, 10.0 * (0.6 * 200 + 0.4 * 100) / 400 * 0.5, 1e-9, 0);
+    /* IR_BE in [0, 1] and shares summing to 1 hold for every built stage */
+    for (int s2 = 0; s2 < CM_CRIT_NSTAGES; s2++) {
+        assert_true(m->import_reliance[s2] >= 0.0 && m->import_reliance[s2] <= 1.0);
+    }
     /* --basis value: processing by value, production left out and listed */
     opt.basis = CM_CRIT_BE_BASIS_VALUE;
     CHECK_OK(cm_crit_load_be(st, &eu, &map, &opt, &be, &rep, &err), &err);
@@ -256,6 +267,22 @@ static void test_errors(void **state)
     fclose(f);
     CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
     CHECK_ERROR(cm_crit_be_map_load("/nonexistent/x.csv", &m2, &err), CM_EFILE);
+    int ok = 0;
+    for (long n = 0; n < 5000 && !ok; n++) {
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc =
+            cm_crit_be_map_load(cm_test_source("data/crit/hs6-materials.csv"), &m2, &err);
+        cm_test_fail_alloc_after(-1);
+        if (rc == CM_OK) {
+            ok = 1;
+        } else {
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_int_equal(m2.n, 0);
+        }
+    }
+    assert_true(ok);
+    assert_true(m2.n > 100);
+    cm_crit_be_map_destroy(&m2);
     cm_crit_be_report_destroy(&rep);
     cm_crit_inputs_destroy(&be);
     cm_crit_inputs_destroy(&eu);
@@ -336,8 +363,7 @@ static void test_compare(void **state)
     }
     CHECK_OK(cm_crit_inputs_copy(&be, &eu, &err), &err);
     be.materials[0].supply[1][CM_CRIT_SOURCING].items[0].country[0] = '\0';
-    snprintf(be.materials[0].supply[1][CM_CRIT_SOURCING].items[0].country, CM_CRIT_CODE_MAX,
-             "FIN");
+    snprintf(be.materials[0].supply[1][CM_CRIT_SOURCING].items[0].country, CM_CRIT_CODE_MAX, "FIN");
     be.materials[0].import_reliance[1] = 0.5;
     be.materials[1].enduses[0].value_added = 20; /* EI falls for y */
     cm_crit_wgi_t wgi;
@@ -372,6 +398,21 @@ static void test_compare(void **state)
     assert_true(ch.items[1].ei_crossed && !ch.items[1].sr_crossed);
     assert_non_null(strstr(ch.items[1].explanation, "EI 10.0 -> 2.0"));
     assert_non_null(strstr(ch.items[1].explanation, "1.000 -> 0.200 (decisive)"));
+    /* allocation failures: an error, nothing left behind, then success */
+    int ok = 0;
+    for (long n = 0; n < 100 && !ok; n++) {
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_crit_be_compare(&eu, &re, &be, &rb, &co, &ch, &err);
+        cm_test_fail_alloc_after(-1);
+        if (rc == CM_OK) {
+            ok = 1;
+        } else {
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_int_equal(ch.n, 0);
+        }
+    }
+    assert_true(ok);
+    assert_int_equal(ch.n_changed, 2);
     /* mismatched assessments */
     cm_crit_results_t r1 = re;
     r1.n = 1;
@@ -422,7 +463,8 @@ static void test_oom(void **state)
 static void test_real(void **state)
 {
     (void)state;
-    const char *pairs = cm_test_shared("baci-crm-flows-belgium-2002-2024/baci_2024_crm_hs6_all_pairs.csv");
+    const char *pairs =
+        cm_test_shared("baci-crm-flows-belgium-2002-2024/baci_2024_crm_hs6_all_pairs.csv");
     if (pairs == NULL) {
         skip();
         return;
