@@ -198,6 +198,11 @@ typedef struct cm_crit_options_t {
                                    global term's weight IR/2 is 0) where its mode is GSonly or
                                    a blend without global shares; the global shares are then
                                    not needed (noted CM_CRIT_NOTE_IR_ZERO) */
+    int group_shares_complete; /**< non-zero: a stage whose sourcing shares were taken from
+                                   the material's group (CM_CRIT_MAT_SRC_FROM_GROUP_*) counts
+                                   as complete; zero (default): it is computed with the group's
+                                   shares but its inputs are incomplete (the material has no
+                                   sourcing shares of its own for that stage) */
 } cm_crit_options_t;
 
 /** Notes on a result (bit set; ::cm_crit_note_text gives the text). */
@@ -234,8 +239,9 @@ typedef struct cm_crit_stage_result_t {
     cm_real_t sr;                         /**< SR of the stage */
     unsigned notes;                       /**< CM_CRIT_NOTE_* of this stage */
     int complete;                         /**< non-zero: every input the mode needs was present
-                                               (shares of the scopes used, IR for a blend,
-                                               EoL-RIR and SI_SR) */
+                                               (shares of the scopes used, the material's
+                                               own unless group_shares_complete, IR for a
+                                               blend, EoL-RIR and SI_SR) */
 } cm_crit_stage_result_t;
 
 /** Result of one material (plain data: no pointers). */

@@ -32,6 +32,7 @@ void cm_crit_options_default(cm_crit_options_t *opt)
     opt->ei_pro_rata = 1;
     opt->ei_published_fallback = 0;
     opt->ir_zero_sourcing = 1;
+    opt->group_shares_complete = 0;
 }
 
 cm_real_t cm_crit_wgi_scale(cm_real_t mean)
@@ -719,6 +720,12 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
         st->complete = (notes & (CM_CRIT_NOTE_NO_IR | CM_CRIT_NOTE_NO_SOURCING |
                                  CM_CRIT_NOTE_NO_GLOBAL | CM_CRIT_NOTE_NO_EOL |
                                  CM_CRIT_NOTE_NO_SI_SR | CM_CRIT_NOTE_WGI_FALLBACK)) == 0;
+        unsigned from_group = s == CM_CRIT_EXTRACTION ? CM_CRIT_MAT_SRC_FROM_GROUP_E
+                                                      : CM_CRIT_MAT_SRC_FROM_GROUP_P;
+        if ((m->flags & from_group) && st->mode != CM_CRIT_MODE_GS_ONLY &&
+            !opt->group_shares_complete) {
+            st->complete = 0; /* borrowed sourcing shares: not the material's own inputs */
+        }
         st->notes = notes;
         r->notes |= notes;
         if (isnan(r->sr) || st->sr > r->sr) {
