@@ -77,7 +77,7 @@ static void eu_usage(FILE *out)
             "usage: cambium crit eu [--store DB] [--wgi-year Y] [--wgi-years N]\n"
             "                       [--sr-threshold X] [--ei-threshold Y] [--out DIR]\n"
             "                       [--wgi-fallback V] [--renormalise] [--raw-decision]\n"
-            "                       [--tolerance T]\n"
+            "                       [--tolerance T] [--count-group-shares] [--no-ir-zero]\n"
             "\n"
             "Recompute the EU 2023 criticality assessment from its inputs in the store\n"
             "(import eu-crm-supply --scope global and --scope eu, eu-crm-trade, eu-crm-results,\n"
@@ -97,6 +97,10 @@ static void eu_usage(FILE *out)
             "  --raw-decision      decide criticality on unrounded SR and EI (default: on\n"
             "                      values rounded to one decimal, as published)\n"
             "  --tolerance T       match tolerance against published values (default 0.1)\n"
+            "  --count-group-shares  count the stages computed with their group's sourcing\n"
+            "                      shares as complete inputs (default: shown, not counted)\n"
+            "  --no-ir-zero        keep the published mode where IR is 0 (default: IR 0 takes\n"
+            "                      the EU-sourcing value, the global term's weight being 0)\n"
             "  --out DIR           write eu_results.csv, eu_stages.csv, eu_results.json and\n"
             "                      eu_sr_ei.svg to DIR (created if missing; atomic writes)\n"
             "  -h, --help          print this help\n"
@@ -588,6 +592,7 @@ int cm_cli_crit_eu(int argc, char **argv)
         {"ei-threshold", required_argument, NULL, 'e'}, {"out", required_argument, NULL, 'o'},
         {"wgi-fallback", required_argument, NULL, 'f'}, {"renormalise", no_argument, NULL, 'R'},
         {"raw-decision", no_argument, NULL, 'D'},   {"tolerance", required_argument, NULL, 't'},
+        {"count-group-shares", no_argument, NULL, 'G'}, {"no-ir-zero", no_argument, NULL, 'Z'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL;
     double tol = 0.1;
@@ -637,6 +642,8 @@ int cm_cli_crit_eu(int argc, char **argv)
             break;
         case 'R': opt.renormalise = 1; break;
         case 'D': opt.round_decision = 0; break;
+        case 'G': opt.group_shares_complete = 1; break;
+        case 'Z': opt.ir_zero_sourcing = 0; break;
         case 't':
             if (!parse_double_opt(optarg, &tol) || tol < 0.0) {
                 return cm_cli_usage_error("crit eu", "--tolerance: expected a number >= 0, got '%s'",

@@ -193,6 +193,16 @@ typedef struct cm_crit_options_t {
                                    other end uses (pro rata); zero: they count 0 (default 1) */
     int ei_published_fallback; /**< non-zero: a material without end uses takes its published
                                    EI (noted CM_CRIT_NOTE_EI_PUBLISHED; default 0) */
+    int ir_zero_sourcing;     /**< non-zero (default 1): a stage whose import reliance is 0 and
+                                   that has sourcing shares takes the sourcing value (the
+                                   global term's weight IR/2 is 0) where its mode is GSonly or
+                                   a blend without global shares; the global shares are then
+                                   not needed (noted CM_CRIT_NOTE_IR_ZERO) */
+    int group_shares_complete; /**< non-zero: a stage whose sourcing shares were taken from
+                                   the material's group (CM_CRIT_MAT_SRC_FROM_GROUP_*) counts
+                                   as complete; zero (default): it is computed with the group's
+                                   shares but its inputs are incomplete (the material has no
+                                   sourcing shares of its own for that stage) */
 } cm_crit_options_t;
 
 /** Notes on a result (bit set; ::cm_crit_note_text gives the text). */
@@ -211,10 +221,12 @@ enum {
     CM_CRIT_NOTE_ENDUSES_OFF = 2048,   /**< end-use shares do not sum to 1 */
     CM_CRIT_NOTE_WITHHELD = 4096,      /**< a share was withheld (W) and counted as 0 */
     CM_CRIT_NOTE_EI_PUBLISHED = 8192,  /**< no end uses: the published EI was used */
-    CM_CRIT_NOTE_NO_SECTOR = 16384     /**< end uses without a sector value added */
+    CM_CRIT_NOTE_NO_SECTOR = 16384,    /**< end uses without a sector value added */
+    CM_CRIT_NOTE_IR_ZERO = 32768       /**< import reliance 0: EU sourcing value used
+                                            (::cm_crit_options_t.ir_zero_sourcing) */
 };
 /** Number of distinct note bits. */
-#define CM_CRIT_NNOTES 15
+#define CM_CRIT_NNOTES 16
 
 /** Result of one stage. NaN marks what was not computed. */
 typedef struct cm_crit_stage_result_t {
@@ -227,8 +239,9 @@ typedef struct cm_crit_stage_result_t {
     cm_real_t sr;                         /**< SR of the stage */
     unsigned notes;                       /**< CM_CRIT_NOTE_* of this stage */
     int complete;                         /**< non-zero: every input the mode needs was present
-                                               (shares of the scopes used, IR for a blend,
-                                               EoL-RIR and SI_SR) */
+                                               (shares of the scopes used, the material's
+                                               own unless group_shares_complete, IR for a
+                                               blend, EoL-RIR and SI_SR) */
 } cm_crit_stage_result_t;
 
 /** Result of one material (plain data: no pointers). */

@@ -31,6 +31,8 @@ void cm_crit_options_default(cm_crit_options_t *opt)
     opt->use_published_mode = 1;
     opt->ei_pro_rata = 1;
     opt->ei_published_fallback = 0;
+    opt->ir_zero_sourcing = 1;
+    opt->group_shares_complete = 0;
 }
 
 cm_real_t cm_crit_wgi_scale(cm_real_t mean)
@@ -87,6 +89,7 @@ const char *cm_crit_note_text(unsigned note)
     case CM_CRIT_NOTE_WITHHELD: return "a withheld share counted as 0";
     case CM_CRIT_NOTE_EI_PUBLISHED: return "no end uses: published EI used";
     case CM_CRIT_NOTE_NO_SECTOR: return "end uses without a sector value added";
+    case CM_CRIT_NOTE_IR_ZERO: return "import reliance 0: EU sourcing value used";
     default: return "";
     }
 }
@@ -693,6 +696,13 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
         }
         int has_gs = m->supply[s][CM_CRIT_GLOBAL].n > 0;
         int has_src = m->supply[s][CM_CRIT_SOURCING].n > 0;
+        /* IR = 0: the global term's weight IR/2 is 0, so the published formula is the
+         * sourcing value and needs no global shares (docs/crit.md, choice 5) */
+        if (opt->ir_zero_sourcing && ir == 0.0 && has_src &&
+            (want == CM_CRIT_MODE_GS_ONLY || (want == CM_CRIT_MODE_BLEND && !has_gs))) {
+            want = CM_CRIT_MODE_SRC_ONLY;
+            notes |= CM_CRIT_NOTE_IR_ZERO;
+        }
         st->mode = choose_mode(want, has_gs, has_src, !isnan(ir), &notes);
         if (st->mode == CM_CRIT_MODE_AUTO) {
             notes |= CM_CRIT_NOTE_NO_SHARES;
@@ -710,6 +720,12 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
         st->complete = (notes & (CM_CRIT_NOTE_NO_IR | CM_CRIT_NOTE_NO_SOURCING |
                                  CM_CRIT_NOTE_NO_GLOBAL | CM_CRIT_NOTE_NO_EOL |
                                  CM_CRIT_NOTE_NO_SI_SR | CM_CRIT_NOTE_WGI_FALLBACK)) == 0;
+        unsigned from_group = s == CM_CRIT_EXTRACTION ? CM_CRIT_MAT_SRC_FROM_GROUP_E
+                                                      : CM_CRIT_MAT_SRC_FROM_GROUP_P;
+        if ((m->flags & from_group) && st->mode != CM_CRIT_MODE_GS_ONLY &&
+            !opt->group_shares_complete) {
+            st->complete = 0; /* borrowed sourcing shares: not the material's own inputs */
+        }
         st->notes = notes;
         r->notes |= notes;
         if (isnan(r->sr) || st->sr > r->sr) {

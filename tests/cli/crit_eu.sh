@@ -25,6 +25,9 @@ head -c 4 out/eu_sr_ei.svg; echo
 head -n 1 out/eu_results.csv
 grep -c '' out/eu_stages.csv
 grep '^silver,extraction,' out/eu_stages.csv | cut -d, -f1-3,13-18
+# the alternative counts of docs/crit.md
+"$CAMBIUM" crit eu --store $S --count-group-shares | grep -E '^  SR per stage'
+"$CAMBIUM" crit eu --store $S --count-group-shares --no-ir-zero | grep -E '^  SR per stage'
 # other thresholds change the list
 "$CAMBIUM" crit eu --store $S --sr-threshold 2 --ei-threshold 5 | grep -E '^critical \(computed'
 # a WGI without most countries: the first missing one is named; the fallback is explicit
