@@ -22,5 +22,6 @@
 #include "cm_svg.h"
 #include "cm_import.h"
 #include "cm_crit.h"
+#include "cm_crit_mc.h"
 
 #endif
