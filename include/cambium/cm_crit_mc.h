@@ -124,6 +124,10 @@ typedef struct cm_crit_mc_dist_t {
     int sd_published;        /**< [wgi]: h = sd_scale * published standard error */
     cm_real_t sd_scale;      /**< multiplier of the published standard error (default 1) */
     cm_real_t concentration; /**< [shares], Dirichlet: alpha_i = concentration * share_i / sum */
+    cm_real_t lump_below;    /**< [shares]: the countries with alpha_i below this (default 1)
+                                  are drawn as one Dirichlet component (the aggregation
+                                  property: exact for their total), split in proportion to
+                                  their base shares; 0 = every country drawn */
     cm_real_t min;           /**< lower clamp (-Inf = none) */
     cm_real_t max;           /**< upper clamp (+Inf = none) */
 } cm_crit_mc_dist_t;
@@ -136,8 +140,8 @@ typedef struct cm_crit_mc_dists_t {
 /**
  * \brief The documented defaults (equal to data/crit/uncertainty.ini): WGI normal with its
  * published standard error, clamped to [0, 10]; shares Dirichlet, concentration 100;
- * import reliance, EoL-RIR, SI_SR, SI_EI uniform +/-20 % of the value, clamped to [0, 1];
- * value added none (uniform +/-10 % when enabled, clamped at 0). NULL is a no-op.
+ * lump_below 1; import reliance, EoL-RIR, SI_SR, SI_EI uniform +/-20 % of the value,
+ * clamped to [0, 1]; value added none (uniform +/-10 % when enabled, clamped at 0). NULL is a no-op.
  */
 CM_EXPORT void cm_crit_mc_dists_default(cm_crit_mc_dists_t *d);
 
@@ -152,11 +156,11 @@ CM_EXPORT const char *cm_crit_mc_kind_name(cm_crit_mc_kind_t kind);
  * section replaces the keys it gives, other values keep what \p d held (normally the
  * defaults). Sections: the names of ::cm_crit_mc_input_name, without a section name. Keys:
  * distribution, relative, absolute, sd (a number or "published"; [wgi] only), sd_scale,
- * concentration ([shares] only), min, max. \param[in] path the file.
+ * concentration and lump_below ([shares] only), min, max. \param[in] path the file.
  * \param[in,out] d initialised (e.g. by ::cm_crit_mc_dists_default); unchanged on error.
  * \return CM_OK; CM_EPARSE at file:line:column (syntax, unknown or repeated section, unknown
- * key, not a number, a kind the input does not accept, negative spread, sd_scale or
- * concentration, min > max); CM_EFILE; CM_ENOMEM; CM_EINVAL (NULL).
+ * key, not a number, a kind the input does not accept, negative spread, sd_scale,
+ * concentration or lump_below, min > max); CM_EFILE; CM_ENOMEM; CM_EINVAL (NULL).
  */
 CM_EXPORT cm_error_t cm_crit_mc_dists_read(const char *path, cm_crit_mc_dists_t *d,
                                            cm_error_info_t *err);

@@ -21,6 +21,25 @@
 /* Per-block sums of one material: SR and EI, shifted by the base value (less cancellation). */
 enum { SUM_SR = 0, SUM2_SR = 1, SUM_EI = 2, SUM2_EI = 3, NSUMS = 4 };
 
+/* Supplies per material (stage x scope). */
+#define NSUP (CM_CRIT_NSTAGES * CM_CRIT_NSCOPES)
+
+/* Dirichlet plan of one share: Marsaglia-Tsang constants of its gamma (shape alpha, or
+ * alpha + 1 boosted by U^(1/alpha) when alpha < 1), or a member of the lump. */
+typedef struct dir_item_t {
+    double d, c;      /* shape - 1/3 and 1/sqrt(9 d) */
+    double inv_alpha; /* 1/alpha when boosted, else 0 */
+    int big;          /* drawn on its own; 0 = in the lump (or share 0) */
+} dir_item_t;
+
+/* Dirichlet plan of one stage x scope. */
+typedef struct dir_supply_t {
+    size_t first;      /* first item in dir_items */
+    double sum;        /* sum of the base shares (kept by the draw) */
+    double lump_base;  /* sum of the base shares of the lump */
+    dir_item_t lump;   /* gamma of the lump (alpha = sum of its alphas); big = 0: no lump */
+} dir_supply_t;
+
 typedef struct mc_shared_t {
     const cm_crit_inputs_t *base;
     const cm_crit_wgi_t *wgi;
@@ -40,6 +59,8 @@ typedef struct mc_shared_t {
     cm_real_t *sr_base;     /* per material: deterministic SR, EI (shift of the sums) */
     cm_real_t *ei_base;
     double *block_sums;     /* nblocks * nm * NSUMS */
+    dir_supply_t *dir;      /* nm * NSUP: Dirichlet plan of each stage x scope */
+    dir_item_t *dir_items;  /* per share (flattened in the order of `dir`) */
 } mc_shared_t;
 
 typedef struct mc_worker_t {
@@ -119,37 +140,124 @@ static cm_real_t perturb_rel(cm_rng_t *rng, const cm_crit_mc_dist_t *d, cm_real_
     return perturb(rng, d, base, spread(d, base));
 }
 
-/* Dirichlet(concentration * share / sum) times sum, in place over the working shares. */
-static void perturb_shares(cm_rng_t *rng, cm_real_t concentration, const cm_crit_supply_t *b,
-                           cm_crit_supply_t *w)
+/* Gamma deviate with the constants of a plan item (Marsaglia and Tsang 2000; the boost
+ * Gamma(a + 1) U^(1/a) for a < 1), as cm_rng_gamma does, without recomputing d and c. */
+static double plan_gamma(cm_rng_t *rng, const dir_item_t *it)
 {
-    cm_real_t sum = 0.0;
-    for (size_t k = 0; k < b->n; k++) {
-        sum += b->items[k].share;
+    double g;
+    for (;;) {
+        double x = cm_rng_std_normal(rng);
+        double t = 1.0 + it->c * x;
+        if (t <= 0.0) {
+            continue;
+        }
+        double v = t * t * t, u = cm_rng_double(rng), x2 = x * x;
+        if (u < 1.0 - 0.0331 * x2 * x2 ||
+            (u > 0.0 && log(u) < 0.5 * x2 + it->d * (1.0 - v + log(v)))) {
+            g = it->d * v;
+            break;
+        }
     }
-    if (!(sum > 0.0)) {
+    if (it->inv_alpha > 0.0) {
+        g *= pow(cm_rng_double(rng), it->inv_alpha);
+    }
+    return g;
+}
+
+static void plan_item(dir_item_t *it, double alpha)
+{
+    double shape = alpha < 1.0 ? alpha + 1.0 : alpha;
+    it->d = shape - 1.0 / 3.0;
+    it->c = 1.0 / sqrt(9.0 * it->d);
+    it->inv_alpha = alpha < 1.0 ? 1.0 / alpha : 0.0;
+    it->big = 1;
+}
+
+/* Dirichlet(concentration * share / sum) times sum, in place over the working shares; the
+ * lump (countries with alpha below lump_below) is one component split in base proportions. */
+static void perturb_shares(cm_rng_t *rng, const dir_supply_t *p, const dir_item_t *items,
+                           const cm_crit_supply_t *b, cm_crit_supply_t *w)
+{
+    if (!(p->sum > 0.0)) {
         return;
     }
-    cm_real_t g_sum = 0.0, c = concentration / sum;
+    double g_sum = 0.0, g_lump = 0.0;
     for (size_t k = 0; k < b->n; k++) {
-        cm_real_t a = c * b->items[k].share, g = 0.0;
-        if (a > 0.0) {
-            /* a > 0 and finite, scale 1: cannot fail */
-            (void)cm_rng_gamma(rng, a, 1.0, &g, NULL);
+        if (items[k].big) {
+            double g = plan_gamma(rng, &items[k]);
+            w->items[k].share = g;
+            g_sum += g;
         }
-        w->items[k].share = g;
-        g_sum += g;
     }
-    if (g_sum > 0.0) {
-        cm_real_t f = sum / g_sum;
-        for (size_t k = 0; k < b->n; k++) {
-            w->items[k].share *= f;
-        }
-    } else {
+    if (p->lump.big) {
+        g_lump = plan_gamma(rng, &p->lump);
+        g_sum += g_lump;
+    }
+    if (!(g_sum > 0.0)) {
         for (size_t k = 0; k < b->n; k++) {
             w->items[k].share = b->items[k].share;
         }
+        return;
     }
+    double f = p->sum / g_sum;
+    double fl = p->lump_base > 0.0 ? g_lump * f / p->lump_base : 0.0;
+    for (size_t k = 0; k < b->n; k++) {
+        w->items[k].share = items[k].big ? w->items[k].share * f : b->items[k].share * fl;
+    }
+}
+
+/* The Dirichlet plans of every stage x scope (once per run). */
+static cm_error_t build_plan(mc_shared_t *sh, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    const cm_crit_inputs_t *in = sh->base;
+    const cm_crit_mc_dist_t *ds = &sh->dists->d[CM_CRIT_MC_SHARES];
+    size_t n_items = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+            for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
+                n_items += in->materials[i].supply[s][c].n;
+            }
+        }
+    }
+    sh->dir = cm_calloc(in->n * NSUP + 1, sizeof *sh->dir);
+    sh->dir_items = cm_calloc(n_items + 1, sizeof *sh->dir_items);
+    CM_NOMEM(sh->dir, err);
+    CM_NOMEM(sh->dir_items, err);
+    size_t pos = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+            for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
+                const cm_crit_supply_t *sup = &in->materials[i].supply[s][c];
+                dir_supply_t *p = &sh->dir[i * NSUP + (size_t)(s * CM_CRIT_NSCOPES + c)];
+                p->first = pos;
+                for (size_t k = 0; k < sup->n; k++) {
+                    p->sum += sup->items[k].share;
+                }
+                double lump_alpha = 0.0;
+                for (size_t k = 0; k < sup->n && p->sum > 0.0; k++, pos++) {
+                    double alpha = ds->concentration * sup->items[k].share / p->sum;
+                    if (!(alpha > 0.0)) {
+                        continue; /* share 0 stays 0 */
+                    }
+                    if (alpha < ds->lump_below) {
+                        lump_alpha += alpha;
+                        p->lump_base += sup->items[k].share;
+                    } else {
+                        plan_item(&sh->dir_items[pos], alpha);
+                    }
+                }
+                if (!(p->sum > 0.0)) {
+                    pos += sup->n;
+                }
+                if (lump_alpha > 0.0) {
+                    plan_item(&p->lump, lump_alpha);
+                }
+            }
+        }
+    }
+cleanup:
+    return rc;
 }
 
 static void perturb_material(mc_worker_t *wk, cm_rng_t *rng, size_t mi)
@@ -161,7 +269,8 @@ static void perturb_material(mc_worker_t *wk, cm_rng_t *rng, size_t mi)
     if (d[CM_CRIT_MC_SHARES].kind == CM_CRIT_MC_DIRICHLET) {
         for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
             for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
-                perturb_shares(rng, d[CM_CRIT_MC_SHARES].concentration, &b->supply[s][c],
+                const dir_supply_t *p = &sh->dir[mi * NSUP + (size_t)(s * CM_CRIT_NSCOPES + c)];
+                perturb_shares(rng, p, sh->dir_items + p->first, &b->supply[s][c],
                                &w->supply[s][c]);
             }
         }
@@ -510,6 +619,7 @@ cm_error_t cm_crit_mc_run(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
     sh.enduse_offset = cm_calloc(nm + 1, sizeof *sh.enduse_offset);
     CM_NOMEM(sh.enduse_offset, err);
     CM_TRY(build_sectors(&sh, n_enduses, err));
+    CM_TRY(build_plan(&sh, err));
     sh.va_fixed = crit->va_max > 0.0 && isfinite(crit->va_max);
     sh.va_max = cm_crit_va_max(in, crit);
     if (isnan(sh.va_max)) {
@@ -616,10 +726,43 @@ cleanup:
     cm_free(sh.enduse_offset);
     cm_free(sh.sector_va);
     cm_free(sh.sector_max);
+    cm_free(sh.dir);
+    cm_free(sh.dir_items);
     cm_free(sh.block_sums);
     cm_free(sh.sr_base);
     if (rc != CM_OK) {
         cm_crit_mc_destroy(out);
     }
+    return rc;
+}
+
+cm_error_t cm_i_crit_mc_dirichlet(cm_rng_t *rng, const cm_crit_supply_t *base,
+                                  cm_real_t concentration, cm_real_t lump_below,
+                                  cm_crit_supply_t *work, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_crit_inputs_t one;
+    cm_crit_mc_dists_t d;
+    mc_shared_t sh;
+    memset(&one, 0, sizeof one);
+    memset(&sh, 0, sizeof sh);
+    if (rng == NULL || base == NULL || work == NULL || work->n != base->n) {
+        return cm_error_set(err, CM_EINVAL, "cm_i_crit_mc_dirichlet: bad arguments");
+    }
+    cm_crit_material_t m;
+    memset(&m, 0, sizeof m);
+    m.supply[0][0] = *base;
+    one.n = 1;
+    one.materials = &m;
+    cm_crit_mc_dists_default(&d);
+    d.d[CM_CRIT_MC_SHARES].concentration = concentration;
+    d.d[CM_CRIT_MC_SHARES].lump_below = lump_below;
+    sh.base = &one;
+    sh.dists = &d;
+    CM_TRY(build_plan(&sh, err));
+    perturb_shares(rng, &sh.dir[0], sh.dir_items, base, work);
+cleanup:
+    cm_free(sh.dir);
+    cm_free(sh.dir_items);
     return rc;
 }

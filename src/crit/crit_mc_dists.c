@@ -39,6 +39,7 @@ static void dist_set(cm_crit_mc_dist_t *d, cm_crit_mc_kind_t kind, cm_real_t rel
     d->sd_published = 0;
     d->sd_scale = 1.0;
     d->concentration = 100.0;
+    d->lump_below = 1.0;
     d->min = min;
     d->max = max;
 }
@@ -99,6 +100,10 @@ cm_error_t cm_crit_mc_dists_check(const cm_crit_mc_dists_t *dists, cm_error_info
             return cm_error_set(err, CM_EINVAL, "[%s]: expected concentration > 0, got %.17g",
                                 name, d->concentration);
         }
+        if (!(d->lump_below >= 0.0 && isfinite(d->lump_below))) {
+            return cm_error_set(err, CM_EINVAL, "[%s]: expected lump_below >= 0, got %.17g",
+                                name, d->lump_below);
+        }
         if (isnan(d->min) || isnan(d->max) || d->min > d->max) {
             return cm_error_set(err, CM_EINVAL, "[%s]: expected min <= max, got %.17g and %.17g",
                                 name, d->min, d->max);
@@ -139,7 +144,8 @@ static cm_error_t read_section(const cm_kv_section_t *s, int input, cm_crit_mc_d
                                cm_error_info_t *err)
 {
     static const char *const keys_wgi[] = {"distribution", "sd", "sd_scale", "min", "max"};
-    static const char *const keys_shares[] = {"distribution", "concentration"};
+    static const char *const keys_shares[] = {"distribution", "concentration",
+                                              "lump_below"};
     static const char *const keys_other[] = {"distribution", "relative", "absolute", "min",
                                              "max"};
     cm_error_t rc = CM_OK;
@@ -211,6 +217,7 @@ static cm_error_t read_section(const cm_kv_section_t *s, int input, cm_crit_mc_d
     }
     CM_TRY(get_number(s, "sd_scale", 0.0, 0, NULL, &d->sd_scale, err));
     CM_TRY(get_number(s, "concentration", 0.0, 1, NULL, &d->concentration, err));
+    CM_TRY(get_number(s, "lump_below", 0.0, 0, NULL, &d->lump_below, err));
     static const double neg_inf = -INFINITY, pos_inf = INFINITY;
     CM_TRY(get_number(s, "min", -INFINITY, 0, &neg_inf, &d->min, err));
     CM_TRY(get_number(s, "max", -INFINITY, 0, &pos_inf, &d->max, err));
