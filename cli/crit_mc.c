@@ -83,7 +83,7 @@ static void mc_usage(FILE *out)
             "  --seed S              seed, an unsigned 64-bit integer (default 1)\n"
             "  --distributions FILE  distributions file (default: built-in defaults, equal to\n"
             "                        data/crit/uncertainty.ini)\n"
-            "  --threads T           worker threads (default 1; results do not depend on it)\n"
+            "  --threads T           worker threads (default 2; results do not depend on it)\n"
             "  --sr-threshold X      supply-risk threshold (default 1.0)\n"
             "  --ei-threshold Y      economic-importance threshold (default 2.8)\n"
             "  --raw-decision        decide on unrounded SR and EI (default: rounded to 0.1)\n"
@@ -415,6 +415,7 @@ int cm_cli_crit_mc(int argc, char **argv)
     cm_crit_options_default(&opt);
     cm_crit_mc_options_t mopt;
     cm_crit_mc_options_default(&mopt);
+    mopt.threads = 2; /* the machine's cores; the results do not depend on it */
     int c;
     optind = 1;
     opterr = 0;
