@@ -294,7 +294,9 @@ static void test_dists_file(void **state)
     cm_crit_mc_dists_default(&d);
     for (int k = 0; k < CM_CRIT_MC_NINPUTS; k++) {
         d.d[k].kind = CM_CRIT_MC_NONE;
-        d.d[k].min = -5.0;
+        if (k != CM_CRIT_MC_SHARES) {
+            d.d[k].min = -5.0;
+        }
         if (k >= CM_CRIT_MC_IR) {
             d.d[k].relative = 0.5;
         }
