@@ -156,7 +156,8 @@ static json_t *dists_json(const cm_crit_mc_dists_t *d)
             jset(s, "relative", jnum(x->relative)) || jset(s, "absolute", jnum(x->absolute)) ||
             jset(s, "sd_published", json_boolean(x->sd_published)) ||
             jset(s, "sd_scale", jnum(x->sd_scale)) ||
-            jset(s, "concentration", jnum(x->concentration)) || jset(s, "min", jnum(x->min)) ||
+            jset(s, "concentration", jnum(x->concentration)) ||
+            jset(s, "lump_below", jnum(x->lump_below)) || jset(s, "min", jnum(x->min)) ||
             jset(s, "max", jnum(x->max))) {
             json_decref(o);
             return NULL;
