@@ -1,8 +1,10 @@
 /* cambium crit sensitivity: the critical set on a grid of SR and EI thresholds, from one
  * computation of SR and EI; the materials whose class depends on the thresholds are named. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -325,8 +327,10 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
             variant = optarg;
             break;
         case 'y': {
-            double y = 0.0;
-            if (!cm_cli_parse_real(optarg, &y) || y < 1996 || y > 2100 || y != floor(y)) {
+            char *end = NULL;
+            errno = 0;
+            long y = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || errno != 0 || y < 1996 || y > 2100) {
                 return cm_cli_usage_error("crit sensitivity",
                                           "--wgi-year: expected a year, got '%s'", optarg);
             }
