@@ -22,6 +22,8 @@ static const crit_sub_t crit_subs[] = {
      cm_cli_crit_eu},
     {"mc", "Monte Carlo over the inputs: P(critical), intervals of SR and EI", cm_cli_crit_mc},
     {"sensitivity", "the critical set on a grid of SR and EI thresholds", cm_cli_crit_sensitivity},
+    {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
+     cm_cli_crit_geopolrisk},
     {NULL, NULL, NULL}};
 
 static void crit_usage(FILE *out)
@@ -126,6 +128,12 @@ static int parse_int_opt(const char *text, int lo, int hi, int *out)
     return 1;
 }
 
+/* |x| without libm (the CLI does not link it). */
+static double absd(double x)
+{
+    return x < 0 ? -x : x;
+}
+
 static const char *fmt1(double v, char *buf, size_t n)
 {
     if (isnan(v)) {
@@ -141,8 +149,7 @@ static const char *fmtpub(double v, char *buf, size_t n)
     if (isnan(v)) {
         snprintf(buf, n, "-");
     } else {
-        snprintf(buf, n, "%.2g", v);
-        if (fabs(v * 10.0 - floor(v * 10.0 + 0.5)) < 1e-9) {
+        if (absd(v - cm_crit_round1(v)) < 1e-9) {
             snprintf(buf, n, "%.1f", v);
         } else {
             snprintf(buf, n, "%.2f", v);
@@ -157,7 +164,7 @@ static const char *fmtdiff(double calc, double pub, char *buf, size_t n)
         buf[0] = (char)(n > 0 ? 0 : 0);
     } else {
         double d = cm_crit_round1(calc) - pub;
-        snprintf(buf, n, "%+.2f", fabs(d) < 0.005 ? 0.0 : d);
+        snprintf(buf, n, "%+.2f", absd(d) < 0.005 ? 0.0 : d);
     }
     return buf;
 }
@@ -167,6 +174,11 @@ static int published_critical(const cm_crit_material_t *m, const cm_crit_options
     return !isnan(m->published.sr) && !isnan(m->published.ei) &&
            m->published.sr >= opt->sr_threshold - 1e-9 &&
            m->published.ei >= opt->ei_threshold - 1e-9;
+}
+
+static unsigned stage_group_flag(int stage)
+{
+    return stage == CM_CRIT_EXTRACTION ? CM_CRIT_MAT_SRC_FROM_GROUP_E : CM_CRIT_MAT_SRC_FROM_GROUP_P;
 }
 
 static void notes_text(unsigned notes, unsigned mflags, char *buf, size_t n)
@@ -193,7 +205,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
     if (wgi->year_to != wgi->year_from) {
         printf("-%d", wgi->year_to);
     }
-    printf(", %zu countries; thresholds SR %.17g, EI %.17g; EI scaled by %.17g MEUR)\n",
+    printf(", %zu countries; thresholds SR %g, EI %g; EI scaled by %g MEUR)\n",
            wgi->n, opt->sr_threshold, opt->ei_threshold,
            res->n > 0 ? res->items[0].va_max : NAN);
     printf("%-26s %5s %5s %6s  %5s %5s %6s  %5s %5s  %5s %5s %6s  %s\n", "material", "SR_E",
@@ -263,9 +275,9 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
                 continue;
             }
             double dd = cm_crit_round1(st->sr) - p;
-            if (fabs(dd) > tol + 1e-9 || !st->complete) {
+            if (absd(dd) > tol + 1e-9 || !st->complete) {
                 char notes[512];
-                notes_text(st->notes, m->flags, notes, sizeof notes);
+                notes_text(st->notes, m->flags & stage_group_flag(s), notes, sizeof notes);
                 printf("  %-22s SR %-10s %-6s computed %.3f published %s (%+.2f)%s%s%s\n",
                        m->name, cm_crit_stage_name(s), cm_crit_mode_name(st->mode), st->sr,
                        fmtpub(p, a, sizeof a), dd, st->complete ? "" : " incomplete inputs",
@@ -273,7 +285,7 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
             }
         }
         if (!isnan(m->published.ei) && !isnan(r->ei) &&
-            fabs(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
+            absd(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
             printf("  %-22s EI            computed %.3f published %s (%+.2f)\n", m->name, r->ei,
                    fmtpub(m->published.ei, a, sizeof a),
                    cm_crit_round1(r->ei) - m->published.ei);
@@ -354,7 +366,7 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
                 continue;
             }
             char b[12][32], notes[512];
-            notes_text(st->notes, m->flags, notes, sizeof notes);
+            notes_text(st->notes, m->flags & stage_group_flag(s), notes, sizeof notes);
             double p = m->published.sr_stage[s];
             double d = (isnan(p) || isnan(st->sr)) ? NAN : cm_crit_round1(st->sr) - p;
             const char *row[] = {m->code,
@@ -375,7 +387,7 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
                                  num(st->sr, b[9]),
                                  num(p, b[10]),
                                  num(d, b[11]),
-                                 isnan(d) ? "" : (fabs(d) <= tol + 1e-9 ? "1" : "0"),
+                                 isnan(d) ? "" : (absd(d) <= tol + 1e-9 ? "1" : "0"),
                                  st->complete ? "1" : "0",
                                  notes};
             rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
@@ -430,6 +442,8 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
     for (size_t i = 0; i < in->n && !bad; i++) {
         const cm_crit_material_t *m = &in->materials[i];
         const cm_crit_result_t *r = &res->items[i];
+        char notes[512];
+        notes_text(r->notes, m->flags, notes, sizeof notes);
         json_t *mo = json_object(), *stages = json_array();
         if (mo == NULL || stages == NULL || json_array_append_new(arr, mo) != 0) {
             json_decref(stages);
@@ -444,7 +458,7 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
               jset(mo, "ei_published", jnum(m->published.ei)) ||
               jset(mo, "critical", json_boolean(r->critical)) ||
               jset(mo, "critical_published", json_boolean(published_critical(m, opt))) ||
-              jset(mo, "notes", json_integer(r->notes));
+              jset(mo, "notes", json_string(notes));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             const cm_crit_stage_result_t *st = &r->stage[s];
             if (!st->assessed) {
@@ -578,6 +592,7 @@ int cm_cli_crit_eu(int argc, char **argv)
     cm_crit_options_t opt;
     cm_crit_options_default(&opt);
     opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    opt.ei_published_fallback = 1;
     int c;
     optind = 1;
     opterr = 0;

@@ -32,6 +32,10 @@ static void import_usage(FILE *out)
             "  --name TEXT         dataset name to record instead of the importer's\n"
             "  --version TEXT      edition to record instead of the importer's\n"
             "  --scope global|eu   kind eu-crm-supply: scope when the file name does not tell\n"
+            "  --region CODE       kind iot-oecd: country when the file name does not tell\n"
+            "  --period YEAR       kinds iot-oecd, baci, comtrade: year when neither a column\n"
+            "                      nor the file name tells\n"
+            "  --importer C        kind geopolrisk-trade: importing country when no column says\n"
             "  --encoding ENC      auto (default), utf-8 or windows-1252\n"
             "  --decimal-comma     numbers use ',' as the decimal separator\n"
             "  --separator C       field separator: ',', ';', 'tab' or '|'\n"
@@ -97,6 +101,7 @@ int cm_cli_import(int argc, char **argv)
     cm_error_t rc;
 
     memset(&opt, 0, sizeof opt);
+    opt.progress = cm_cli_progress; /* shown only when stderr is a terminal */
     memset(&report, 0, sizeof report);
     memset(&err, 0, sizeof err);
     for (int i = 1; i < argc; i++) {
@@ -129,6 +134,12 @@ int cm_cli_import(int argc, char **argv)
                                               v);
                 }
                 opt.scope = v;
+            } else if (strcmp(a, "--region") == 0) {
+                opt.region = v;
+            } else if (strcmp(a, "--period") == 0) {
+                opt.period = v;
+            } else if (strcmp(a, "--importer") == 0) {
+                opt.importer = v;
             } else if (strcmp(a, "--encoding") == 0) {
                 if (strcmp(v, "auto") == 0) {
                     opt.encoding = CM_ENC_AUTO;

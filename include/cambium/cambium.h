@@ -23,5 +23,7 @@
 #include "cm_import.h"
 #include "cm_crit.h"
 #include "cm_crit_mc.h"
+#include "cm_nace.h"
+#include "cm_geopolrisk.h"
 
 #endif

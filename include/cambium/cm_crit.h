@@ -188,6 +188,11 @@ typedef struct cm_crit_options_t {
                                    value added among all end uses of the inputs (default NaN) */
     int use_published_mode;   /**< non-zero: a stage's mode is the published one when the
                                    material has it and its own mode is AUTO (default 1) */
+    int ei_pro_rata;          /**< non-zero: end uses without a sector value added ("Other")
+                                   take the share-weighted mean value added of the material's
+                                   other end uses (pro rata); zero: they count 0 (default 1) */
+    int ei_published_fallback; /**< non-zero: a material without end uses takes its published
+                                   EI (noted CM_CRIT_NOTE_EI_PUBLISHED; default 0) */
 } cm_crit_options_t;
 
 /** Notes on a result (bit set; ::cm_crit_note_text gives the text). */
@@ -204,10 +209,12 @@ enum {
     CM_CRIT_NOTE_NO_SI_EI = 512,       /**< SI_EI unknown: taken as 1 */
     CM_CRIT_NOTE_NO_ENDUSES = 1024,    /**< no end uses: no EI */
     CM_CRIT_NOTE_ENDUSES_OFF = 2048,   /**< end-use shares do not sum to 1 */
-    CM_CRIT_NOTE_WITHHELD = 4096       /**< a share was withheld (W) and counted as 0 */
+    CM_CRIT_NOTE_WITHHELD = 4096,      /**< a share was withheld (W) and counted as 0 */
+    CM_CRIT_NOTE_EI_PUBLISHED = 8192,  /**< no end uses: the published EI was used */
+    CM_CRIT_NOTE_NO_SECTOR = 16384     /**< end uses without a sector value added */
 };
 /** Number of distinct note bits. */
-#define CM_CRIT_NNOTES 13
+#define CM_CRIT_NNOTES 15
 
 /** Result of one stage. NaN marks what was not computed. */
 typedef struct cm_crit_stage_result_t {
@@ -229,8 +236,10 @@ typedef struct cm_crit_result_t {
     cm_crit_stage_result_t stage[CM_CRIT_NSTAGES];
     cm_real_t sr;        /**< max over assessed stages (NaN when none) */
     int sr_stage;        /**< stage giving SR (-1 when none) */
-    cm_real_t ei_sum;    /**< sum_s A_s * Q_s (MEUR), unscaled, without SI_EI */
-    cm_real_t ei;        /**< 10 * ei_sum / va_max * SI_EI (0-10); NaN without end uses */
+    cm_real_t ei_sum;    /**< sum_s A_s * Q_s (MEUR), unscaled, without SI_EI (end uses
+                              without a value added counted as ::cm_crit_options_t.ei_pro_rata says) */
+    cm_real_t ei;        /**< 10 * ei_sum / va_max * SI_EI (0-10); NaN without end uses
+                              (or the published EI with ::cm_crit_options_t.ei_published_fallback) */
     cm_real_t va_max;    /**< the scaling denominator used */
     int critical;        /**< SR >= sr_threshold and EI >= ei_threshold */
     unsigned notes;      /**< CM_CRIT_NOTE_* */

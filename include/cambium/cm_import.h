@@ -2,7 +2,9 @@
  * \file cm_import.h
  * \brief Importers of public datasets into the store: the Worldwide Governance Indicators,
  * the EU 2023 criticality tables, USGS Mineral Commodity Summaries world tables, World Mining
- * Data production, and a generic tidy CSV described by a schema file.
+ * Data production, trade (Eurostat Comext, CEPII BACI, UN Comtrade) with a CN8 code list, OECD
+ * input-output tables (value added and output by industry), the CRM Act 2024 lists, and a
+ * generic tidy CSV described by a schema file.
  *
  * Every import runs in one store transaction (::cm_store_import_begin ... commit): on any
  * error the transaction is rolled back and the store file is left byte-identical. Errors in
@@ -36,6 +38,9 @@ typedef struct cm_import_options_t {
     const char *licence;
     const char *schema;    /**< kind "tidy": path of the schema file (required) */
     const char *scope;     /**< kind "eu-crm-supply": "global" or "eu" (NULL = from the file name) */
+    const char *region;    /**< kind "iot-oecd": country of the table (NULL = from the file name) */
+    const char *period;    /**< kinds "iot-oecd", "baci", "comtrade": the year when the file has no
+                                year column (NULL = from the file name) */
     cm_encoding_t encoding;/**< input encoding (default CM_ENC_AUTO) */
     int decimal_comma;     /**< non-zero: ',' is the decimal separator in numbers */
     char separator;        /**< field separator; 0 = the importer's default or detection */
@@ -45,7 +50,17 @@ typedef struct cm_import_options_t {
     const cm_class_t *countries; /**< country classification to resolve codes with (borrowed);
                                       NULL = loaded from the store for this import */
     const cm_class_t *materials; /**< material classification, likewise */
+    const char *importer; /**< kind "geopolrisk-trade": the importing country (ISO3, M49 or
+                               name) when the file has no importer column */
+    /** Optional progress callback: called with the records read so far every
+     * CM_IMPORT_PROGRESS_EVERY records (total = -1, unknown) and once at the end with
+     * done = total = the records read. It must not call back into the import. */
+    void (*progress)(const char *what, int64_t done, int64_t total, void *user_data);
+    void *progress_data; /**< passed to \p progress */
 } cm_import_options_t;
+
+/** Records between two calls of cm_import_options_t.progress. */
+#define CM_IMPORT_PROGRESS_EVERY 20000
 
 /** One kind of quirk met during an import, with how often. Strings owned by the report. */
 typedef struct cm_import_quirk_t {
@@ -85,7 +100,9 @@ CM_EXPORT void cm_import_report_destroy(cm_import_report_t *r);
  * \param[out] report optional; must be zeroed or destroyed; filled on success (and with what
  *             was counted so far on failure). Destroy with ::cm_import_report_destroy.
  * \param[out] err optional error details: for bad input, file, line and column are set.
- * \return CM_OK; CM_EINVAL (unknown kind, missing schema, scope not given nor deducible);
+ * \return CM_OK; CM_EINVAL (unknown kind, missing schema, scope not given nor deducible; kinds
+ * iot-oecd, baci (all-pairs layout) and comtrade (no year column): a region or year that is
+ * neither given nor in the file name, an unknown region, a period that is not a year);
  * CM_EFILE (cannot open or read the file); CM_EPARSE (malformed input: empty file, header
  * only, wrong field count, unterminated quote, over-long line, a text where a number must be,
  * negative value where none can be, shares over 1, mixed units, missing column, a separator

@@ -29,6 +29,8 @@ void cm_crit_options_default(cm_crit_options_t *opt)
     opt->round_decision = 1;
     opt->va_max = NAN;
     opt->use_published_mode = 1;
+    opt->ei_pro_rata = 1;
+    opt->ei_published_fallback = 0;
 }
 
 cm_real_t cm_crit_wgi_scale(cm_real_t mean)
@@ -81,8 +83,10 @@ const char *cm_crit_note_text(unsigned note)
     case CM_CRIT_NOTE_NO_SI_SR: return "SI_SR unknown: taken as 1";
     case CM_CRIT_NOTE_NO_SI_EI: return "SI_EI unknown: taken as 1";
     case CM_CRIT_NOTE_NO_ENDUSES: return "no end uses: no EI";
-    case CM_CRIT_NOTE_ENDUSES_OFF: return "end-use shares with a sector do not sum to 100 %";
+    case CM_CRIT_NOTE_ENDUSES_OFF: return "end-use shares do not sum to 100 %";
     case CM_CRIT_NOTE_WITHHELD: return "a withheld share counted as 0";
+    case CM_CRIT_NOTE_EI_PUBLISHED: return "no end uses: published EI used";
+    case CM_CRIT_NOTE_NO_SECTOR: return "end uses without a sector value added";
     default: return "";
     }
 }
@@ -718,6 +722,10 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
     r->ei = NAN;
     if (m->n_enduses == 0) {
         r->notes |= CM_CRIT_NOTE_NO_ENDUSES;
+        if (opt->ei_published_fallback && !isnan(m->published.ei)) {
+            r->ei = m->published.ei;
+            r->notes |= CM_CRIT_NOTE_EI_PUBLISHED;
+        }
     } else {
         cm_real_t sum = 0.0, shares = 0.0, all = 0.0;
         for (size_t k = 0; k < m->n_enduses; k++) {
@@ -729,8 +737,14 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
             sum += e->share * e->value_added;
             shares += e->share;
         }
-        if (fabs(shares - 1.0) > opt->share_tolerance || fabs(all - 1.0) > opt->share_tolerance) {
+        if (fabs(all - 1.0) > opt->share_tolerance) {
             r->notes |= CM_CRIT_NOTE_ENDUSES_OFF;
+        }
+        if (all - shares > 0.0) {
+            r->notes |= CM_CRIT_NOTE_NO_SECTOR;
+            if (opt->ei_pro_rata && shares > 0.0) {
+                sum += (all - shares) * (sum / shares);
+            }
         }
         cm_real_t si_ei = m->si_ei;
         if (isnan(si_ei)) {
@@ -857,7 +871,7 @@ cm_error_t cm_crit_match(const cm_crit_inputs_t *in, const cm_crit_results_t *re
                 out->sr_matched++;
             }
         }
-        if (!isnan(m->published.ei) && !isnan(r->ei)) {
+        if (!isnan(m->published.ei) && !isnan(r->ei) && !(r->notes & CM_CRIT_NOTE_EI_PUBLISHED)) {
             out->ei_pairs++;
             if (fabs(cm_crit_round1(r->ei) - m->published.ei) <= tolerance + CRIT_EPS) {
                 out->ei_matched++;

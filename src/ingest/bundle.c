@@ -8,7 +8,8 @@
 
 static const char *const bundle_keys[] = {"kind",    "file",     "name",   "version",
                                           "publisher", "source", "licence", "schema",
-                                          "scope",   "encoding", "decimal_comma", "separator"};
+                                          "scope",   "encoding", "decimal_comma", "separator",
+                                          "region",  "period"};
 
 static cm_error_t path_in(char *out, size_t n, const char *dir, const char *rel)
 {
@@ -62,6 +63,8 @@ static cm_error_t dataset_options(const cm_kv_section_t *sec, const char *dir,
     opt->source = get(sec, "source");
     opt->licence = get(sec, "licence");
     opt->scope = get(sec, "scope");
+    opt->region = get(sec, "region");
+    opt->period = get(sec, "period");
     if (get(sec, "schema") != NULL) {
         if (path_in(schema, n, dir, get(sec, "schema")) != CM_OK) {
             return cm_error_set(err, CM_EOVERFLOW, "schema path too long in [dataset %s]",

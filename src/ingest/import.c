@@ -12,6 +12,9 @@ static const cm_i_importer_t *const importers[] = {
     &cm_i_imp_wgi,          &cm_i_imp_eucrm_results, &cm_i_imp_eucrm_trade,
     &cm_i_imp_eucrm_history, &cm_i_imp_eucrm_supply, &cm_i_imp_eucrm_use,
     &cm_i_imp_usgs,         &cm_i_imp_wmd,           &cm_i_imp_tidy,
+    &cm_i_imp_comext,       &cm_i_imp_cn8_materials, &cm_i_imp_baci,
+    &cm_i_imp_comtrade,     &cm_i_imp_iot_oecd,      &cm_i_imp_crma,
+    &cm_i_imp_geopolrisk_trade,
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 
@@ -518,6 +521,10 @@ static cm_error_t on_record(const cm_csv_row_t *row, void *user_data, cm_error_i
         }
     }
     g->records++;
+    if (g->opt != NULL && g->opt->progress != NULL &&
+        g->records % CM_IMPORT_PROGRESS_EVERY == 0) {
+        g->opt->progress(g->imp->kind, g->records, -1, g->opt->progress_data);
+    }
     if (record_text(g, row, '\x1f') != CM_OK) {
         CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory reading a record"));
     }
@@ -811,6 +818,9 @@ cm_error_t cm_import_file(cm_store_t *store, const char *kind, const char *path,
         cm_store_import_t *si = g.si;
         g.si = NULL;
         CM_TRY(cm_store_import_commit(si, err));
+    }
+    if (opt != NULL && opt->progress != NULL && g.records >= CM_IMPORT_PROGRESS_EVERY) {
+        opt->progress(g.imp->kind, g.records, g.records, opt->progress_data);
     }
 
 cleanup:

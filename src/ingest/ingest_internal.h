@@ -175,6 +175,22 @@ int cm_i_ing_prefix(const char *s, const char *prefix);
 /* Append \p s to \p b as a JSON string literal (quotes and escapes). */
 cm_error_t cm_i_ing_json_str(cm_i_buf_t *b, const char *s);
 
+/* --- trade and input-output helpers (trade_util.c) ----------------------------------- */
+
+/* A product code of \p ndigits digits in field \p col (blanks trimmed) copied to \p out (size
+ * n); a code one digit short lost its leading zero and is padded (quirk
+ * "leading-zero-restored"); anything else is CM_EPARSE. */
+cm_error_t cm_i_ing_code(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col, size_t ndigits,
+                         char *out, size_t n, cm_error_info_t *err);
+/* A period: "2022" -> "2022", "202305" -> "2023-05", "2023-05" kept, Comext "202252" (the
+ * year) -> "2022"; anything else is CM_EPARSE. */
+cm_error_t cm_i_ing_period(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col, char out[16],
+                           cm_error_info_t *err);
+/* The first run of exactly four digits 19xx/20xx in a file name; 0 when there is none. */
+int cm_i_ing_year_in_name(const char *base, char out[8]);
+/* The year from the period option, else from the file name; CM_EINVAL when neither. */
+cm_error_t cm_i_ing_option_year(cm_i_ing_t *g, char out[8], cm_error_info_t *err);
+
 /* The importers. */
 extern const cm_i_importer_t cm_i_imp_wgi;
 extern const cm_i_importer_t cm_i_imp_eucrm_results;
@@ -185,5 +201,12 @@ extern const cm_i_importer_t cm_i_imp_eucrm_use;
 extern const cm_i_importer_t cm_i_imp_usgs;
 extern const cm_i_importer_t cm_i_imp_wmd;
 extern const cm_i_importer_t cm_i_imp_tidy;
+extern const cm_i_importer_t cm_i_imp_comext;
+extern const cm_i_importer_t cm_i_imp_cn8_materials;
+extern const cm_i_importer_t cm_i_imp_baci;
+extern const cm_i_importer_t cm_i_imp_comtrade;
+extern const cm_i_importer_t cm_i_imp_iot_oecd;
+extern const cm_i_importer_t cm_i_imp_crma;
+extern const cm_i_importer_t cm_i_imp_geopolrisk_trade;
 
 #endif

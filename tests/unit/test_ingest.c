@@ -33,7 +33,10 @@ static void test_kinds(void **state)
     size_t n = cm_import_kind_count();
     const char *expected[] = {"wgi",          "eu-crm-results", "eu-crm-trade",
                               "eu-crm-history", "eu-crm-supply", "eu-crm-use",
-                              "usgs-mcs",     "wmd",            "tidy"};
+                              "usgs-mcs",     "wmd",            "tidy",
+                              "comext",       "cn8-materials",  "baci",
+                              "comtrade",     "iot-oecd",       "crma-lists",
+                              "geopolrisk-trade"};
     (void)state;
     assert_int_equal(n, sizeof expected / sizeof expected[0]);
     for (size_t i = 0; i < n; i++) {
@@ -466,6 +469,63 @@ static void test_schema_errors(void **state)
     assert_string_equal(before, after);
 }
 
+/* Progress: every CM_IMPORT_PROGRESS_EVERY records with an unknown total, then once with
+ * done = total = records read. */
+typedef struct progress_log_t {
+    int calls;
+    int64_t last_done, last_total, final_calls;
+} progress_log_t;
+
+static void progress_record(const char *what, int64_t done, int64_t total, void *user_data)
+{
+    progress_log_t *p = user_data;
+    assert_string_equal(what, "tidy");
+    assert_true(done > p->last_done || done == total);
+    p->calls++;
+    p->last_done = done;
+    p->last_total = total;
+    if (total == done) {
+        p->final_calls++;
+    }
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    char path[4200], csv[4200], schema[4096];
+    const char *countries[] = {"BEL", "DEU", "FRA", "NLD", "CHL"};
+    const int64_t n = 2 * CM_IMPORT_PROGRESS_EVERY + 123;
+    cm_store_t *s = fresh_store("progress", path, sizeof path);
+    snprintf(csv, sizeof csv, "%s/progress.csv", cm_test_tmpdir());
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fprintf(f, "country,material,year,value,unit\n");
+    for (int64_t i = 0; i < n; i++) {
+        fprintf(f, "%s,Cobalt,%d,%lld,t\n", countries[i % 5], 1900 + (int)(i % 100),
+                (long long)i);
+    }
+    fclose(f);
+    cm_import_options_t opt;
+    cm_import_report_t report;
+    cm_error_info_t err;
+    progress_log_t log;
+    memset(&opt, 0, sizeof opt);
+    memset(&report, 0, sizeof report);
+    memset(&err, 0, sizeof err);
+    memset(&log, 0, sizeof log);
+    opt.schema = src_path("tests/data/ingest/tidy-production.ini", schema, sizeof schema);
+    opt.progress = progress_record;
+    opt.progress_data = &log;
+    CHECK_OK(cm_import_file(s, "tidy", csv, &opt, &report, &err), &err);
+    assert_int_equal(report.records, n);
+    assert_int_equal(log.calls, 3); /* 20000, 40000, final */
+    assert_int_equal(log.final_calls, 1);
+    assert_int_equal(log.last_done, n);
+    assert_int_equal(log.last_total, n);
+    cm_import_report_destroy(&report);
+    cm_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +535,7 @@ int main(void)
         CM_TEST(test_store_error_rolls_back), CM_TEST(test_detect_and_auto),
         CM_TEST(test_provenance_and_skip),
         CM_TEST(test_bundle),          CM_TEST(test_schema_errors),
+        CM_TEST(test_progress),
     };
     return CM_RUN_TESTS(tests);
 }

@@ -20,6 +20,8 @@ typedef struct oom_case_t {
     const char *schema;
     const char *scope;
     int preload; /* pass the classifications in the options (loaded outside the loop) */
+    const char *region; /* options of iot-oecd */
+    const char *period;
 } oom_case_t;
 
 /* Classifications loaded before a loop for the cases with preload set. The loading itself
@@ -57,6 +59,8 @@ static cm_error_t run_one(cm_store_t *s, const oom_case_t *c, cm_error_info_t *e
         opt.schema = src_path(rel, schema, sizeof schema);
     }
     opt.scope = c->scope;
+    opt.region = c->region;
+    opt.period = c->period;
     opt.countries = countries;
     opt.materials = materials;
     rc = cm_import_file(s, c->kind, csv, &opt, &r, err);
@@ -241,6 +245,22 @@ static void test_oom_wmd(void **state)
     oom_loop(&c, "oom-wmd");
 }
 
+static void test_oom_trade(void **state)
+{
+    static const oom_case_t cases[] = {
+        {"comext-quirks.csv", "comext", NULL, NULL, 1, NULL, NULL},
+        {"cn8-materials-quirks.csv", "cn8-materials", NULL, NULL, 1, NULL, NULL},
+        {"baci-quirks.csv", "baci", NULL, NULL, 1, NULL, NULL},
+        {"comtrade-quirks.csv", "comtrade", NULL, NULL, 1, NULL, NULL},
+        {"iot-oecd-quirks.csv", "iot-oecd", NULL, NULL, 1, "BEL", "2020"},
+        {"crma-lists-quirks.csv", "crma-lists", NULL, NULL, 1, NULL, NULL},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        oom_loop(&cases[i], "oom-trade");
+    }
+}
+
 static void test_oom_bundle(void **state)
 {
     static const oom_case_t c = {"tests/data/ingest/bundle", NULL, NULL, NULL, 0};
@@ -253,7 +273,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CM_TEST(test_oom_tidy),  CM_TEST(test_oom_tidy_shares), CM_TEST(test_oom_wgi),
         CM_TEST(test_oom_usgs),  CM_TEST(test_oom_eucrm),       CM_TEST(test_oom_wmd),
-        CM_TEST(test_oom_bundle),
+        CM_TEST(test_oom_trade), CM_TEST(test_oom_bundle),
     };
     return CM_RUN_TESTS(tests);
 }
