@@ -28,13 +28,15 @@ extern const cm_cli_verb_t cm_cli_verb_crit;
 int cm_cli_crit_eu(int argc, char **argv);
 int cm_cli_crit_mc(int argc, char **argv);
 int cm_cli_crit_sensitivity(int argc, char **argv);
-/* Shared by crit mc and crit sensitivity (cli/crit_mc.c): load variant eu from the store, load
- * the WGI of opt->wgi_year (0 = the EU default) and bind; parse a finite number; mkdir -p one level. */
+/* Shared by crit mc and crit sensitivity (cli/crit_mc.c): load variant eu or be from the store
+ * (be: EI denominator in opt->va_max), the WGI of opt->wgi_year (0 = EU default), bind; parse a
+ * finite number; mkdir of one level. */
 cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,
                                cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err);
 int cm_cli_parse_real(const char *text, double *out);
 cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err);
 int cm_cli_crit_geopolrisk(int argc, char **argv);
+int cm_cli_crit_be(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

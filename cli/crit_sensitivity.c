@@ -12,7 +12,7 @@
 static void sens_usage(FILE *out)
 {
     fprintf(out,
-            "usage: cambium crit sensitivity [--store DB] [--variant eu]\n"
+            "usage: cambium crit sensitivity [--store DB] [--variant eu|be]\n"
             "                                [--sr-from X --sr-to X --sr-step X]\n"
             "                                [--ei-from Y --ei-to Y --ei-step Y]\n"
             "                                [--raw-decision] [--wgi-year Y] [--out DIR]\n"
@@ -24,7 +24,7 @@ static void sens_usage(FILE *out)
             "\n"
             "options:\n"
             "  --store DB        the store (default $CAMBIUM_STORE or cambium.db)\n"
-            "  --variant eu      the assessment (eu; be when the Belgian loader exists)\n"
+            "  --variant eu|be   the EU assessment (default) or the Belgian variant (as `crit be`)\n"
             "  --sr-from X       first SR threshold (default 0.8); --sr-to (1.2), --sr-step (0.1)\n"
             "  --ei-from Y       first EI threshold (default 2.4); --ei-to (3.2), --ei-step (0.1)\n"
             "  --raw-decision    decide on unrounded SR and EI (default: rounded to 0.1)\n"

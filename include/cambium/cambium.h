@@ -25,5 +25,6 @@
 #include "cm_crit_mc.h"
 #include "cm_nace.h"
 #include "cm_geopolrisk.h"
+#include "cm_crit_be.h"
 
 #endif

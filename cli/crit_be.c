@@ -1,0 +1,547 @@
+/* cambium crit be: the Belgian variant of the EU criticality method beside the EU list
+ * (docs/crit-belgium.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static void be_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: cambium crit be [--store DB] [--out DIR] [--year Y] [--basis B]\n"
+            "                       [--codes FILE] [--split] [--renormalise]\n"
+            "                       [--wgi-fallback V] [--wgi-year Y] [--va-max MEUR]\n"
+            "\n"
+            "Belgian variant of the EU criticality method: Belgian sourcing (production plus\n"
+            "imports by partner), Belgian import reliance and Belgian sector value added, the\n"
+            "EU's other terms. Prints the Belgian list beside the EU list, the terms that\n"
+            "moved each material changing class, and every EU value used for a missing\n"
+            "Belgian one. Needs the EU inputs, the WGI, Belgian trade flows (baci, comext or\n"
+            "comtrade) and the OECD IOT of Belgium (iot-oecd) in the store.\n"
+            "\n"
+            "options:\n"
+            "  --store DB          the store (default $CAMBIUM_STORE or cambium.db)\n"
+            "  --year Y            trade year (default: the latest with Belgian imports)\n"
+            "  --basis B           auto (mass where quantities exist, else value), mass, value\n"
+            "  --codes FILE        trade code -> material x stage table (default\n"
+            "                      $CAMBIUM_DATA/crit/hs6-materials.csv, else\n"
+            "                      data/crit/hs6-materials.csv)\n"
+            "  --split             split combined IOT industries (D10T12) equally over their\n"
+            "                      NACE divisions (default: keep them together)\n"
+            "  --renormalise       divide shares of each stage and scope by their sum\n"
+            "  --wgi-fallback V    scaled WGI (0-10) for countries missing from the WGI\n"
+            "                      (default: such a country is an error naming it)\n"
+            "  --wgi-year Y        WGI year (default %d)\n"
+            "  --va-max MEUR       Belgian EI scaling denominator (default: the largest\n"
+            "                      Belgian 2-digit manufacturing sector, from the IOT)\n"
+            "  --out DIR           write be_results.csv, be_substitutions.csv,\n"
+            "                      be_results.json and be_sr_ei.svg to DIR (atomic writes)\n"
+            "  -h, --help          print this help\n"
+            "\n"
+            "Exit codes: 0 success, 1 missing data, a country without WGI, I/O error,\n"
+            "2 usage error.\n",
+            CM_CRIT_EU_WGI_YEAR);
+}
+
+static int parse_num(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_year(const char *text, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno == ERANGE || v < 1900 || v > 2100) {
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
+typedef struct be_run_t {
+    cm_crit_inputs_t eu, be;
+    cm_crit_results_t eu_res, be_res;
+    cm_crit_be_report_t rep;
+    cm_crit_be_changes_t ch;
+    cm_crit_options_t opt, opt_be;
+    cm_crit_be_options_t bo;
+} be_run_t;
+
+static const char *num(double v, char *buf)
+{
+    return cm_csv_format_double(v, buf);
+}
+
+static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t *err)
+{
+    cm_csv_writer_t *w = NULL;
+    cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
+    if (rc != CM_OK) {
+        return rc;
+    }
+    static const char *const head[] = {
+        "material", "sr_eu", "ei_eu", "critical_eu", "sr_be", "ei_be", "critical_be",
+        "change", "basis_extraction", "basis_processing", "ir_be_extraction",
+        "ir_be_processing", "explanation"};
+    rc = cm_csv_write_row(w, sizeof head / sizeof head[0], head, err);
+    for (size_t i = 0; i < r->eu.n && rc == CM_OK; i++) {
+        const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
+        const cm_crit_be_change_t *c = &r->ch.items[i];
+        char x[6][32];
+        const char *change = c->critical_eu == c->critical_be ? ""
+                             : c->critical_be                 ? "becomes critical"
+                                                              : "no longer critical";
+        const char *row[] = {r->eu.materials[i].code,
+                             num(e->sr, x[0]),
+                             num(e->ei, x[1]),
+                             e->critical ? "1" : "0",
+                             num(b->sr, x[2]),
+                             num(b->ei, x[3]),
+                             b->critical ? "1" : "0",
+                             change,
+                             cm_crit_be_basis_name(r->rep.stages[i][0].basis),
+                             cm_crit_be_basis_name(r->rep.stages[i][1].basis),
+                             num(r->rep.stages[i][0].ir, x[4]),
+                             num(r->rep.stages[i][1].ir, x[5]),
+                             c->explanation != NULL ? c->explanation : ""};
+        rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
+    }
+    if (rc != CM_OK) {
+        cm_csv_writer_abort(w);
+        return rc;
+    }
+    return cm_csv_writer_commit(w, err);
+}
+
+static cm_error_t write_subst_csv(const char *path, const be_run_t *r, cm_error_info_t *err)
+{
+    cm_csv_writer_t *w = NULL;
+    cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
+    if (rc != CM_OK) {
+        return rc;
+    }
+    static const char *const head[] = {"material", "term", "stage", "value_used", "reason"};
+    rc = cm_csv_write_row(w, 5, head, err);
+    for (size_t i = 0; i < r->rep.n_subst && rc == CM_OK; i++) {
+        const cm_crit_be_subst_t *s = &r->rep.subst[i];
+        char x[32];
+        const char *row[] = {s->material, s->term, s->stage >= 0 ? cm_crit_stage_name(s->stage) : "",
+                             num(s->value, x), s->reason};
+        rc = cm_csv_write_row(w, 5, row, err);
+    }
+    if (rc != CM_OK) {
+        cm_csv_writer_abort(w);
+        return rc;
+    }
+    return cm_csv_writer_commit(w, err);
+}
+
+static json_t *jnum(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+static int jset(json_t *o, const char *k, json_t *v)
+{
+    return v == NULL || json_object_set_new(o, k, v) != 0;
+}
+
+static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_t *err)
+{
+    cm_json_init();
+    json_t *root = json_object(), *arr = json_array(), *subs = json_array();
+    int bad = root == NULL || arr == NULL || subs == NULL;
+    if (bad) {
+        json_decref(arr);
+        json_decref(subs);
+    } else {
+        bad = jset(root, "materials", arr) || jset(root, "substitutions", subs) ||
+              jset(root, "year", json_integer(r->rep.year)) ||
+              jset(root, "va_max_meur", jnum(r->rep.va_max)) ||
+              jset(root, "va_max_sector", json_string(r->rep.va_max_sector)) ||
+              jset(root, "changed", json_integer((json_int_t)r->ch.n_changed));
+    }
+    json_t *o = bad ? NULL : json_object();
+    if (o == NULL || jset(root, "options", o) ||
+        jset(o, "basis", json_string(cm_crit_be_basis_name(r->bo.basis))) ||
+        jset(o, "split", json_boolean(r->bo.split == CM_NACE_SPLIT_EQUALLY)) ||
+        jset(o, "renormalise", json_boolean(r->opt.renormalise)) ||
+        jset(o, "wgi_year", json_integer(r->opt.wgi_year)) ||
+        jset(o, "wgi_fallback", r->opt.wgi_missing == CM_CRIT_WGI_FALLBACK
+                                    ? json_real(r->opt.wgi_fallback)
+                                    : json_null()) ||
+        jset(o, "sr_threshold", json_real(r->opt.sr_threshold)) ||
+        jset(o, "ei_threshold", json_real(r->opt.ei_threshold))) {
+        bad = 1;
+    }
+    for (size_t i = 0; i < r->eu.n && !bad; i++) {
+        const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
+        const cm_crit_be_change_t *c = &r->ch.items[i];
+        json_t *mo = json_object(), *st = json_array();
+        if (mo == NULL || st == NULL || json_array_append_new(arr, mo) != 0) {
+            json_decref(st);
+            bad = 1;
+            break;
+        }
+        bad = jset(mo, "stages", st) || jset(mo, "material", json_string(r->eu.materials[i].code)) ||
+              jset(mo, "sr_eu", jnum(e->sr)) || jset(mo, "ei_eu", jnum(e->ei)) ||
+              jset(mo, "critical_eu", json_boolean(e->critical)) ||
+              jset(mo, "sr_be", jnum(b->sr)) || jset(mo, "ei_be", jnum(b->ei)) ||
+              jset(mo, "critical_be", json_boolean(b->critical)) ||
+              jset(mo, "explanation",
+                   c->explanation != NULL ? json_string(c->explanation) : json_null());
+        for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
+            const cm_crit_be_stage_info_t *in = &r->rep.stages[i][s];
+            if (!r->be.materials[i].assessed[s]) {
+                continue;
+            }
+            json_t *so = json_object();
+            if (so == NULL || json_array_append_new(st, so) != 0) {
+                bad = 1;
+                break;
+            }
+            bad = jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
+                  jset(so, "basis", json_string(cm_crit_be_basis_name(in->basis))) ||
+                  jset(so, "dataset_id", json_integer(in->dataset_id)) ||
+                  jset(so, "production_t", jnum(in->production)) ||
+                  jset(so, "imports", jnum(in->imports)) ||
+                  jset(so, "exports", jnum(in->exports)) ||
+                  jset(so, "partners", json_integer((json_int_t)in->partners)) ||
+                  jset(so, "ir_be", jnum(in->ir)) ||
+                  jset(so, "hhi_wgi_sourcing_eu",
+                       jnum(r->eu_res.items[i].stage[s].hhi_wgi[CM_CRIT_SOURCING])) ||
+                  jset(so, "hhi_wgi_sourcing_be",
+                       jnum(r->be_res.items[i].stage[s].hhi_wgi[CM_CRIT_SOURCING])) ||
+                  jset(so, "sr_eu", jnum(r->eu_res.items[i].stage[s].sr)) ||
+                  jset(so, "sr_be", jnum(r->be_res.items[i].stage[s].sr));
+        }
+    }
+    for (size_t i = 0; i < r->rep.n_subst && !bad; i++) {
+        const cm_crit_be_subst_t *s = &r->rep.subst[i];
+        json_t *so = json_object();
+        if (so == NULL || json_array_append_new(subs, so) != 0) {
+            bad = 1;
+            break;
+        }
+        bad = jset(so, "material", json_string(s->material)) ||
+              jset(so, "term", json_string(s->term)) ||
+              jset(so, "stage", s->stage >= 0 ? json_string(cm_crit_stage_name(s->stage))
+                                              : json_null()) ||
+              jset(so, "value", jnum(s->value)) || jset(so, "reason", json_string(s->reason));
+    }
+    cm_error_t rc = bad ? cm_error_set(err, CM_ENOMEM, "out of memory building the JSON")
+                        : cm_json_write_file(path, root, 0, err);
+    json_decref(root);
+    return rc;
+}
+
+static cm_error_t write_svg(const char *path, const be_run_t *r, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_svg_t *fig = NULL;
+    size_t n = r->be.n + 1, k = 0, ke = 0;
+    double *x = cm_calloc(n, sizeof *x), *y = cm_calloc(n, sizeof *y);
+    double *ex = cm_calloc(n, sizeof *ex), *ey = cm_calloc(n, sizeof *ey);
+    const char **lab = cm_calloc(n, sizeof *lab);
+    char buf[64];
+    if (x == NULL || y == NULL || ex == NULL || ey == NULL || lab == NULL) {
+        rc = cm_error_set(err, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < r->be.n; i++) {
+        const cm_crit_result_t *b = &r->be_res.items[i], *e = &r->eu_res.items[i];
+        if (r->be.materials[i].flags & CM_CRIT_MAT_GROUP) {
+            continue;
+        }
+        if (!isnan(b->sr) && !isnan(b->ei)) {
+            x[k] = b->ei;
+            y[k] = b->sr;
+            lab[k++] = r->be.materials[i].name;
+        }
+        if (!isnan(e->sr) && !isnan(e->ei)) {
+            ex[ke] = e->ei;
+            ey[ke++] = e->sr;
+        }
+    }
+    if ((rc = cm_svg_create(900, 650, &fig, err)) != CM_OK ||
+        (rc = cm_svg_set_labels(fig, "Criticality for Belgium beside the EU 2023 method",
+                                "economic importance EI", "supply risk SR", err)) != CM_OK) {
+        goto cleanup;
+    }
+    if (k > 0 && (rc = cm_svg_add_scatter(fig, "Belgium", x, k, y, k, lab, err)) != CM_OK) {
+        goto cleanup;
+    }
+    if (ke > 0 && (rc = cm_svg_add_scatter(fig, "EU", ex, ke, ey, ke, NULL, err)) != CM_OK) {
+        goto cleanup;
+    }
+    snprintf(buf, sizeof buf, "SR = %.2g", r->opt.sr_threshold);
+    if ((rc = cm_svg_add_refline(fig, 'y', r->opt.sr_threshold, buf, err)) != CM_OK) {
+        goto cleanup;
+    }
+    snprintf(buf, sizeof buf, "EI = %.2g", r->opt.ei_threshold);
+    if ((rc = cm_svg_add_refline(fig, 'x', r->opt.ei_threshold, buf, err)) != CM_OK) {
+        goto cleanup;
+    }
+    rc = cm_svg_write(fig, path, err);
+cleanup:
+    cm_svg_free(fig);
+    cm_free(x);
+    cm_free(y);
+    cm_free(ex);
+    cm_free(ey);
+    cm_free(lab);
+    return rc;
+}
+
+static cm_error_t write_outputs(const char *dir, const be_run_t *r, cm_error_info_t *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
+                            strerror(errno));
+    }
+    char path[4096];
+    cm_error_t rc;
+    snprintf(path, sizeof path, "%s/be_results.csv", dir);
+    if ((rc = write_csv(path, r, err)) != CM_OK) {
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/be_substitutions.csv", dir);
+    if ((rc = write_subst_csv(path, r, err)) != CM_OK) {
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/be_results.json", dir);
+    if ((rc = write_json(path, r, err)) != CM_OK) {
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/be_sr_ei.svg", dir);
+    return write_svg(path, r, err);
+}
+
+static const char *f1(double v, char *buf, size_t n)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "-");
+    } else {
+        snprintf(buf, n, "%.1f", cm_crit_round1(v));
+    }
+    return buf;
+}
+
+static void print_summary(const be_run_t *r)
+{
+    size_t crit_eu = 0, crit_be = 0, mass = 0, value = 0, none = 0;
+    printf("Belgian criticality (trade year %d; EI scaled by %s, %.1f MEUR)\n", r->rep.year,
+           r->rep.va_max_sector, r->rep.va_max);
+    printf("%-26s %5s %5s %4s   %5s %5s %4s  %-6s %-6s\n", "material", "SR_EU", "EI_EU", "crit",
+           "SR_BE", "EI_BE", "crit", "basisE", "basisP");
+    for (size_t i = 0; i < r->eu.n; i++) {
+        const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
+        char a[4][16];
+        crit_eu += e->critical != 0;
+        crit_be += b->critical != 0;
+        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+            if (!r->be.materials[i].assessed[s]) {
+                continue;
+            }
+            cm_crit_be_basis_t bs = r->rep.stages[i][s].basis;
+            mass += bs == CM_CRIT_BE_BASIS_MASS;
+            value += bs == CM_CRIT_BE_BASIS_VALUE;
+            none += bs == CM_CRIT_BE_BASIS_NONE;
+        }
+        printf("%-26s %5s %5s %4s   %5s %5s %4s  %-6s %-6s%s\n", r->eu.materials[i].code,
+               f1(e->sr, a[0], 16), f1(e->ei, a[1], 16), e->critical ? "yes" : "",
+               f1(b->sr, a[2], 16), f1(b->ei, a[3], 16), b->critical ? "yes" : "",
+               r->be.materials[i].assessed[0] ? cm_crit_be_basis_name(r->rep.stages[i][0].basis)
+                                              : "",
+               r->be.materials[i].assessed[1] ? cm_crit_be_basis_name(r->rep.stages[i][1].basis)
+                                              : "",
+               r->ch.items[i].critical_eu != r->ch.items[i].critical_be ? "  *" : "");
+    }
+    printf("\nclass changes (%zu):\n", r->ch.n_changed);
+    for (size_t i = 0; i < r->ch.n; i++) {
+        if (r->ch.items[i].explanation != NULL) {
+            printf("  %s: %s: %s\n", r->eu.materials[i].code,
+                   r->ch.items[i].critical_be ? "becomes critical" : "no longer critical",
+                   r->ch.items[i].explanation);
+        }
+    }
+    printf("\ncritical: EU %zu, Belgium %zu; Belgian sourcing stages by mass %zu, by value %zu, "
+           "EU sourcing kept %zu\n",
+           crit_eu, crit_be, mass, value, none);
+    printf("EU values used for missing Belgian ones: %zu (listed in be_substitutions.csv with "
+           "--out); traded codes without a material: %zu; import flows without a quantity: "
+           "%zu\n",
+           r->rep.n_subst, r->rep.unmatched_codes, r->rep.flows_without_quantity);
+}
+
+static void run_destroy(be_run_t *r)
+{
+    cm_crit_be_changes_destroy(&r->ch);
+    cm_crit_be_report_destroy(&r->rep);
+    cm_crit_results_destroy(&r->eu_res);
+    cm_crit_results_destroy(&r->be_res);
+    cm_crit_inputs_destroy(&r->eu);
+    cm_crit_inputs_destroy(&r->be);
+}
+
+int cm_cli_crit_be(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"store", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, 'y'},   {"basis", required_argument, NULL, 'b'},
+        {"codes", required_argument, NULL, 'c'},  {"split", no_argument, NULL, 'S'},
+        {"renormalise", no_argument, NULL, 'R'},  {"wgi-fallback", required_argument, NULL, 'f'},
+        {"wgi-year", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+        {"va-max", required_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
+    char codes_buf[4096];
+    double va_max = NAN;
+    be_run_t r;
+    memset(&r, 0, sizeof r);
+    cm_crit_be_options_t bo;
+    cm_crit_be_options_default(&bo);
+    cm_crit_options_default(&r.opt);
+    r.opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': store_opt = optarg; break;
+        case 'o': out_dir = optarg; break;
+        case 'c': codes = optarg; break;
+        case 'S': bo.split = CM_NACE_SPLIT_EQUALLY; break;
+        case 'R': r.opt.renormalise = 1; break;
+        case 'y':
+            if (!parse_year(optarg, &bo.year)) {
+                return cm_cli_usage_error("crit be", "--year: expected a year, got '%s'", optarg);
+            }
+            break;
+        case 'w':
+            if (!parse_year(optarg, &r.opt.wgi_year)) {
+                return cm_cli_usage_error("crit be", "--wgi-year: expected a year, got '%s'",
+                                          optarg);
+            }
+            break;
+        case 'b':
+            if (strcmp(optarg, "auto") == 0) {
+                bo.basis = CM_CRIT_BE_BASIS_AUTO;
+            } else if (strcmp(optarg, "mass") == 0) {
+                bo.basis = CM_CRIT_BE_BASIS_MASS;
+            } else if (strcmp(optarg, "value") == 0) {
+                bo.basis = CM_CRIT_BE_BASIS_VALUE;
+            } else {
+                return cm_cli_usage_error("crit be",
+                                          "--basis: expected auto, mass or value, got '%s'",
+                                          optarg);
+            }
+            break;
+        case 'f':
+            if (!parse_num(optarg, &r.opt.wgi_fallback) || r.opt.wgi_fallback < 0.0 ||
+                r.opt.wgi_fallback > 10.0) {
+                return cm_cli_usage_error("crit be",
+                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
+                                          optarg);
+            }
+            r.opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
+            break;
+        case 'V':
+            if (!parse_num(optarg, &va_max) || !(va_max > 0.0)) {
+                return cm_cli_usage_error("crit be", "--va-max: expected a positive number, got '%s'",
+                                          optarg);
+            }
+            break;
+        case 'h': be_usage(stdout); return CM_EXIT_OK;
+        case ':':
+            return cm_cli_usage_error("crit be", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cm_cli_usage_error("crit be", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        return cm_cli_usage_error("crit be", "unexpected argument '%s'", argv[optind]);
+    }
+    if (codes == NULL) {
+        const char *d = getenv("CAMBIUM_DATA");
+        if (d != NULL && d[0] != '\0') {
+            snprintf(codes_buf, sizeof codes_buf, "%s/crit/hs6-materials.csv", d);
+            codes = codes_buf;
+        } else {
+            codes = "data/crit/hs6-materials.csv";
+        }
+    }
+    cm_error_info_t err;
+    memset(&err, 0, sizeof err);
+    cm_store_t *store = NULL;
+    cm_crit_wgi_t wgi;
+    cm_crit_be_map_t map;
+    memset(&wgi, 0, sizeof wgi);
+    memset(&map, 0, sizeof map);
+    int status = CM_EXIT_OK;
+    cm_error_t rc = cm_crit_be_map_load(codes, &map, &err);
+    if (rc == CM_OK) {
+        rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_load_eu(store, &r.eu, &err);
+    }
+    r.bo = bo;
+    if (rc == CM_OK) {
+        rc = cm_crit_load_be(store, &r.eu, &map, &bo, &r.be, &r.rep, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_wgi_load(store, r.opt.wgi_year, r.opt.wgi_year, &wgi, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_bind(&r.eu, &wgi, &r.opt, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_bind(&r.be, &wgi, &r.opt, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_compute(&r.eu, &wgi, &r.opt, &r.eu_res, &err);
+    }
+    if (rc == CM_OK) {
+        r.opt_be = r.opt;
+        if (!isnan(va_max)) {
+            r.rep.va_max = va_max;
+            snprintf(r.rep.va_max_sector, sizeof r.rep.va_max_sector, "--va-max");
+        }
+        r.opt_be.va_max = r.rep.va_max;
+        rc = cm_crit_compute(&r.be, &wgi, &r.opt_be, &r.be_res, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_be_compare(&r.eu, &r.eu_res, &r.be, &r.be_res, &r.opt, &r.ch, &err);
+    }
+    if (rc == CM_OK) {
+        print_summary(&r);
+        if (out_dir != NULL) {
+            rc = write_outputs(out_dir, &r, &err);
+        }
+    }
+    if (rc != CM_OK) {
+        status = cm_cli_fail(&err, rc);
+    }
+    run_destroy(&r);
+    cm_crit_be_map_destroy(&map);
+    cm_crit_wgi_destroy(&wgi);
+    cm_store_close(store);
+    return status;
+}
