@@ -329,6 +329,8 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
               jset(root, "ei_threshold", json_real(opt->ei_threshold)) ||
               jset(root, "round_decision", json_boolean(opt->round_decision)) ||
               jset(root, "renormalise", json_boolean(opt->renormalise)) ||
+              jset(root, "ei_pro_rata", json_boolean(opt->ei_pro_rata)) ||
+              jset(root, "ei_published_fallback", json_boolean(opt->ei_published_fallback)) ||
               jset(root, "va_max", jnum(cm_crit_va_max(in, opt))) ||
               jset(root, "distributions", dists_json(d));
     }
@@ -359,6 +361,7 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
               jset(mo, "material", json_string(m->code)) ||
               jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
               jset(mo, "eol_rir", jnum(m->eol_rir)) || jset(mo, "si_sr", jnum(m->si_sr)) ||
+              jset(mo, "ei_published", jnum(m->published.ei)) ||
               jset(mo, "si_ei", jnum(m->si_ei));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             json_t *so = json_object(), *sc = json_array();

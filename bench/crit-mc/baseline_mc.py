@@ -119,9 +119,15 @@ def main():
             eus = m["enduses"]
             if eus:
                 tot = sum(e["share"] * e["value_added"] for e in eus if e["value_added"] is not None)
+                with_va = sum(e["share"] for e in eus if e["value_added"] is not None)
+                every = sum(e["share"] for e in eus)
+                if inp.get("ei_pro_rata") and with_va > 0 and every - with_va > 0:
+                    tot += (every - with_va) * tot / with_va  # "Other" uses pro rata
                 si_ei = perturb(rng, m["si_ei"], d["si_ei"], n)
                 si_ei = np.ones(n) if si_ei is None else si_ei
                 ei = 10.0 * tot / va_max * si_ei
+            elif inp.get("ei_published_fallback") and m.get("ei_published") is not None:
+                ei = np.full(n, m["ei_published"])
             else:
                 ei = np.full(n, np.nan)
             srd, eid = (round1(sr), round1(ei)) if rnd else (sr, ei)
