@@ -140,13 +140,78 @@ static cm_real_t perturb_rel(cm_rng_t *rng, const cm_crit_mc_dist_t *d, cm_real_
     return perturb(rng, d, base, spread(d, base));
 }
 
+/* Standard normal deviates by the ziggurat method with 128 layers (G. Marsaglia and W. W. Tsang,
+ * "The ziggurat method for generating random variables", J. Stat. Software 5(8), 2000), the
+ * layer index taken from other bits than the value (J. A. Doornik, "An improved ziggurat method
+ * to generate normal random samples", 2005). About four times cheaper than the polar method,
+ * which needs a logarithm per pair; the gamma deviates of the Dirichlet draws use it. */
+#define ZIG_N 128
+#define ZIG_R 3.442619855899
+#define ZIG_V 9.91256303526217e-3
+static uint32_t zig_k[ZIG_N];
+static double zig_w[ZIG_N], zig_f[ZIG_N];
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+
+static void zig_init(void)
+{
+    const double m1 = 2147483648.0;
+    double dn = ZIG_R, tn = dn, q = ZIG_V / exp(-0.5 * dn * dn);
+    zig_k[0] = (uint32_t)((dn / q) * m1);
+    zig_k[1] = 0;
+    zig_w[0] = q / m1;
+    zig_w[ZIG_N - 1] = dn / m1;
+    zig_f[0] = 1.0;
+    zig_f[ZIG_N - 1] = exp(-0.5 * dn * dn);
+    for (int i = ZIG_N - 2; i >= 1; i--) {
+        dn = sqrt(-2.0 * log(ZIG_V / dn + exp(-0.5 * dn * dn)));
+        zig_k[i + 1] = (uint32_t)((dn / tn) * m1);
+        tn = dn;
+        zig_f[i] = exp(-0.5 * dn * dn);
+        zig_w[i] = dn / m1;
+    }
+}
+
+static double open01(cm_rng_t *rng)
+{
+    double u;
+    do {
+        u = cm_rng_double(rng);
+    } while (u <= 0.0);
+    return u;
+}
+
+static double zig_normal(cm_rng_t *rng)
+{
+    for (;;) {
+        uint64_t bits = cm_rng_u64(rng);
+        int32_t hz = (int32_t)(uint32_t)(bits >> 32);
+        unsigned iz = (unsigned)(bits & (ZIG_N - 1));
+        uint32_t mag = hz < 0 ? (uint32_t)(-(int64_t)hz) : (uint32_t)hz;
+        double x = (double)hz * zig_w[iz];
+        if (mag < zig_k[iz]) {
+            return x; /* inside the layer's rectangle: the common case */
+        }
+        if (iz == 0) { /* the tail beyond R */
+            double xt, y;
+            do {
+                xt = -log(open01(rng)) / ZIG_R;
+                y = -log(open01(rng));
+            } while (y + y < xt * xt);
+            return hz > 0 ? ZIG_R + xt : -(ZIG_R + xt);
+        }
+        if (zig_f[iz] + cm_rng_double(rng) * (zig_f[iz - 1] - zig_f[iz]) < exp(-0.5 * x * x)) {
+            return x;
+        }
+    }
+}
+
 /* Gamma deviate with the constants of a plan item (Marsaglia and Tsang 2000; the boost
  * Gamma(a + 1) U^(1/a) for a < 1), as cm_rng_gamma does, without recomputing d and c. */
 static double plan_gamma(cm_rng_t *rng, const dir_item_t *it)
 {
     double g;
     for (;;) {
-        double x = cm_rng_std_normal(rng);
+        double x = zig_normal(rng);
         double t = 1.0 + it->c * x;
         if (t <= 0.0) {
             continue;
@@ -654,6 +719,7 @@ cm_error_t cm_crit_mc_run(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
         out->items[i].ei_base = r.ei;
         out->items[i].critical_base = r.critical;
     }
+    pthread_once(&zig_once, zig_init);
     double t0 = now_seconds();
     pthread_t tid[64];
     int started[64] = {0};
@@ -760,6 +826,7 @@ cm_error_t cm_i_crit_mc_dirichlet(cm_rng_t *rng, const cm_crit_supply_t *base,
     sh.base = &one;
     sh.dists = &d;
     CM_TRY(build_plan(&sh, err));
+    pthread_once(&zig_once, zig_init);
     perturb_shares(rng, &sh.dir[0], sh.dir_items, base, work);
 cleanup:
     cm_free(sh.dir);

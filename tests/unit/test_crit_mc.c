@@ -200,7 +200,7 @@ static void test_dirichlet(void **state)
     cm_rng_t rng;
     cm_rng_seed(&rng, 11);
     for (int lump = 0; lump < 2; lump++) {
-        double mean[6] = {0};
+        double mean[6] = {0}, sq0 = 0.0;
         const int n = 20000;
         for (int d = 0; d < n; d++) {
             CHECK_OK(cm_i_crit_mc_dirichlet(&rng, &m.supply[0][0], 100.0, lump ? 1.0 : 0.0,
@@ -213,7 +213,10 @@ static void test_dirichlet(void **state)
                 mean[k] += work.items[k].share / n;
             }
             ASSERT_NEAR(s, 1.0, 1e-12, 0.0);
+            sq0 += (work.items[0].share - base[0]) * (work.items[0].share - base[0]) / n;
         }
+        /* variance of a Dirichlet share: p(1-p)/(c+1) (5 % relative: ~5 standard errors) */
+        ASSERT_NEAR(sq0, base[0] * (1 - base[0]) / 101.0, 0.05, 0.0);
         for (int k = 0; k < 6; k++) {
             /* sd of a mean of n Dirichlet shares: sqrt(p(1-p)/(c+1)/n); 5 sd */
             double se = sqrt(base[k] * (1 - base[k]) / 101.0 / n);
