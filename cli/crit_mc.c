@@ -13,9 +13,8 @@
 
 /* --- shared by crit mc and crit sensitivity -------------------------------------------- */
 
-cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant,
-                               cm_crit_options_t *opt, cm_crit_inputs_t *in, cm_crit_wgi_t *wgi,
-                               cm_error_info_t *err)
+cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,
+                               cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err)
 {
     cm_store_t *store = NULL;
     int be = strcmp(variant, "be") == 0;
@@ -94,40 +93,43 @@ cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err)
 
 static void mc_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: cambium crit mc [--store DB] [--variant eu|be] [--draws N] [--seed S]\n"
-            "                       [--distributions FILE] [--threads T] [--out DIR]\n"
-            "                       [--sr-threshold X] [--ei-threshold Y] [--raw-decision]\n"
-            "                       [--wgi-year Y] [--timing] [--export-inputs FILE]\n"
-            "\n"
-            "Monte Carlo over the inputs of the criticality assessment: WGI (normal with its\n"
-            "published standard error), supply shares (Dirichlet), import reliance, EoL-RIR,\n"
-            "SI_SR, SI_EI (uniform +/-20 %%) by default; see docs/crit-uncertainty.md and\n"
-            "data/crit/uncertainty.ini. Prints per material P(critical) and the 5/50/95 %%\n"
-            "quantiles of SR and EI. Same seed and draws: identical results.\n"
-            "\n"
-            "options:\n"
-            "  --store DB            the store (default $CAMBIUM_STORE or cambium.db)\n"
-            "  --variant eu|be       the EU assessment (default) or the Belgian variant (as\n"
-            "                        `crit be` builds it: trade-code table from $CAMBIUM_DATA/crit\n"
-            "                        or data/crit/hs6-materials.csv; EI scaled by the Belgian\n"
-            "                        value added)\n"
-            "  --draws N             number of draws (default 10000)\n"
-            "  --seed S              seed, an unsigned 64-bit integer (default 1)\n"
-            "  --distributions FILE  distributions file (default: built-in defaults, equal to\n"
-            "                        data/crit/uncertainty.ini)\n"
-            "  --threads T           worker threads (default 2; results do not depend on it)\n"
-            "  --sr-threshold X      supply-risk threshold (default 1.0)\n"
-            "  --ei-threshold Y      economic-importance threshold (default 2.8)\n"
-            "  --raw-decision        decide on unrounded SR and EI (default: rounded to 0.1)\n"
-            "  --wgi-year Y          WGI year (default %d)\n"
-            "  --out DIR             write mc_results.csv, mc_results.json, mc_pcritical.svg\n"
-            "  --timing              print the seconds of the draw loop to stderr\n"
-            "  --export-inputs FILE  write the bound inputs as JSON (bench/crit-mc baseline)\n"
-            "  -h, --help            print this help\n"
-            "\n"
-            "Exit codes: 0 success, 1 missing data or bad distributions file, 2 usage error.\n",
-            CM_CRIT_EU_WGI_YEAR);
+    fprintf(
+        out,
+        "usage: cambium crit mc [--store DB] [--variant eu|be] [--draws N] [--seed S]\n"
+        "                       [--distributions FILE] [--threads T] [--out DIR]\n"
+        "                       [--sr-threshold X] [--ei-threshold Y] [--raw-decision]\n"
+        "                       [--wgi-year Y] [--wgi-fallback V] [--timing]\n"
+        "                       [--export-inputs FILE]\n"
+        "\n"
+        "Monte Carlo over the inputs of the criticality assessment: WGI (normal with its\n"
+        "published standard error), supply shares (Dirichlet), import reliance, EoL-RIR,\n"
+        "SI_SR, SI_EI (uniform +/-20 %%) by default; see docs/crit-uncertainty.md and\n"
+        "data/crit/uncertainty.ini. Prints per material P(critical) and the 5/50/95 %%\n"
+        "quantiles of SR and EI. Same seed and draws: identical results.\n"
+        "\n"
+        "options:\n"
+        "  --store DB            the store (default $CAMBIUM_STORE or cambium.db)\n"
+        "  --variant eu|be       the EU assessment (default) or the Belgian variant (as\n"
+        "                        `crit be` builds it: trade-code table from $CAMBIUM_DATA/crit\n"
+        "                        or data/crit/hs6-materials.csv; EI scaled by the Belgian\n"
+        "                        value added)\n"
+        "  --draws N             number of draws (default 10000)\n"
+        "  --seed S              seed, an unsigned 64-bit integer (default 1)\n"
+        "  --distributions FILE  distributions file (default: built-in defaults, equal to\n"
+        "                        data/crit/uncertainty.ini)\n"
+        "  --threads T           worker threads (default 2; results do not depend on it)\n"
+        "  --sr-threshold X      supply-risk threshold (default 1.0)\n"
+        "  --ei-threshold Y      economic-importance threshold (default 2.8)\n"
+        "  --raw-decision        decide on unrounded SR and EI (default: rounded to 0.1)\n"
+        "  --wgi-year Y          WGI year (default %d)\n"
+        "  --wgi-fallback V      scaled WGI (0-10) for countries missing from the WGI\n"
+        "  --out DIR             write mc_results.csv, mc_results.json, mc_pcritical.svg\n"
+        "  --timing              print the seconds of the draw loop to stderr\n"
+        "  --export-inputs FILE  write the bound inputs as JSON (bench/crit-mc baseline)\n"
+        "  -h, --help            print this help\n"
+        "\n"
+        "Exit codes: 0 success, 1 missing data or bad distributions file, 2 usage error.\n",
+        CM_CRIT_EU_WGI_YEAR);
 }
 
 static const char *num(double v, char *buf)
@@ -144,21 +146,33 @@ static cm_error_t write_csv(const char *path, const cm_crit_inputs_t *in,
         return rc;
     }
     static const char *const head[] = {
-        "material", "name", "group", "sr_base", "ei_base", "critical_base", "p_critical",
-        "p_sr", "p_ei", "sr_mean", "sr_sd", "sr_p5", "sr_p50", "sr_p95", "ei_mean", "ei_sd",
-        "ei_p5", "ei_p50", "ei_p95"};
+        "material", "name",  "group",   "sr_base", "ei_base", "critical_base", "p_critical",
+        "p_sr",     "p_ei",  "sr_mean", "sr_sd",   "sr_p5",   "sr_p50",        "sr_p95",
+        "ei_mean",  "ei_sd", "ei_p5",   "ei_p50",  "ei_p95"};
     rc = cm_csv_write_row(w, sizeof head / sizeof head[0], head, err);
     for (size_t i = 0; i < in->n && rc == CM_OK; i++) {
         const cm_crit_material_t *m = &in->materials[i];
         const cm_crit_mc_material_t *r = &res->items[i];
         char b[16][32];
-        const char *row[] = {m->code, m->name, (m->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
-                             num(r->sr_base, b[0]), num(r->ei_base, b[1]),
-                             r->critical_base ? "1" : "0", num(r->p_critical, b[2]),
-                             num(r->p_sr, b[3]), num(r->p_ei, b[4]), num(r->sr.mean, b[5]),
-                             num(r->sr.sd, b[6]), num(r->sr.p5, b[7]), num(r->sr.p50, b[8]),
-                             num(r->sr.p95, b[9]), num(r->ei.mean, b[10]), num(r->ei.sd, b[11]),
-                             num(r->ei.p5, b[12]), num(r->ei.p50, b[13]), num(r->ei.p95, b[14])};
+        const char *row[] = {m->code,
+                             m->name,
+                             (m->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
+                             num(r->sr_base, b[0]),
+                             num(r->ei_base, b[1]),
+                             r->critical_base ? "1" : "0",
+                             num(r->p_critical, b[2]),
+                             num(r->p_sr, b[3]),
+                             num(r->p_ei, b[4]),
+                             num(r->sr.mean, b[5]),
+                             num(r->sr.sd, b[6]),
+                             num(r->sr.p5, b[7]),
+                             num(r->sr.p50, b[8]),
+                             num(r->sr.p95, b[9]),
+                             num(r->ei.mean, b[10]),
+                             num(r->ei.sd, b[11]),
+                             num(r->ei.p5, b[12]),
+                             num(r->ei.p50, b[13]),
+                             num(r->ei.p95, b[14])};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
     if (rc != CM_OK) {
@@ -344,8 +358,8 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
     for (size_t i = 0; i < in->n && !bad; i++) {
         const cm_crit_material_t *m = &in->materials[i];
         cm_crit_result_t r;
-        cm_error_t rc = cm_crit_compute_material(m, NULL, opt, isnan(va_max) ? 1.0 : va_max, &r,
-                                                 err);
+        cm_error_t rc =
+            cm_crit_compute_material(m, NULL, opt, isnan(va_max) ? 1.0 : va_max, &r, err);
         if (rc != CM_OK) {
             json_decref(root);
             return rc;
@@ -361,8 +375,7 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
               jset(mo, "material", json_string(m->code)) ||
               jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
               jset(mo, "eol_rir", jnum(m->eol_rir)) || jset(mo, "si_sr", jnum(m->si_sr)) ||
-              jset(mo, "ei_published", jnum(m->published.ei)) ||
-              jset(mo, "si_ei", jnum(m->si_ei));
+              jset(mo, "ei_published", jnum(m->published.ei)) || jset(mo, "si_ei", jnum(m->si_ei));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             json_t *so = json_object(), *sc = json_array();
             if (so == NULL || sc == NULL || json_array_append_new(stages, so) != 0) {
@@ -435,16 +448,22 @@ static void print_table(const cm_crit_inputs_t *in, const cm_crit_mc_result_t *r
 
 int cm_cli_crit_mc(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"store", required_argument, NULL, 's'},   {"variant", required_argument, NULL, 'v'},
-        {"draws", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 'S'},
-        {"distributions", required_argument, NULL, 'd'},
-        {"threads", required_argument, NULL, 'j'}, {"out", required_argument, NULL, 'o'},
-        {"sr-threshold", required_argument, NULL, 'r'},
-        {"ei-threshold", required_argument, NULL, 'e'},
-        {"raw-decision", no_argument, NULL, 'D'},  {"wgi-year", required_argument, NULL, 'y'},
-        {"timing", no_argument, NULL, 'T'},        {"export-inputs", required_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"store", required_argument, NULL, 's'},
+                                             {"variant", required_argument, NULL, 'v'},
+                                             {"draws", required_argument, NULL, 'n'},
+                                             {"seed", required_argument, NULL, 'S'},
+                                             {"distributions", required_argument, NULL, 'd'},
+                                             {"threads", required_argument, NULL, 'j'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"sr-threshold", required_argument, NULL, 'r'},
+                                             {"ei-threshold", required_argument, NULL, 'e'},
+                                             {"raw-decision", no_argument, NULL, 'D'},
+                                             {"wgi-year", required_argument, NULL, 'y'},
+                                             {"timing", no_argument, NULL, 'T'},
+                                             {"export-inputs", required_argument, NULL, 'x'},
+                                             {"wgi-fallback", required_argument, NULL, 'F'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *variant = "eu", *dist_file = NULL;
     const char *export_path = NULL;
     int timing = 0;
@@ -459,12 +478,24 @@ int cm_cli_crit_mc(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         char *end = NULL;
         switch (c) {
-        case 's': store_opt = optarg; break;
-        case 'o': out_dir = optarg; break;
-        case 'd': dist_file = optarg; break;
-        case 'x': export_path = optarg; break;
-        case 'T': timing = 1; break;
-        case 'D': opt.round_decision = 0; break;
+        case 's':
+            store_opt = optarg;
+            break;
+        case 'o':
+            out_dir = optarg;
+            break;
+        case 'd':
+            dist_file = optarg;
+            break;
+        case 'x':
+            export_path = optarg;
+            break;
+        case 'T':
+            timing = 1;
+            break;
+        case 'D':
+            opt.round_decision = 0;
+            break;
         case 'v':
             if (strcmp(optarg, "eu") != 0 && strcmp(optarg, "be") != 0) {
                 return cm_cli_usage_error("crit mc", "--variant: expected eu or be, got '%s'",
@@ -475,8 +506,7 @@ int cm_cli_crit_mc(int argc, char **argv)
         case 'n': {
             errno = 0;
             long long v = strtoll(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || errno != 0 || v < 1 ||
-                v > CM_CRIT_MC_DRAWS_MAX) {
+            if (end == optarg || *end != '\0' || errno != 0 || v < 1 || v > CM_CRIT_MC_DRAWS_MAX) {
                 return cm_cli_usage_error("crit mc", "--draws: expected 1 to %d, got '%s'",
                                           CM_CRIT_MC_DRAWS_MAX, optarg);
             }
@@ -488,8 +518,7 @@ int cm_cli_crit_mc(int argc, char **argv)
             unsigned long long v = strtoull(optarg, &end, 10);
             if (end == optarg || *end != '\0' || errno != 0 || optarg[0] == '-') {
                 return cm_cli_usage_error("crit mc",
-                                          "--seed: expected an unsigned integer, got '%s'",
-                                          optarg);
+                                          "--seed: expected an unsigned integer, got '%s'", optarg);
             }
             mopt.seed = (uint64_t)v;
             break;
@@ -526,7 +555,17 @@ int cm_cli_crit_mc(int argc, char **argv)
                                           optarg);
             }
             break;
-        case 'h': mc_usage(stdout); return CM_EXIT_OK;
+        case 'F':
+            if (!cm_cli_parse_real(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
+                opt.wgi_fallback > 10.0) {
+                return cm_cli_usage_error(
+                    "crit mc", "--wgi-fallback: expected a scaled WGI 0-10, got '%s'", optarg);
+            }
+            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
+            break;
+        case 'h':
+            mc_usage(stdout);
+            return CM_EXIT_OK;
         case ':':
             return cm_cli_usage_error("crit mc", "option '%s' needs a value", argv[optind - 1]);
         default:

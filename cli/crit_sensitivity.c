@@ -11,30 +11,33 @@
 
 static void sens_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: cambium crit sensitivity [--store DB] [--variant eu|be]\n"
-            "                                [--sr-from X --sr-to X --sr-step X]\n"
-            "                                [--ei-from Y --ei-to Y --ei-step Y]\n"
-            "                                [--raw-decision] [--wgi-year Y] [--out DIR]\n"
-            "\n"
-            "Compute SR and EI once, then the critical set for every pair of thresholds on the\n"
-            "grid (default SR 0.8 to 1.2 and EI 2.4 to 3.2, steps of 0.1): a table of counts,\n"
-            "and the materials whose class changes over the grid (threshold-dependent).\n"
-            "Group rows (HREE, LREE, PGM) are left out of the counts.\n"
-            "\n"
-            "options:\n"
-            "  --store DB        the store (default $CAMBIUM_STORE or cambium.db)\n"
-            "  --variant eu|be   the EU assessment (default) or the Belgian variant (as `crit be`)\n"
-            "  --sr-from X       first SR threshold (default 0.8); --sr-to (1.2), --sr-step (0.1)\n"
-            "  --ei-from Y       first EI threshold (default 2.4); --ei-to (3.2), --ei-step (0.1)\n"
-            "  --raw-decision    decide on unrounded SR and EI (default: rounded to 0.1)\n"
-            "  --wgi-year Y      WGI year (default %d)\n"
-            "  --out DIR         write sens_grid.csv, sens_materials.csv, sens.json and\n"
-            "                    sens_counts.svg to DIR\n"
-            "  -h, --help        print this help\n"
-            "\n"
-            "Exit codes: 0 success, 1 missing data, 2 usage error.\n",
-            CM_CRIT_EU_WGI_YEAR);
+    fprintf(
+        out,
+        "usage: cambium crit sensitivity [--store DB] [--variant eu|be]\n"
+        "                                [--sr-from X --sr-to X --sr-step X]\n"
+        "                                [--ei-from Y --ei-to Y --ei-step Y]\n"
+        "                                [--raw-decision] [--wgi-year Y] [--wgi-fallback V]\n"
+        "                                [--out DIR]\n"
+        "\n"
+        "Compute SR and EI once, then the critical set for every pair of thresholds on the\n"
+        "grid (default SR 0.8 to 1.2 and EI 2.4 to 3.2, steps of 0.1): a table of counts,\n"
+        "and the materials whose class changes over the grid (threshold-dependent).\n"
+        "Group rows (HREE, LREE, PGM) are left out of the counts.\n"
+        "\n"
+        "options:\n"
+        "  --store DB        the store (default $CAMBIUM_STORE or cambium.db)\n"
+        "  --variant eu|be   the EU assessment (default) or the Belgian variant (as `crit be`)\n"
+        "  --sr-from X       first SR threshold (default 0.8); --sr-to (1.2), --sr-step (0.1)\n"
+        "  --ei-from Y       first EI threshold (default 2.4); --ei-to (3.2), --ei-step (0.1)\n"
+        "  --raw-decision    decide on unrounded SR and EI (default: rounded to 0.1)\n"
+        "  --wgi-year Y      WGI year (default %d)\n"
+        "  --wgi-fallback V  scaled WGI (0-10) for countries missing from the WGI\n"
+        "  --out DIR         write sens_grid.csv, sens_materials.csv, sens.json and\n"
+        "                    sens_counts.svg to DIR\n"
+        "  -h, --help        print this help\n"
+        "\n"
+        "Exit codes: 0 success, 1 missing data, 2 usage error.\n",
+        CM_CRIT_EU_WGI_YEAR);
 }
 
 /* "name1; name2" of the materials critical in cell c. */
@@ -107,8 +110,15 @@ static cm_error_t write_materials_csv(const char *path, const cm_crit_inputs_t *
     if (rc != CM_OK) {
         return rc;
     }
-    static const char *const head[] = {"material", "name", "group", "sr", "ei", "cells_critical",
-                                       "cells", "threshold_dependent", "sr_threshold_max",
+    static const char *const head[] = {"material",
+                                       "name",
+                                       "group",
+                                       "sr",
+                                       "ei",
+                                       "cells_critical",
+                                       "cells",
+                                       "threshold_dependent",
+                                       "sr_threshold_max",
                                        "ei_threshold_max"};
     rc = cm_csv_write_row(w, sizeof head / sizeof head[0], head, err);
     for (size_t m = 0; m < s->n_materials && rc == CM_OK; m++) {
@@ -118,10 +128,15 @@ static cm_error_t write_materials_csv(const char *path, const cm_crit_inputs_t *
         max_thresholds(s, m, &srm, &eim);
         snprintf(b[2], sizeof b[2], "%zu", s->cells[m]);
         snprintf(b[3], sizeof b[3], "%zu", s->n_sr * s->n_ei);
-        const char *row[] = {mat->code, mat->name, (mat->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
+        const char *row[] = {mat->code,
+                             mat->name,
+                             (mat->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
                              cm_csv_format_double(res->items[m].sr, b[0]),
-                             cm_csv_format_double(res->items[m].ei, b[1]), b[2], b[3],
-                             s->dependent[m] ? "1" : "0", cm_csv_format_double(srm, b[4]),
+                             cm_csv_format_double(res->items[m].ei, b[1]),
+                             b[2],
+                             b[3],
+                             s->dependent[m] ? "1" : "0",
+                             cm_csv_format_double(srm, b[4]),
                              cm_csv_format_double(eim, b[5])};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
@@ -148,10 +163,10 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
 {
     cm_json_init();
     size_t ncell = s->n_sr * s->n_ei;
-    json_t *root = json_object(), *cells = json_array(), *mats = json_array(),
-           *dep = json_array(), *jsr = json_array(), *jei = json_array();
-    int bad = root == NULL || cells == NULL || mats == NULL || dep == NULL || jsr == NULL ||
-              jei == NULL;
+    json_t *root = json_object(), *cells = json_array(), *mats = json_array(), *dep = json_array(),
+           *jsr = json_array(), *jei = json_array();
+    int bad =
+        root == NULL || cells == NULL || mats == NULL || dep == NULL || jsr == NULL || jei == NULL;
     if (bad) {
         json_decref(cells);
         json_decref(mats);
@@ -230,8 +245,8 @@ static cm_error_t write_svg(const char *path, const cm_crit_sens_t *s, cm_error_
         return cm_error_set(err, CM_ENOMEM, "out of memory");
     }
     if ((rc = cm_svg_create(900, 600, &fig, err)) != CM_OK ||
-        (rc = cm_svg_set_labels(fig, "Critical materials by threshold",
-                                "EI threshold (1)", "critical materials (count)", err)) != CM_OK) {
+        (rc = cm_svg_set_labels(fig, "Critical materials by threshold", "EI threshold (1)",
+                                "critical materials (count)", err)) != CM_OK) {
         goto cleanup;
     }
     for (size_t i = 0; i < s->n_sr; i++) {
@@ -241,8 +256,7 @@ static cm_error_t write_svg(const char *path, const cm_crit_sens_t *s, cm_error_
             y[j] = (double)s->count[i * s->n_ei + j];
         }
         if ((rc = cm_svg_add_line(fig, name, s->ei, s->n_ei, y, s->n_ei, err)) != CM_OK ||
-            (rc = cm_svg_add_scatter(fig, NULL, s->ei, s->n_ei, y, s->n_ei, NULL, err)) !=
-                CM_OK) {
+            (rc = cm_svg_add_scatter(fig, NULL, s->ei, s->n_ei, y, s->n_ei, NULL, err)) != CM_OK) {
             goto cleanup;
         }
     }
@@ -304,8 +318,8 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
         {"sr-step", required_argument, NULL, 'c'}, {"ei-from", required_argument, NULL, 'd'},
         {"ei-to", required_argument, NULL, 'e'},   {"ei-step", required_argument, NULL, 'f'},
         {"raw-decision", no_argument, NULL, 'D'},  {"wgi-year", required_argument, NULL, 'y'},
-        {"out", required_argument, NULL, 'o'},     {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"out", required_argument, NULL, 'o'},     {"wgi-fallback", required_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *variant = "eu";
     cm_crit_axis_t sr = {0.8, 1.2, 0.1}, ei = {2.4, 3.2, 0.1};
     cm_crit_options_t opt;
@@ -316,9 +330,15 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         double *target = NULL;
         switch (c) {
-        case 's': store_opt = optarg; break;
-        case 'o': out_dir = optarg; break;
-        case 'D': opt.round_decision = 0; break;
+        case 's':
+            store_opt = optarg;
+            break;
+        case 'o':
+            out_dir = optarg;
+            break;
+        case 'D':
+            opt.round_decision = 0;
+            break;
         case 'v':
             if (strcmp(optarg, "eu") != 0 && strcmp(optarg, "be") != 0) {
                 return cm_cli_usage_error("crit sensitivity",
@@ -337,19 +357,41 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
             opt.wgi_year = (int)y;
             break;
         }
-        case 'a': target = &sr.from; break;
-        case 'b': target = &sr.to; break;
-        case 'c': target = &sr.step; break;
-        case 'd': target = &ei.from; break;
-        case 'e': target = &ei.to; break;
-        case 'f': target = &ei.step; break;
-        case 'h': sens_usage(stdout); return CM_EXIT_OK;
+        case 'a':
+            target = &sr.from;
+            break;
+        case 'b':
+            target = &sr.to;
+            break;
+        case 'c':
+            target = &sr.step;
+            break;
+        case 'd':
+            target = &ei.from;
+            break;
+        case 'e':
+            target = &ei.to;
+            break;
+        case 'f':
+            target = &ei.step;
+            break;
+        case 'F':
+            if (!cm_cli_parse_real(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
+                opt.wgi_fallback > 10.0) {
+                return cm_cli_usage_error("crit sensitivity",
+                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
+                                          optarg);
+            }
+            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
+            break;
+        case 'h':
+            sens_usage(stdout);
+            return CM_EXIT_OK;
         case ':':
             return cm_cli_usage_error("crit sensitivity", "option '%s' needs a value",
                                       argv[optind - 1]);
         default:
-            return cm_cli_usage_error("crit sensitivity", "unknown option '%s'",
-                                      argv[optind - 1]);
+            return cm_cli_usage_error("crit sensitivity", "unknown option '%s'", argv[optind - 1]);
         }
         if (target != NULL && !cm_cli_parse_real(optarg, target)) {
             return cm_cli_usage_error("crit sensitivity", "%s: expected a number, got '%s'",

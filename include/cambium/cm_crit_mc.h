@@ -3,7 +3,8 @@
  * \brief Criticality under uncertainty: the critical set on a grid of thresholds
  * (threshold sensitivity) and a seeded Monte Carlo over the inputs of the EU method
  * (WGI, supply shares, import reliance, EoL-RIR, SI, optionally value added), giving per
- * material the probability of being critical and intervals for SR and EI (docs/crit-uncertainty.md).
+ * material the probability of being critical and intervals for SR and EI
+ * (docs/crit-uncertainty.md).
  *
  * Both work on inputs bound to a WGI table (::cm_crit_bind). The sensitivity reuses one
  * ::cm_crit_compute: thresholds only change the decision, taken with the rounding
@@ -91,14 +92,14 @@ CM_EXPORT void cm_crit_sens_destroy(cm_crit_sens_t *s);
 
 /** The uncertain inputs (sections of the distributions file). */
 typedef enum cm_crit_mc_input_t {
-    CM_CRIT_MC_WGI = 0,        /**< [wgi]: scaled WGI per country (0-10) */
-    CM_CRIT_MC_SHARES = 1,     /**< [shares]: supply shares of each stage x scope */
-    CM_CRIT_MC_IR = 2,         /**< [import_reliance]: IR per stage */
-    CM_CRIT_MC_EOL = 3,        /**< [eol_rir] */
-    CM_CRIT_MC_SI_SR = 4,      /**< [si_sr] */
-    CM_CRIT_MC_SI_EI = 5,      /**< [si_ei] */
-    CM_CRIT_MC_VA = 6,         /**< [value_added]: value added per NACE sector (one draw per
-                                    sector, shared by every material) */
+    CM_CRIT_MC_WGI = 0,    /**< [wgi]: scaled WGI per country (0-10) */
+    CM_CRIT_MC_SHARES = 1, /**< [shares]: supply shares of each stage x scope */
+    CM_CRIT_MC_IR = 2,     /**< [import_reliance]: IR per stage */
+    CM_CRIT_MC_EOL = 3,    /**< [eol_rir] */
+    CM_CRIT_MC_SI_SR = 4,  /**< [si_sr] */
+    CM_CRIT_MC_SI_EI = 5,  /**< [si_ei] */
+    CM_CRIT_MC_VA = 6,     /**< [value_added]: value added per NACE sector (one draw per
+                                sector, shared by every material) */
     CM_CRIT_MC_NINPUTS = 7
 } cm_crit_mc_input_t;
 
@@ -141,7 +142,8 @@ typedef struct cm_crit_mc_dists_t {
  * \brief The documented defaults (equal to data/crit/uncertainty.ini): WGI normal with its
  * published standard error, clamped to [0, 10]; shares Dirichlet, concentration 100;
  * lump_below 1; import reliance, EoL-RIR, SI_SR, SI_EI uniform +/-20 % of the value,
- * clamped to [0, 1]; value added none (uniform +/-10 % when enabled, clamped at 0). NULL is a no-op.
+ * clamped to [0, 1]; value added none (uniform +/-10 % when enabled, clamped at 0). NULL is a
+ * no-op.
  */
 CM_EXPORT void cm_crit_mc_dists_default(cm_crit_mc_dists_t *d);
 
@@ -165,9 +167,8 @@ CM_EXPORT const char *cm_crit_mc_kind_name(cm_crit_mc_kind_t kind);
 CM_EXPORT cm_error_t cm_crit_mc_dists_read(const char *path, cm_crit_mc_dists_t *d,
                                            cm_error_info_t *err);
 /** \brief As ::cm_crit_mc_dists_read on \p len bytes of memory; \p name labels positions. */
-CM_EXPORT cm_error_t cm_crit_mc_dists_read_buffer(const char *data, size_t len,
-                                                  const char *name, cm_crit_mc_dists_t *d,
-                                                  cm_error_info_t *err);
+CM_EXPORT cm_error_t cm_crit_mc_dists_read_buffer(const char *data, size_t len, const char *name,
+                                                  cm_crit_mc_dists_t *d, cm_error_info_t *err);
 /**
  * \brief Check \p d (what the reader checks, for values set in code).
  * \return CM_OK; CM_EINVAL naming the input and the field.
@@ -191,16 +192,16 @@ CM_EXPORT cm_error_t cm_crit_mc_dists_check(const cm_crit_mc_dists_t *d, cm_erro
 
 /** Options of a run. Fill with ::cm_crit_mc_options_default. */
 typedef struct cm_crit_mc_options_t {
-    size_t draws;     /**< number of draws (default 10000; 1 .. CM_CRIT_MC_DRAWS_MAX) */
-    uint64_t seed;    /**< seed (default 1) */
-    int threads;      /**< worker threads (default 1; results do not depend on it) */
+    size_t draws;  /**< number of draws (default 10000; 1 .. CM_CRIT_MC_DRAWS_MAX) */
+    uint64_t seed; /**< seed (default 1) */
+    int threads;   /**< worker threads (default 1; results do not depend on it) */
 } cm_crit_mc_options_t;
 
 /** Summary of the draws of one quantity (NaN fields when there is no finite draw). */
 typedef struct cm_crit_mc_stat_t {
-    size_t n;        /**< finite draws */
-    cm_real_t mean;  /**< mean */
-    cm_real_t sd;    /**< standard deviation (n - 1 denominator; 0 when n = 1) */
+    size_t n;       /**< finite draws */
+    cm_real_t mean; /**< mean */
+    cm_real_t sd;   /**< standard deviation (n - 1 denominator; 0 when n = 1) */
     cm_real_t min, max;
     cm_real_t p5, p50, p95; /**< quantiles 5 %, 50 %, 95 % (histogram, see above) */
 } cm_crit_mc_stat_t;
@@ -212,9 +213,9 @@ typedef struct cm_crit_mc_material_t {
     cm_real_t p_ei;       /**< fraction with EI at or above its threshold */
     cm_crit_mc_stat_t sr;
     cm_crit_mc_stat_t ei;
-    cm_real_t sr_base;    /**< deterministic SR (unperturbed inputs) */
-    cm_real_t ei_base;    /**< deterministic EI */
-    int critical_base;    /**< deterministic class */
+    cm_real_t sr_base; /**< deterministic SR (unperturbed inputs) */
+    cm_real_t ei_base; /**< deterministic EI */
+    int critical_base; /**< deterministic class */
 } cm_crit_mc_material_t;
 
 /** Results of a run, one per input material, same order. Destroy with ::cm_crit_mc_destroy. */
@@ -223,7 +224,7 @@ typedef struct cm_crit_mc_result_t {
     cm_crit_mc_material_t *items;
     size_t draws;
     uint64_t seed;
-    double seconds;       /**< wall-clock seconds of the draw loop (not part of the results) */
+    double seconds; /**< wall-clock seconds of the draw loop (not part of the results) */
 } cm_crit_mc_result_t;
 
 /** \brief Fill \p opt with the defaults. NULL is a no-op. */
@@ -241,8 +242,7 @@ CM_EXPORT void cm_crit_mc_options_default(cm_crit_mc_options_t *opt);
  * end uses)).
  */
 CM_EXPORT cm_error_t cm_crit_mc_run(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
-                                    const cm_crit_options_t *crit,
-                                    const cm_crit_mc_dists_t *dists,
+                                    const cm_crit_options_t *crit, const cm_crit_mc_dists_t *dists,
                                     const cm_crit_mc_options_t *opt, cm_crit_mc_result_t *out,
                                     cm_error_info_t *err);
 

@@ -34,10 +34,10 @@ typedef struct dir_item_t {
 
 /* Dirichlet plan of one stage x scope. */
 typedef struct dir_supply_t {
-    size_t first;      /* first item in dir_items */
-    double sum;        /* sum of the base shares (kept by the draw) */
-    double lump_base;  /* sum of the base shares of the lump */
-    dir_item_t lump;   /* gamma of the lump (alpha = sum of its alphas); big = 0: no lump */
+    size_t first;     /* first item in dir_items */
+    double sum;       /* sum of the base shares (kept by the draw) */
+    double lump_base; /* sum of the base shares of the lump */
+    dir_item_t lump;  /* gamma of the lump (alpha = sum of its alphas); big = 0: no lump */
 } dir_supply_t;
 
 typedef struct mc_shared_t {
@@ -47,29 +47,29 @@ typedef struct mc_shared_t {
     const cm_crit_mc_dists_t *dists;
     size_t draws, nblocks, nthreads;
     uint64_t seed;
-    size_t *wgi_used;       /* indices of WGI entries referenced by a share */
+    size_t *wgi_used; /* indices of WGI entries referenced by a share */
     size_t n_wgi_used;
-    int32_t *sector;        /* per end use (flattened over materials): sector index or -1 */
-    size_t *enduse_offset;  /* per material: first end use in `sector` */
-    cm_real_t *sector_va;   /* base value added of each sector (first end use seen) */
-    cm_real_t *sector_max;  /* largest base value added of the end uses of each sector */
+    int32_t *sector;       /* per end use (flattened over materials): sector index or -1 */
+    size_t *enduse_offset; /* per material: first end use in `sector` */
+    cm_real_t *sector_va;  /* base value added of each sector (first end use seen) */
+    cm_real_t *sector_max; /* largest base value added of the end uses of each sector */
     size_t n_sectors;
-    cm_real_t va_max;       /* base EI denominator */
-    int va_fixed;           /* the options fix va_max */
-    cm_real_t *sr_base;     /* per material: deterministic SR, EI (shift of the sums) */
+    cm_real_t va_max;   /* base EI denominator */
+    int va_fixed;       /* the options fix va_max */
+    cm_real_t *sr_base; /* per material: deterministic SR, EI (shift of the sums) */
     cm_real_t *ei_base;
-    double *block_sums;     /* nblocks * nm * NSUMS */
-    dir_supply_t *dir;      /* nm * NSUP: Dirichlet plan of each stage x scope */
-    dir_item_t *dir_items;  /* per share (flattened in the order of `dir`) */
+    double *block_sums;    /* nblocks * nm * NSUMS */
+    dir_supply_t *dir;     /* nm * NSUP: Dirichlet plan of each stage x scope */
+    dir_item_t *dir_items; /* per share (flattened in the order of `dir`) */
 } mc_shared_t;
 
 typedef struct mc_worker_t {
     const mc_shared_t *sh;
     size_t index;
     cm_crit_inputs_t work;
-    cm_real_t *wgi_draw;    /* scaled WGI of this draw, per WGI entry */
-    cm_real_t *va_ratio;    /* perturbed / base value added, per sector */
-    uint32_t *hist;         /* nm * 2 * NBINS */
+    cm_real_t *wgi_draw; /* scaled WGI of this draw, per WGI entry */
+    cm_real_t *va_ratio; /* perturbed / base value added, per sector */
+    uint32_t *hist;      /* nm * 2 * NBINS */
     size_t *n_crit, *n_sr, *n_ei, *n_valid_sr, *n_valid_ei;
     cm_real_t *min_sr, *max_sr, *min_ei, *max_ei;
     cm_error_t rc;
@@ -645,14 +645,13 @@ cm_error_t cm_crit_mc_run(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
     size_t nworkers = 0;
     unsigned char *used = NULL;
     memset(&sh, 0, sizeof sh);
-    if (in == NULL || wgi == NULL || crit == NULL || dists == NULL || opt == NULL ||
-        out == NULL) {
+    if (in == NULL || wgi == NULL || crit == NULL || dists == NULL || opt == NULL || out == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_crit_mc_run: NULL argument");
     }
     cm_crit_mc_destroy(out);
     if (opt->draws < 1 || opt->draws > CM_CRIT_MC_DRAWS_MAX) {
-        return cm_error_set(err, CM_EINVAL, "expected 1 to %d draws, got %zu",
-                            CM_CRIT_MC_DRAWS_MAX, opt->draws);
+        return cm_error_set(err, CM_EINVAL, "expected 1 to %d draws, got %zu", CM_CRIT_MC_DRAWS_MAX,
+                            opt->draws);
     }
     if (opt->threads < 1 || opt->threads > 64) {
         return cm_error_set(err, CM_EINVAL, "expected 1 to 64 threads, got %d", opt->threads);
@@ -711,8 +710,8 @@ cm_error_t cm_crit_mc_run(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
     /* deterministic results on the unperturbed inputs */
     for (size_t i = 0; i < nm; i++) {
         cm_crit_result_t r;
-        CM_TRY(cm_crit_compute_material(&in->materials[i], workers[0].wgi_draw, crit, sh.va_max,
-                                        &r, err));
+        CM_TRY(cm_crit_compute_material(&in->materials[i], workers[0].wgi_draw, crit, sh.va_max, &r,
+                                        err));
         sh.sr_base[i] = isnan(r.sr) ? 0.0 : r.sr;
         sh.ei_base[i] = isnan(r.ei) ? 0.0 : r.ei;
         out->items[i].sr_base = r.sr;

@@ -67,8 +67,7 @@ static int kind_allowed(int input, cm_crit_mc_kind_t kind)
     if (input == CM_CRIT_MC_SHARES) {
         return kind == CM_CRIT_MC_DIRICHLET;
     }
-    return kind == CM_CRIT_MC_UNIFORM || kind == CM_CRIT_MC_TRIANGULAR ||
-           kind == CM_CRIT_MC_NORMAL;
+    return kind == CM_CRIT_MC_UNIFORM || kind == CM_CRIT_MC_TRIANGULAR || kind == CM_CRIT_MC_NORMAL;
 }
 
 cm_error_t cm_crit_mc_dists_check(const cm_crit_mc_dists_t *dists, cm_error_info_t *err)
@@ -80,29 +79,29 @@ cm_error_t cm_crit_mc_dists_check(const cm_crit_mc_dists_t *dists, cm_error_info
         const cm_crit_mc_dist_t *d = &dists->d[i];
         const char *name = input_names[i];
         if (!kind_allowed(i, d->kind)) {
-            return cm_error_set(err, CM_EINVAL, "[%s]: distribution '%s' is not allowed here",
-                                name, cm_crit_mc_kind_name(d->kind));
+            return cm_error_set(err, CM_EINVAL, "[%s]: distribution '%s' is not allowed here", name,
+                                cm_crit_mc_kind_name(d->kind));
         }
         if (!isnan(d->relative) && !(d->relative >= 0.0 && isfinite(d->relative))) {
-            return cm_error_set(err, CM_EINVAL, "[%s]: expected relative >= 0, got %.17g",
-                                name, d->relative);
+            return cm_error_set(err, CM_EINVAL, "[%s]: expected relative >= 0, got %.17g", name,
+                                d->relative);
         }
         if (isnan(d->relative) && !d->sd_published &&
             !(d->absolute >= 0.0 && isfinite(d->absolute))) {
-            return cm_error_set(err, CM_EINVAL, "[%s]: expected absolute >= 0, got %.17g",
-                                name, d->absolute);
+            return cm_error_set(err, CM_EINVAL, "[%s]: expected absolute >= 0, got %.17g", name,
+                                d->absolute);
         }
         if (!(d->sd_scale >= 0.0 && isfinite(d->sd_scale))) {
             return cm_error_set(err, CM_EINVAL, "[%s]: expected sd_scale >= 0, got %.17g", name,
                                 d->sd_scale);
         }
         if (!(d->concentration > 0.0 && isfinite(d->concentration))) {
-            return cm_error_set(err, CM_EINVAL, "[%s]: expected concentration > 0, got %.17g",
-                                name, d->concentration);
+            return cm_error_set(err, CM_EINVAL, "[%s]: expected concentration > 0, got %.17g", name,
+                                d->concentration);
         }
         if (!(d->lump_below >= 0.0 && isfinite(d->lump_below))) {
-            return cm_error_set(err, CM_EINVAL, "[%s]: expected lump_below >= 0, got %.17g",
-                                name, d->lump_below);
+            return cm_error_set(err, CM_EINVAL, "[%s]: expected lump_below >= 0, got %.17g", name,
+                                d->lump_below);
         }
         if (isnan(d->min) || isnan(d->max) || d->min > d->max) {
             return cm_error_set(err, CM_EINVAL, "[%s]: expected min <= max, got %.17g and %.17g",
@@ -144,10 +143,8 @@ static cm_error_t read_section(const cm_kv_section_t *s, int input, cm_crit_mc_d
                                cm_error_info_t *err)
 {
     static const char *const keys_wgi[] = {"distribution", "sd", "sd_scale", "min", "max"};
-    static const char *const keys_shares[] = {"distribution", "concentration",
-                                              "lump_below"};
-    static const char *const keys_other[] = {"distribution", "relative", "absolute", "min",
-                                             "max"};
+    static const char *const keys_shares[] = {"distribution", "concentration", "lump_below"};
+    static const char *const keys_other[] = {"distribution", "relative", "absolute", "min", "max"};
     cm_error_t rc = CM_OK;
     if (s->name[0] != '\0') {
         return cm_error_set_at(err, CM_EPARSE, s->file, s->line, 1,
@@ -224,8 +221,8 @@ static cm_error_t read_section(const cm_kv_section_t *s, int input, cm_crit_mc_d
     if (d->min > d->max) {
         e = cm_kv_get(s, "max") != NULL ? cm_kv_get(s, "max") : cm_kv_get(s, "min");
         return cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->value_column,
-                               "[%s]: expected min <= max, got min %.17g and max %.17g",
-                               s->type, d->min, d->max);
+                               "[%s]: expected min <= max, got min %.17g and max %.17g", s->type,
+                               d->min, d->max);
     }
 cleanup:
     return rc;

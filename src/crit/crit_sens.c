@@ -64,8 +64,7 @@ void cm_crit_sens_destroy(cm_crit_sens_t *s)
 
 cm_error_t cm_crit_sensitivity(const cm_crit_inputs_t *in, const cm_crit_results_t *res,
                                const cm_crit_options_t *opt, const cm_crit_axis_t *sr,
-                               const cm_crit_axis_t *ei, cm_crit_sens_t *out,
-                               cm_error_info_t *err)
+                               const cm_crit_axis_t *ei, cm_crit_sens_t *out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     if (in == NULL || res == NULL || opt == NULL || sr == NULL || ei == NULL || out == NULL) {

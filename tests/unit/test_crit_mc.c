@@ -29,8 +29,8 @@ static void fixture_init(fixture_t *f)
     CHECK_OK(cm_crit_wgi_set(&f->wgi, "CCC", 0.5, 0.15, 6, &err), &err); /* scaled 4 */
     CHECK_OK(cm_crit_wgi_set(&f->wgi, "DDD", 2.0, 0.1, 6, &err), &err);  /* scaled 1 */
     static const char *const codes[] = {"alpha", "beta", "gamma"};
-    static const double gs[3][4] = {{0.6, 0.2, 0.15, 0.05}, {0.3, 0.3, 0.3, 0.1},
-                                    {0.9, 0.05, 0.04, 0.01}};
+    static const double gs[3][4] = {
+        {0.6, 0.2, 0.15, 0.05}, {0.3, 0.3, 0.3, 0.1}, {0.9, 0.05, 0.04, 0.01}};
     static const double src[3][3] = {{0.5, 0.3, 0.2}, {0.2, 0.5, 0.3}, {0.7, 0.2, 0.1}};
     static const char *const ctry[4] = {"AAA", "BBB", "CCC", "DDD"};
     for (int i = 0; i < 3; i++) {
@@ -68,8 +68,8 @@ static void fixture_destroy(fixture_t *f)
     cm_crit_inputs_destroy(&f->in);
 }
 
-static void run(fixture_t *f, const cm_crit_mc_dists_t *d, size_t draws, uint64_t seed,
-                int threads, cm_crit_mc_result_t *out)
+static void run(fixture_t *f, const cm_crit_mc_dists_t *d, size_t draws, uint64_t seed, int threads,
+                cm_crit_mc_result_t *out)
 {
     cm_error_info_t err;
     cm_crit_mc_options_t o;
@@ -104,9 +104,9 @@ static void test_reproducible(void **state)
     run(&f, &d, 3000, 42, 2, &t2);
     assert_int_equal(a.n, 3);
     assert_int_equal(a.draws, 3000);
-    assert_true(same_items(&a, &b));   /* same seed: bit-identical */
-    assert_true(same_items(&a, &t2));  /* two threads: the same blocks, the same result */
-    assert_false(same_items(&a, &c));  /* another seed: other draws */
+    assert_true(same_items(&a, &b));  /* same seed: bit-identical */
+    assert_true(same_items(&a, &t2)); /* two threads: the same blocks, the same result */
+    assert_false(same_items(&a, &c)); /* another seed: other draws */
     for (size_t i = 0; i < a.n; i++) {
         assert_true(a.items[i].sr.mean != c.items[i].sr.mean);
         assert_int_equal(a.items[i].sr.n, 3000);
@@ -203,9 +203,9 @@ static void test_dirichlet(void **state)
         double mean[6] = {0}, sq0 = 0.0;
         const int n = 20000;
         for (int d = 0; d < n; d++) {
-            CHECK_OK(cm_i_crit_mc_dirichlet(&rng, &m.supply[0][0], 100.0, lump ? 1.0 : 0.0,
-                                            &work, &err),
-                     &err);
+            CHECK_OK(
+                cm_i_crit_mc_dirichlet(&rng, &m.supply[0][0], 100.0, lump ? 1.0 : 0.0, &work, &err),
+                &err);
             double s = 0.0;
             for (int k = 0; k < 6; k++) {
                 assert_true(work.items[k].share >= 0.0);
@@ -240,8 +240,7 @@ static void test_probability(void **state)
     size_t idx = 0;
     CHECK_OK(cm_crit_inputs_add(&f.in, "one", NULL, &idx, &err), &err);
     CHECK_OK(cm_crit_material_add_share(&f.in.materials[0], 0, 0, "XXX", 1.0, 1.0, 0, &err), &err);
-    CHECK_OK(cm_crit_material_add_enduse(&f.in.materials[0], NULL, "C1", 1.0, 10.0, 0, &err),
-             &err);
+    CHECK_OK(cm_crit_material_add_enduse(&f.in.materials[0], NULL, "C1", 1.0, 10.0, 0, &err), &err);
     CHECK_OK(cm_crit_wgi_set(&f.wgi, "XXX", 2.0, 0.05, 6, &err), &err); /* scaled 1, se 0.1 */
     CHECK_OK(cm_crit_bind(&f.in, &f.wgi, &f.opt, &err), &err);
     cm_crit_mc_dists_t d;

@@ -18,8 +18,8 @@ static void add_material(cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, const char *c
     CHECK_OK(cm_crit_inputs_add(in, code, NULL, &idx, &err), &err);
     cm_crit_material_t *m = &in->materials[idx];
     m->flags = flags;
-    CHECK_OK(cm_crit_material_add_share(m, CM_CRIT_EXTRACTION, CM_CRIT_GLOBAL, country, 1.0, 1.0,
-                                        0, &err),
+    CHECK_OK(cm_crit_material_add_share(m, CM_CRIT_EXTRACTION, CM_CRIT_GLOBAL, country, 1.0, 1.0, 0,
+                                        &err),
              &err);
     CHECK_OK(cm_crit_material_add_enduse(m, "use", "C25", 1.0, 100.0 * ei, 0, &err), &err);
     CHECK_OK(cm_crit_wgi_set(wgi, country, 2.5 - sr / 2.0, 0.1, 6, &err), &err);
@@ -86,7 +86,7 @@ static void test_counts_by_hand(void **state)
     assert_int_equal(s.cells[0], 14);
     assert_int_equal(s.cells[1], 8);
     assert_int_equal(s.cells[2], 45);
-    assert_int_equal(s.cells[3], 45); /* the group has a class ... */
+    assert_int_equal(s.cells[3], 45);                 /* the group has a class ... */
     assert_int_equal(s.count[cell(&s, 0.8, 2.4)], 3); /* ... but is not counted */
     assert_int_equal(s.count[cell(&s, 1.0, 2.8)], 1);
     assert_int_equal(s.count[cell(&s, 1.1, 2.5)], 2);
