@@ -35,8 +35,8 @@ cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_cr
                                cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err);
 int cm_cli_parse_real(const char *text, double *out);
 cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err);
-int cm_cli_crit_geopolrisk(int argc, char **argv);
 int cm_cli_crit_be(int argc, char **argv);
+int cm_cli_crit_geopolrisk(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

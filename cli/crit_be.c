@@ -95,10 +95,19 @@ static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t
     if (rc != CM_OK) {
         return rc;
     }
-    static const char *const head[] = {
-        "material", "sr_eu", "ei_eu", "critical_eu", "sr_be", "ei_be", "critical_be",
-        "change", "basis_extraction", "basis_processing", "ir_be_extraction",
-        "ir_be_processing", "explanation"};
+    static const char *const head[] = {"material",
+                                       "sr_eu",
+                                       "ei_eu",
+                                       "critical_eu",
+                                       "sr_be",
+                                       "ei_be",
+                                       "critical_be",
+                                       "change",
+                                       "basis_extraction",
+                                       "basis_processing",
+                                       "ir_be_extraction",
+                                       "ir_be_processing",
+                                       "explanation"};
     rc = cm_csv_write_row(w, sizeof head / sizeof head[0], head, err);
     for (size_t i = 0; i < r->eu.n && rc == CM_OK; i++) {
         const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
@@ -141,8 +150,9 @@ static cm_error_t write_subst_csv(const char *path, const be_run_t *r, cm_error_
     for (size_t i = 0; i < r->rep.n_subst && rc == CM_OK; i++) {
         const cm_crit_be_subst_t *s = &r->rep.subst[i];
         char x[32];
-        const char *row[] = {s->material, s->term, s->stage >= 0 ? cm_crit_stage_name(s->stage) : "",
-                             num(s->value, x), s->reason};
+        const char *row[] = {s->material, s->term,
+                             s->stage >= 0 ? cm_crit_stage_name(s->stage) : "", num(s->value, x),
+                             s->reason};
         rc = cm_csv_write_row(w, 5, row, err);
     }
     if (rc != CM_OK) {
@@ -183,9 +193,9 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
         jset(o, "split", json_boolean(r->bo.split == CM_NACE_SPLIT_EQUALLY)) ||
         jset(o, "renormalise", json_boolean(r->opt.renormalise)) ||
         jset(o, "wgi_year", json_integer(r->opt.wgi_year)) ||
-        jset(o, "wgi_fallback", r->opt.wgi_missing == CM_CRIT_WGI_FALLBACK
-                                    ? json_real(r->opt.wgi_fallback)
-                                    : json_null()) ||
+        jset(o, "wgi_fallback",
+             r->opt.wgi_missing == CM_CRIT_WGI_FALLBACK ? json_real(r->opt.wgi_fallback)
+                                                        : json_null()) ||
         jset(o, "sr_threshold", json_real(r->opt.sr_threshold)) ||
         jset(o, "ei_threshold", json_real(r->opt.ei_threshold))) {
         bad = 1;
@@ -199,13 +209,13 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
             bad = 1;
             break;
         }
-        bad = jset(mo, "stages", st) || jset(mo, "material", json_string(r->eu.materials[i].code)) ||
-              jset(mo, "sr_eu", jnum(e->sr)) || jset(mo, "ei_eu", jnum(e->ei)) ||
-              jset(mo, "critical_eu", json_boolean(e->critical)) ||
-              jset(mo, "sr_be", jnum(b->sr)) || jset(mo, "ei_be", jnum(b->ei)) ||
-              jset(mo, "critical_be", json_boolean(b->critical)) ||
-              jset(mo, "explanation",
-                   c->explanation != NULL ? json_string(c->explanation) : json_null());
+        bad =
+            jset(mo, "stages", st) || jset(mo, "material", json_string(r->eu.materials[i].code)) ||
+            jset(mo, "sr_eu", jnum(e->sr)) || jset(mo, "ei_eu", jnum(e->ei)) ||
+            jset(mo, "critical_eu", json_boolean(e->critical)) || jset(mo, "sr_be", jnum(b->sr)) ||
+            jset(mo, "ei_be", jnum(b->ei)) || jset(mo, "critical_be", json_boolean(b->critical)) ||
+            jset(mo, "explanation",
+                 c->explanation != NULL ? json_string(c->explanation) : json_null());
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             const cm_crit_be_stage_info_t *in = &r->rep.stages[i][s];
             if (!r->be.materials[i].assessed[s]) {
@@ -241,8 +251,8 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
         }
         bad = jset(so, "material", json_string(s->material)) ||
               jset(so, "term", json_string(s->term)) ||
-              jset(so, "stage", s->stage >= 0 ? json_string(cm_crit_stage_name(s->stage))
-                                              : json_null()) ||
+              jset(so, "stage",
+                   s->stage >= 0 ? json_string(cm_crit_stage_name(s->stage)) : json_null()) ||
               jset(so, "value", jnum(s->value)) || jset(so, "reason", json_string(s->reason));
     }
     cm_error_t rc = bad ? cm_error_set(err, CM_ENOMEM, "out of memory building the JSON")
@@ -364,14 +374,13 @@ static void print_summary(const be_run_t *r)
             value += bs == CM_CRIT_BE_BASIS_VALUE;
             none += bs == CM_CRIT_BE_BASIS_NONE;
         }
-        printf("%-26s %5s %5s %4s   %5s %5s %4s  %-6s %-6s%s\n", r->eu.materials[i].code,
-               f1(e->sr, a[0], 16), f1(e->ei, a[1], 16), e->critical ? "yes" : "",
-               f1(b->sr, a[2], 16), f1(b->ei, a[3], 16), b->critical ? "yes" : "",
-               r->be.materials[i].assessed[0] ? cm_crit_be_basis_name(r->rep.stages[i][0].basis)
-                                              : "",
-               r->be.materials[i].assessed[1] ? cm_crit_be_basis_name(r->rep.stages[i][1].basis)
-                                              : "",
-               r->ch.items[i].critical_eu != r->ch.items[i].critical_be ? "  *" : "");
+        printf(
+            "%-26s %5s %5s %4s   %5s %5s %4s  %-6s %-6s%s\n", r->eu.materials[i].code,
+            f1(e->sr, a[0], 16), f1(e->ei, a[1], 16), e->critical ? "yes" : "", f1(b->sr, a[2], 16),
+            f1(b->ei, a[3], 16), b->critical ? "yes" : "",
+            r->be.materials[i].assessed[0] ? cm_crit_be_basis_name(r->rep.stages[i][0].basis) : "",
+            r->be.materials[i].assessed[1] ? cm_crit_be_basis_name(r->rep.stages[i][1].basis) : "",
+            r->ch.items[i].critical_eu != r->ch.items[i].critical_be ? "  *" : "");
     }
     printf("\nclass changes (%zu):\n", r->ch.n_changed);
     for (size_t i = 0; i < r->ch.n; i++) {
@@ -403,13 +412,12 @@ static void run_destroy(be_run_t *r)
 int cm_cli_crit_be(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"store", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
-        {"year", required_argument, NULL, 'y'},   {"basis", required_argument, NULL, 'b'},
-        {"codes", required_argument, NULL, 'c'},  {"split", no_argument, NULL, 'S'},
-        {"renormalise", no_argument, NULL, 'R'},  {"wgi-fallback", required_argument, NULL, 'f'},
+        {"store", required_argument, NULL, 's'},    {"out", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, 'y'},     {"basis", required_argument, NULL, 'b'},
+        {"codes", required_argument, NULL, 'c'},    {"split", no_argument, NULL, 'S'},
+        {"renormalise", no_argument, NULL, 'R'},    {"wgi-fallback", required_argument, NULL, 'f'},
         {"wgi-year", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
-        {"va-max", required_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+        {"va-max", required_argument, NULL, 'V'},   {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
     char codes_buf[4096];
     double va_max = NAN;
@@ -424,11 +432,21 @@ int cm_cli_crit_be(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
-        case 's': store_opt = optarg; break;
-        case 'o': out_dir = optarg; break;
-        case 'c': codes = optarg; break;
-        case 'S': bo.split = CM_NACE_SPLIT_EQUALLY; break;
-        case 'R': r.opt.renormalise = 1; break;
+        case 's':
+            store_opt = optarg;
+            break;
+        case 'o':
+            out_dir = optarg;
+            break;
+        case 'c':
+            codes = optarg;
+            break;
+        case 'S':
+            bo.split = CM_NACE_SPLIT_EQUALLY;
+            break;
+        case 'R':
+            r.opt.renormalise = 1;
+            break;
         case 'y':
             if (!parse_year(optarg, &bo.year)) {
                 return cm_cli_usage_error("crit be", "--year: expected a year, got '%s'", optarg);
@@ -448,27 +466,27 @@ int cm_cli_crit_be(int argc, char **argv)
             } else if (strcmp(optarg, "value") == 0) {
                 bo.basis = CM_CRIT_BE_BASIS_VALUE;
             } else {
-                return cm_cli_usage_error("crit be",
-                                          "--basis: expected auto, mass or value, got '%s'",
-                                          optarg);
+                return cm_cli_usage_error(
+                    "crit be", "--basis: expected auto, mass or value, got '%s'", optarg);
             }
             break;
         case 'f':
             if (!parse_num(optarg, &r.opt.wgi_fallback) || r.opt.wgi_fallback < 0.0 ||
                 r.opt.wgi_fallback > 10.0) {
-                return cm_cli_usage_error("crit be",
-                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
-                                          optarg);
+                return cm_cli_usage_error(
+                    "crit be", "--wgi-fallback: expected a scaled WGI 0-10, got '%s'", optarg);
             }
             r.opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
         case 'V':
             if (!parse_num(optarg, &va_max) || !(va_max > 0.0)) {
-                return cm_cli_usage_error("crit be", "--va-max: expected a positive number, got '%s'",
-                                          optarg);
+                return cm_cli_usage_error("crit be",
+                                          "--va-max: expected a positive number, got '%s'", optarg);
             }
             break;
-        case 'h': be_usage(stdout); return CM_EXIT_OK;
+        case 'h':
+            be_usage(stdout);
+            return CM_EXIT_OK;
         case ':':
             return cm_cli_usage_error("crit be", "option '%s' needs a value", argv[optind - 1]);
         default:

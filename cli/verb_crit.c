@@ -24,7 +24,7 @@ static const crit_sub_t crit_subs[] = {
     {"sensitivity", "the critical set on a grid of SR and EI thresholds", cm_cli_crit_sensitivity},
     {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
      cm_cli_crit_geopolrisk},
-    {"be", "Belgian variant beside the EU list, with the terms that moved each material", cm_cli_crit_be},
+    {"be", "Belgian variant beside the EU list, with what moved each class", cm_cli_crit_be},
     {NULL, NULL, NULL}};
 
 static void crit_usage(FILE *out)

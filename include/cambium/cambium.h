@@ -24,7 +24,7 @@
 #include "cm_crit.h"
 #include "cm_crit_mc.h"
 #include "cm_nace.h"
-#include "cm_geopolrisk.h"
 #include "cm_crit_be.h"
+#include "cm_geopolrisk.h"
 
 #endif

@@ -26,18 +26,18 @@ CM_BEGIN_DECLS
 
 /** Basis of the Belgian sourcing shares. */
 typedef enum cm_crit_be_basis_t {
-    CM_CRIT_BE_BASIS_AUTO = 0,  /**< by mass where a trade set has quantities for every flow,
-                                     else by value */
-    CM_CRIT_BE_BASIS_MASS = 1,  /**< by mass only (no quantities: the EU sourcing is used, listed) */
+    CM_CRIT_BE_BASIS_AUTO = 0, /**< by mass where a trade set has quantities for every flow,
+                                    else by value */
+    CM_CRIT_BE_BASIS_MASS = 1, /**< by mass only (no quantities: the EU sourcing is used, listed) */
     CM_CRIT_BE_BASIS_VALUE = 2, /**< by value only */
     CM_CRIT_BE_BASIS_NONE = 3   /**< (in reports) no Belgian flows: the EU sourcing was used */
 } cm_crit_be_basis_t;
 
 /** One trade code of the table: HS6, CN8, a BACI material label, or "production". */
 typedef struct cm_crit_be_code_t {
-    char code[32];     /**< "282200", "28220000", "lithium" (label), "production" */
-    char *material;    /**< canonical material code (owned) */
-    int stage;         /**< CM_CRIT_EXTRACTION or CM_CRIT_PROCESSING */
+    char code[32];  /**< "282200", "28220000", "lithium" (label), "production" */
+    char *material; /**< canonical material code (owned) */
+    int stage;      /**< CM_CRIT_EXTRACTION or CM_CRIT_PROCESSING */
 } cm_crit_be_code_t;
 
 /** Trade code -> material x stage. Zeroed = empty; destroy with ::cm_crit_be_map_destroy. */
@@ -49,21 +49,21 @@ typedef struct cm_crit_be_map_t {
 
 /** Options of the Belgian loader. Fill with ::cm_crit_be_options_default. */
 typedef struct cm_crit_be_options_t {
-    int year;                  /**< trade year; 0 = the latest year with Belgian imports */
-    cm_crit_be_basis_t basis;  /**< default AUTO */
-    cm_nace_split_t split;     /**< combined IOT industries (D10T12): default KEEP_TOGETHER */
-    double usd_per_eur;        /**< IOT MUSD -> MEUR (default ::CM_NACE_USD_PER_EUR_2020; EI is
-                                    a ratio, so the rate cancels) */
+    int year;                 /**< trade year; 0 = the latest year with Belgian imports */
+    cm_crit_be_basis_t basis; /**< default AUTO */
+    cm_nace_split_t split;    /**< combined IOT industries (D10T12): default KEEP_TOGETHER */
+    double usd_per_eur;       /**< IOT MUSD -> MEUR (default ::CM_NACE_USD_PER_EUR_2020; EI is
+                                   a ratio, so the rate cancels) */
 } cm_crit_be_options_t;
 
 /** One EU value used for a missing Belgian one (or a Belgian value missing altogether). */
 typedef struct cm_crit_be_subst_t {
-    char *material;   /**< material code (owned) */
-    char term[24];    /**< "sourcing", "import_reliance", "eol_rir", "si_sr", "si_ei",
-                           "enduse_shares", "value_added", "production" */
-    int stage;        /**< stage, or -1 for a material-level term */
-    cm_real_t value;  /**< value used (NaN when none: counted as the method's default) */
-    char *reason;     /**< why (owned) */
+    char *material;  /**< material code (owned) */
+    char term[24];   /**< "sourcing", "import_reliance", "eol_rir", "si_sr", "si_ei",
+                          "enduse_shares", "value_added", "production" */
+    int stage;       /**< stage, or -1 for a material-level term */
+    cm_real_t value; /**< value used (NaN when none: counted as the method's default) */
+    char *reason;    /**< why (owned) */
 } cm_crit_be_subst_t;
 
 /** What the Belgian sourcing of one material x stage was built from. */
@@ -79,37 +79,37 @@ typedef struct cm_crit_be_stage_info_t {
 
 /** Report of ::cm_crit_load_be. Zeroed = empty; destroy with ::cm_crit_be_report_destroy. */
 typedef struct cm_crit_be_report_t {
-    int year;                     /**< trade year used */
-    cm_real_t va_max;             /**< largest Belgian 2-digit manufacturing value added, MEUR
-                                       (the EI scaling denominator) */
-    char va_max_sector[32];       /**< its NACE division (or group when kept together) */
-    size_t n;                     /**< materials (same order as the Belgian inputs) */
+    int year;               /**< trade year used */
+    cm_real_t va_max;       /**< largest Belgian 2-digit manufacturing value added, MEUR
+                                 (the EI scaling denominator) */
+    char va_max_sector[32]; /**< its NACE division (or group when kept together) */
+    size_t n;               /**< materials (same order as the Belgian inputs) */
     cm_crit_be_stage_info_t (*stages)[CM_CRIT_NSTAGES]; /**< [n][stage] */
     size_t n_subst;
     cm_crit_be_subst_t *subst;
     size_t cap_subst;
-    size_t unmatched_codes;       /**< distinct traded codes with no row in the code table */
-    size_t flows_used;            /**< trade observations used */
+    size_t unmatched_codes;        /**< distinct traded codes with no row in the code table */
+    size_t flows_used;             /**< trade observations used */
     size_t flows_without_quantity; /**< import flows with a value but no quantity (flag "NA",
                                         "missing"): their set cannot give a mass basis */
 } cm_crit_be_report_t;
 
 /** Class change of one material between the EU and the Belgian assessment. */
 typedef struct cm_crit_be_change_t {
-    int critical_eu;     /**< critical in the EU assessment */
-    int critical_be;     /**< critical in the Belgian one */
-    int sr_crossed;      /**< SR crossed the threshold */
-    int ei_crossed;      /**< EI crossed the threshold */
-    char *explanation;   /**< for a material that changes class: the terms that moved it
-                              ("SR 1.4 -> 0.7 (processing): sourcing HHI_WGI 2.6 -> 1.0
-                              (decisive); IR 0.80 -> 1.00"); NULL otherwise (owned) */
+    int critical_eu;   /**< critical in the EU assessment */
+    int critical_be;   /**< critical in the Belgian one */
+    int sr_crossed;    /**< SR crossed the threshold */
+    int ei_crossed;    /**< EI crossed the threshold */
+    char *explanation; /**< for a material that changes class: the terms that moved it
+                            ("SR 1.4 -> 0.7 (processing): sourcing HHI_WGI 2.6 -> 1.0
+                            (decisive); IR 0.80 -> 1.00"); NULL otherwise (owned) */
 } cm_crit_be_change_t;
 
 /** Changes, one per material. Destroy with ::cm_crit_be_changes_destroy. */
 typedef struct cm_crit_be_changes_t {
     size_t n;
     cm_crit_be_change_t *items;
-    size_t n_changed;    /**< materials whose class changed */
+    size_t n_changed; /**< materials whose class changed */
 } cm_crit_be_changes_t;
 
 /** \brief Fill \p opt with the defaults. NULL is a no-op. */
@@ -163,9 +163,9 @@ CM_EXPORT void cm_crit_be_map_destroy(cm_crit_be_map_t *map);
  * Complexity: O(flows log flows + materials x end uses).
  */
 CM_EXPORT cm_error_t cm_crit_load_be(cm_store_t *store, const cm_crit_inputs_t *eu,
-                                     const cm_crit_be_map_t *map,
-                                     const cm_crit_be_options_t *opt, cm_crit_inputs_t *out,
-                                     cm_crit_be_report_t *report, cm_error_info_t *err);
+                                     const cm_crit_be_map_t *map, const cm_crit_be_options_t *opt,
+                                     cm_crit_inputs_t *out, cm_crit_be_report_t *report,
+                                     cm_error_info_t *err);
 
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_crit_be_report_destroy(cm_crit_be_report_t *report);
@@ -180,12 +180,10 @@ CM_EXPORT void cm_crit_be_report_destroy(cm_crit_be_report_t *report);
  * \param[in,out] out zeroed or earlier changes (destroyed first).
  * \return CM_OK; CM_EINVAL (NULL, sizes or material codes differ); CM_ENOMEM.
  */
-CM_EXPORT cm_error_t cm_crit_be_compare(const cm_crit_inputs_t *eu,
-                                        const cm_crit_results_t *eu_res,
-                                        const cm_crit_inputs_t *be,
-                                        const cm_crit_results_t *be_res,
-                                        const cm_crit_options_t *opt,
-                                        cm_crit_be_changes_t *out, cm_error_info_t *err);
+CM_EXPORT cm_error_t cm_crit_be_compare(const cm_crit_inputs_t *eu, const cm_crit_results_t *eu_res,
+                                        const cm_crit_inputs_t *be, const cm_crit_results_t *be_res,
+                                        const cm_crit_options_t *opt, cm_crit_be_changes_t *out,
+                                        cm_error_info_t *err);
 
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_crit_be_changes_destroy(cm_crit_be_changes_t *changes);

@@ -30,10 +30,14 @@ void cm_crit_be_options_default(cm_crit_be_options_t *opt)
 const char *cm_crit_be_basis_name(cm_crit_be_basis_t basis)
 {
     switch (basis) {
-    case CM_CRIT_BE_BASIS_AUTO: return "auto";
-    case CM_CRIT_BE_BASIS_MASS: return "mass";
-    case CM_CRIT_BE_BASIS_VALUE: return "value";
-    case CM_CRIT_BE_BASIS_NONE: return "EU";
+    case CM_CRIT_BE_BASIS_AUTO:
+        return "auto";
+    case CM_CRIT_BE_BASIS_MASS:
+        return "mass";
+    case CM_CRIT_BE_BASIS_VALUE:
+        return "value";
+    case CM_CRIT_BE_BASIS_NONE:
+        return "EU";
     }
     return "";
 }
@@ -69,8 +73,7 @@ static int map_production_stage(const cm_crit_be_map_t *map, const char *materia
 cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const char *material,
                               int stage, cm_error_info_t *err)
 {
-    if (map == NULL || code == NULL || material == NULL || code[0] == '\0' ||
-        material[0] == '\0') {
+    if (map == NULL || code == NULL || material == NULL || code[0] == '\0' || material[0] == '\0') {
         return cm_error_set(err, CM_EINVAL, "trade code table: expected a code and a material");
     }
     if (strlen(code) >= sizeof map->items[0].code) {
@@ -78,8 +81,8 @@ cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const cha
                             sizeof map->items[0].code - 1);
     }
     if (stage != CM_CRIT_EXTRACTION && stage != CM_CRIT_PROCESSING) {
-        return cm_error_set(err, CM_EINVAL, "trade code '%s': expected stage 0 or 1, got %d",
-                            code, stage);
+        return cm_error_set(err, CM_EINVAL, "trade code '%s': expected stage 0 or 1, got %d", code,
+                            stage);
     }
     if (is_production(code)) {
         if (map_production_stage(map, material) >= 0) {
@@ -187,12 +190,11 @@ void cm_crit_be_report_destroy(cm_crit_be_report_t *report)
 }
 
 static cm_error_t subst_add(cm_crit_be_report_t *rep, const char *material, const char *term,
-                            int stage, cm_real_t value, cm_error_info_t *err,
-                            const char *fmt, ...) CM_PRINTF(7, 8);
+                            int stage, cm_real_t value, cm_error_info_t *err, const char *fmt, ...)
+    CM_PRINTF(7, 8);
 
 static cm_error_t subst_add(cm_crit_be_report_t *rep, const char *material, const char *term,
-                            int stage, cm_real_t value, cm_error_info_t *err, const char *fmt,
-                            ...)
+                            int stage, cm_real_t value, cm_error_info_t *err, const char *fmt, ...)
 {
     if (rep->n_subst == rep->cap_subst) {
         size_t cap = rep->cap_subst == 0 ? 64 : 2 * rep->cap_subst;
@@ -230,12 +232,12 @@ enum { DIR_IMPORT = 0, DIR_EXPORT = 1 };
 
 typedef struct flow_t {
     int64_t dataset;
-    size_t mat;             /* index in the inputs */
+    size_t mat; /* index in the inputs */
     int stage;
     char partner[CM_CRIT_CODE_MAX];
     int dir;
-    cm_real_t value;        /* NaN when absent */
-    cm_real_t qty;          /* t; NaN when absent */
+    cm_real_t value; /* NaN when absent */
+    cm_real_t qty;   /* t; NaN when absent */
 } flow_t;
 
 typedef struct flows_t {
@@ -243,7 +245,7 @@ typedef struct flows_t {
     flow_t *items;
     const cm_crit_inputs_t *in;
     const cm_crit_be_map_t *map;
-    char **unmatched;       /* distinct unmatched product codes */
+    char **unmatched; /* distinct unmatched product codes */
     size_t n_unmatched, cap_unmatched;
     size_t rows;
     cm_error_info_t *err;
@@ -443,9 +445,9 @@ static cm_error_t year_row(int ncols, const char *const *names, const char *cons
 typedef struct prod_t {
     const cm_crit_inputs_t *in;
     int year;
-    cm_real_t *tonnes;     /* per material */
-    int *period;           /* period of the value kept */
-    int *withheld;         /* a Belgian row without a value (W) */
+    cm_real_t *tonnes; /* per material */
+    int *period;       /* period of the value kept */
+    int *withheld;     /* a Belgian row without a value (W) */
 } prod_t;
 
 /* material, period, value, unit */
@@ -567,9 +569,9 @@ static cm_error_t over_row(int ncols, const char *const *names, const char *cons
 
 typedef struct dsum_t {
     int64_t dataset;
-    size_t from, to;       /* flows [from, to) of this dataset */
+    size_t from, to; /* flows [from, to) of this dataset */
     cm_real_t imp_v, imp_q, exp_v, exp_q;
-    int qty_complete;      /* every import flow with a value has a quantity */
+    int qty_complete; /* every import flow with a value has a quantity */
     int has_exports;
 } dsum_t;
 
@@ -620,8 +622,8 @@ static int dataset_has_exports(const flow_t *fl, size_t n, int64_t ds)
 
 static cm_real_t eu_t(const cm_crit_material_t *eu, int stage, const char *partner)
 {
-    cm_crit_share_t *s = cm_crit_material_find_share((cm_crit_material_t *)eu, stage,
-                                                     CM_CRIT_SOURCING, partner);
+    cm_crit_share_t *s =
+        cm_crit_material_find_share((cm_crit_material_t *)eu, stage, CM_CRIT_SOURCING, partner);
     return s != NULL && isfinite(s->t) ? s->t : 1.0;
 }
 
@@ -678,8 +680,7 @@ static cm_error_t stage_sourcing(const flows_t *f, size_t from, size_t to,
             info->imports = 0.0;
             info->exports = NAN;
             info->ir = NAN;
-            CM_TRY(subst_add(rep, m->code, "import_reliance", stage,
-                             m->import_reliance[stage], err,
+            CM_TRY(subst_add(rep, m->code, "import_reliance", stage, m->import_reliance[stage], err,
                              "Belgian production but no trade flows of the stage's codes"));
             goto cleanup;
         }
@@ -725,8 +726,8 @@ static cm_error_t stage_sourcing(const flows_t *f, size_t from, size_t to,
             continue;
         }
         CM_TRY(cm_crit_material_add_share(m, stage, CM_CRIT_SOURCING, x->partner,
-                                          fmin(1.0, amt / total), eu_t(eu, stage, x->partner),
-                                          0, err));
+                                          fmin(1.0, amt / total), eu_t(eu, stage, x->partner), 0,
+                                          err));
         info->partners++;
     }
     if (b->has_exports && !(mass == 0 && production > 0.0)) {
@@ -744,8 +745,9 @@ static cm_error_t stage_sourcing(const flows_t *f, size_t from, size_t to,
     } else {
         info->ir = NAN;
         CM_TRY(subst_add(rep, m->code, "import_reliance", stage, m->import_reliance[stage], err,
-                         "%s", b->has_exports ? "Belgian production not quantified by value"
-                                              : "the trade set chosen has no Belgian exports"));
+                         "%s",
+                         b->has_exports ? "Belgian production not quantified by value"
+                                        : "the trade set chosen has no Belgian exports"));
     }
 cleanup:
     return rc;
@@ -755,8 +757,7 @@ cleanup:
 
 cm_error_t cm_crit_load_be(cm_store_t *store, const cm_crit_inputs_t *eu,
                            const cm_crit_be_map_t *map, const cm_crit_be_options_t *opt,
-                           cm_crit_inputs_t *out, cm_crit_be_report_t *report,
-                           cm_error_info_t *err)
+                           cm_crit_inputs_t *out, cm_crit_be_report_t *report, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     flows_t f;
@@ -935,14 +936,14 @@ cm_error_t cm_crit_load_be(cm_store_t *store, const cm_crit_inputs_t *eu,
         if (!isnan(ov.si_sr[i])) {
             m->si_sr = ov.si_sr[i];
         } else if (!isnan(m->si_sr)) {
-            CM_TRY(subst_add(report, m->code, "si_sr", -1, m->si_sr, err,
-                             "no Belgian SI_SR given"));
+            CM_TRY(
+                subst_add(report, m->code, "si_sr", -1, m->si_sr, err, "no Belgian SI_SR given"));
         }
         if (!isnan(ov.si_ei[i])) {
             m->si_ei = ov.si_ei[i];
         } else if (!isnan(m->si_ei)) {
-            CM_TRY(subst_add(report, m->code, "si_ei", -1, m->si_ei, err,
-                             "no Belgian SI_EI given"));
+            CM_TRY(
+                subst_add(report, m->code, "si_ei", -1, m->si_ei, err, "no Belgian SI_EI given"));
         }
         if (m->n_enduses > 0) {
             CM_TRY(subst_add(report, m->code, "enduse_shares", -1, (cm_real_t)m->n_enduses, err,

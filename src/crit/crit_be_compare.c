@@ -47,8 +47,7 @@ enum { T_SRC = 1, T_IR = 2, T_EOL = 4, T_SI = 8 };
 
 /* SR with the EU terms except those in \p swap, taken from Belgium (max over stages). */
 static cm_real_t sr_swapped(const cm_crit_material_t *me, const cm_crit_result_t *re,
-                            const cm_crit_material_t *mb, const cm_crit_result_t *rb,
-                            unsigned swap)
+                            const cm_crit_material_t *mb, const cm_crit_result_t *rb, unsigned swap)
 {
     cm_real_t best = NAN;
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
@@ -58,8 +57,8 @@ static cm_real_t sr_swapped(const cm_crit_material_t *me, const cm_crit_result_t
         }
         cm_crit_mode_t mode = sb->assessed ? sb->mode : se->mode;
         cm_real_t gs = pick(se->hhi_wgi[CM_CRIT_GLOBAL], sb->hhi_wgi[CM_CRIT_GLOBAL], 0);
-        cm_real_t src = pick(se->hhi_wgi[CM_CRIT_SOURCING], sb->hhi_wgi[CM_CRIT_SOURCING],
-                             (swap & T_SRC) != 0);
+        cm_real_t src =
+            pick(se->hhi_wgi[CM_CRIT_SOURCING], sb->hhi_wgi[CM_CRIT_SOURCING], (swap & T_SRC) != 0);
         cm_real_t ir = pick(me->import_reliance[s], mb->import_reliance[s], (swap & T_IR) != 0);
         cm_real_t eol = pick(me->eol_rir, mb->eol_rir, (swap & T_EOL) != 0);
         cm_real_t si = pick(me->si_sr, mb->si_sr, (swap & T_SI) != 0);
@@ -96,15 +95,15 @@ static cm_error_t explain_sr(cm_i_buf_t *b, const cm_crit_material_t *me,
             const char *name;
         } terms[] = {{T_SRC, "sourcing HHI_WGI"}, {T_IR, "IR"}};
         for (size_t t = 0; t < sizeof terms / sizeof terms[0]; t++) {
-            cm_real_t a = terms[t].bit == T_SRC ? se->hhi_wgi[CM_CRIT_SOURCING]
-                                                : me->import_reliance[s];
-            cm_real_t z = terms[t].bit == T_SRC ? sb->hhi_wgi[CM_CRIT_SOURCING]
-                                                : mb->import_reliance[s];
+            cm_real_t a =
+                terms[t].bit == T_SRC ? se->hhi_wgi[CM_CRIT_SOURCING] : me->import_reliance[s];
+            cm_real_t z =
+                terms[t].bit == T_SRC ? sb->hhi_wgi[CM_CRIT_SOURCING] : mb->import_reliance[s];
             if (!differs(a, z)) {
                 continue;
             }
-            int decisive = above(sr_swapped(me, re, mb, rb, terms[t].bit), opt->sr_threshold,
-                                 opt) != eu_above;
+            int decisive =
+                above(sr_swapped(me, re, mb, rb, terms[t].bit), opt->sr_threshold, opt) != eu_above;
             CM_TRY(cm_i_buf_printf(b, "%s%s %s %.2f -> %.2f%s", sep, cm_crit_stage_name(s),
                                    terms[t].name, a, z, decisive ? " (decisive)" : ""));
             sep = "; ";
@@ -149,8 +148,8 @@ static cm_error_t explain_ei(cm_i_buf_t *b, const cm_crit_material_t *me,
                            re->ei, rb->ei, fe, fb, dec_va ? " (decisive)" : ""));
     if (differs(si_e, si_b)) {
         int dec_si = above(10.0 * fe * si_b, opt->ei_threshold, opt) != eu_above;
-        CM_TRY(cm_i_buf_printf(b, "; SI_EI %.2f -> %.2f%s", si_e, si_b,
-                               dec_si ? " (decisive)" : ""));
+        CM_TRY(
+            cm_i_buf_printf(b, "; SI_EI %.2f -> %.2f%s", si_e, si_b, dec_si ? " (decisive)" : ""));
     }
 cleanup:
     return rc;
@@ -190,10 +189,10 @@ cm_error_t cm_crit_be_compare(const cm_crit_inputs_t *eu, const cm_crit_results_
         cm_crit_be_change_t *c = &out->items[i];
         c->critical_eu = re->critical;
         c->critical_be = rb->critical;
-        c->sr_crossed = above(re->sr, opt->sr_threshold, opt) !=
-                        above(rb->sr, opt->sr_threshold, opt);
-        c->ei_crossed = above(re->ei, opt->ei_threshold, opt) !=
-                        above(rb->ei, opt->ei_threshold, opt);
+        c->sr_crossed =
+            above(re->sr, opt->sr_threshold, opt) != above(rb->sr, opt->sr_threshold, opt);
+        c->ei_crossed =
+            above(re->ei, opt->ei_threshold, opt) != above(rb->ei, opt->ei_threshold, opt);
         if (c->critical_eu == c->critical_be) {
             continue;
         }

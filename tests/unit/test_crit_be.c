@@ -165,7 +165,7 @@ static void test_mass_and_value(void **state)
     assert_int_equal(count_subst(&rep, "si_ei", -1), 0); /* a Belgian SI_EI is in the store */
     ASSERT_NEAR(m->si_ei, 0.5, 0, 0);
     assert_int_equal(count_subst(&rep, "enduse_shares", -1), 1);
-    assert_int_equal(rep.unmatched_codes, 1); /* 999999 */
+    assert_int_equal(rep.unmatched_codes, 1);        /* 999999 */
     assert_int_equal(rep.flows_without_quantity, 2); /* the Comext values */
     /* EI: Belgian VA (MEUR), scaled by the largest manufacturing sector (C21) */
     ASSERT_NEAR(rep.va_max, 400.0 / CM_NACE_USD_PER_EUR_2020, 1e-12, 0);
@@ -270,8 +270,8 @@ static void test_errors(void **state)
     int ok = 0;
     for (long n = 0; n < 5000 && !ok; n++) {
         cm_test_fail_alloc_after(n);
-        cm_error_t rc = cm_crit_be_map_load(cm_test_source("data/crit/hs6-materials.csv"), &m2,
-                                            &err);
+        cm_error_t rc =
+            cm_crit_be_map_load(cm_test_source("data/crit/hs6-materials.csv"), &m2, &err);
         cm_test_fail_alloc_after(-1);
         if (rc == CM_OK) {
             ok = 1;
@@ -363,8 +363,7 @@ static void test_compare(void **state)
     }
     CHECK_OK(cm_crit_inputs_copy(&be, &eu, &err), &err);
     be.materials[0].supply[1][CM_CRIT_SOURCING].items[0].country[0] = '\0';
-    snprintf(be.materials[0].supply[1][CM_CRIT_SOURCING].items[0].country, CM_CRIT_CODE_MAX,
-             "FIN");
+    snprintf(be.materials[0].supply[1][CM_CRIT_SOURCING].items[0].country, CM_CRIT_CODE_MAX, "FIN");
     be.materials[0].import_reliance[1] = 0.5;
     be.materials[1].enduses[0].value_added = 20; /* EI falls for y */
     cm_crit_wgi_t wgi;
@@ -464,7 +463,8 @@ static void test_oom(void **state)
 static void test_real(void **state)
 {
     (void)state;
-    const char *pairs = cm_test_shared("baci-crm-flows-belgium-2002-2024/baci_2024_crm_hs6_all_pairs.csv");
+    const char *pairs =
+        cm_test_shared("baci-crm-flows-belgium-2002-2024/baci_2024_crm_hs6_all_pairs.csv");
     if (pairs == NULL) {
         skip();
         return;
