@@ -27,6 +27,15 @@ extern const cm_cli_verb_t cm_cli_verb_supply;
 
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);
+int cm_cli_crit_mc(int argc, char **argv);
+int cm_cli_crit_sensitivity(int argc, char **argv);
+/* Shared by crit mc and crit sensitivity (cli/crit_mc.c): load variant eu or be from the store
+ * (be: EI denominator in opt->va_max), the WGI of opt->wgi_year (0 = EU default), bind; parse a
+ * finite number; mkdir of one level. */
+cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,
+                               cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err);
+int cm_cli_parse_real(const char *text, double *out);
+cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err);
 int cm_cli_crit_be(int argc, char **argv);
 int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
 int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */

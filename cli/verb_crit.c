@@ -20,6 +20,8 @@ typedef struct crit_sub_t {
 static const crit_sub_t crit_subs[] = {
     {"eu", "EU 2023 method recomputed from its inputs, beside the published values",
      cm_cli_crit_eu},
+    {"mc", "Monte Carlo over the inputs: P(critical), intervals of SR and EI", cm_cli_crit_mc},
+    {"sensitivity", "the critical set on a grid of SR and EI thresholds", cm_cli_crit_sensitivity},
     {"geopolrisk", "GeoPolRisk supply risk per raw material and importer (CSV)",
      cm_cli_crit_geopolrisk},
     {"be", "Belgian variant beside the EU list, with what moved each class", cm_cli_crit_be},

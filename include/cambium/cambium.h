@@ -22,6 +22,7 @@
 #include "cm_svg.h"
 #include "cm_import.h"
 #include "cm_crit.h"
+#include "cm_crit_mc.h"
 #include "cm_nace.h"
 #include "cm_crit_be.h"
 #include "cm_supply.h"
