@@ -7,7 +7,8 @@
  * value used for a missing Belgian one is listed (::cm_crit_be_subst_t).
  *
  * Workflow: load the EU inputs (::cm_crit_load_eu), load the trade-code table
- * (::cm_crit_be_map_load, data/crit/hs6-materials.csv), then ::cm_crit_load_be builds the
+ * (::cm_crit_be_map_builtin, data/crit/hs6-materials.csv compiled in, or ::cm_crit_be_map_load
+ * for another file), then ::cm_crit_load_be builds the
  * Belgian inputs as a copy of the EU ones with the Belgian terms replaced. Bind and compute
  * both with cm_crit.h (the Belgian EI is scaled by ::cm_crit_be_report_t.va_max), then
  * ::cm_crit_be_compare explains, for every material that changes class, the terms that moved
@@ -130,11 +131,19 @@ CM_EXPORT cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code,
  * \brief Load the code table from a CSV file with columns code, material, stage (extraction
  * or processing) and any others (ignored).
  * \param[in,out] map zeroed or an earlier table (destroyed first).
- * \return CM_OK; CM_EFILE; CM_EPARSE (missing column, bad stage, duplicated code: file:line);
- * CM_ENOMEM.
+ * \return CM_OK; CM_EINVAL (NULL argument); CM_EFILE; CM_EPARSE (missing column, bad stage,
+ * duplicated code, malformed CSV: file:line); CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_crit_be_map_load(const char *path, cm_crit_be_map_t *map,
                                          cm_error_info_t *err);
+
+/**
+ * \brief Load the built-in code table: data/crit/hs6-materials.csv as compiled into the library
+ * (docs/crit-belgium.md), parsed as ::cm_crit_be_map_load parses a file.
+ * \param[in,out] map zeroed or an earlier table (destroyed first).
+ * \return CM_OK; CM_EINVAL (NULL map); CM_ENOMEM. O(n^2) in the rows (duplicate check).
+ */
+CM_EXPORT cm_error_t cm_crit_be_map_builtin(cm_crit_be_map_t *map, cm_error_info_t *err);
 
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_crit_be_map_destroy(cm_crit_be_map_t *map);
