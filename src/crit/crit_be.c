@@ -50,10 +50,11 @@ static int is_production(const char *code)
     return strcmp(code, "production") == 0;
 }
 
+/* The unshared row of a code (the material its flows are attributed to), or -1. */
 static ptrdiff_t map_find(const cm_crit_be_map_t *map, const char *code)
 {
     for (size_t i = 0; i < map->n; i++) {
-        if (strcmp(map->items[i].code, code) == 0) {
+        if (!map->items[i].shared && strcmp(map->items[i].code, code) == 0) {
             return (ptrdiff_t)i;
         }
     }
@@ -71,8 +72,20 @@ static int map_production_stage(const cm_crit_be_map_t *map, const char *materia
     return -1;
 }
 
-cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const char *material,
-                              int stage, cm_error_info_t *err)
+/* A row of the code for the material, shared or not, or -1. */
+static ptrdiff_t map_find_pair(const cm_crit_be_map_t *map, const char *code, const char *material)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        if (strcmp(map->items[i].code, code) == 0 &&
+            strcmp(map->items[i].material, material) == 0) {
+            return (ptrdiff_t)i;
+        }
+    }
+    return -1;
+}
+
+static cm_error_t map_add(cm_crit_be_map_t *map, const char *code, const char *material,
+                          int stage, int shared, cm_error_info_t *err)
 {
     if (map == NULL || code == NULL || material == NULL || code[0] == '\0' || material[0] == '\0') {
         return cm_error_set(err, CM_EINVAL, "trade code table: expected a code and a material");
@@ -90,7 +103,10 @@ cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const cha
             return cm_error_set(err, CM_EINVAL,
                                 "trade code table: 'production' given twice for '%s'", material);
         }
-    } else {
+    } else if (map_find_pair(map, code, material) >= 0) {
+        return cm_error_set(err, CM_EINVAL, "trade code '%s' given twice for '%s'", code,
+                            material);
+    } else if (!shared) {
         ptrdiff_t k = map_find(map, code);
         if (k >= 0) {
             return cm_error_set(err, CM_EINVAL,
@@ -115,8 +131,15 @@ cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const cha
     }
     snprintf(c->code, sizeof c->code, "%s", code);
     c->stage = stage;
+    c->shared = shared;
     map->n++;
     return CM_OK;
+}
+
+cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const char *material,
+                              int stage, cm_error_info_t *err)
+{
+    return map_add(map, code, material, stage, 0, err);
 }
 
 void cm_crit_be_map_destroy(cm_crit_be_map_t *map)
@@ -136,6 +159,7 @@ typedef struct map_parse_t {
     cm_crit_be_map_t *map;
     const char *name; /* file name for messages */
     size_t cc, cm, cs; /* columns code, material, stage */
+    ptrdiff_t csh;     /* column shared, or -1 */
 } map_parse_t;
 
 static cm_error_t map_row(const cm_csv_row_t *row, void *user_data, cm_error_info_t *err)
@@ -154,6 +178,8 @@ static cm_error_t map_row(const cm_csv_row_t *row, void *user_data, cm_error_inf
             } else if (strcmp(h, "stage") == 0) {
                 p->cs = k;
                 found |= 4;
+            } else if (strcmp(h, "shared") == 0) {
+                p->csh = (ptrdiff_t)k;
             }
         }
         if (found != 7) {
@@ -171,7 +197,13 @@ static cm_error_t map_row(const cm_csv_row_t *row, void *user_data, cm_error_inf
         return cm_error_set_at(err, CM_EPARSE, p->name, row->line, (int64_t)p->cs + 1,
                                "expected stage 'extraction' or 'processing', got '%s'", st);
     }
-    cm_error_t rc = cm_crit_be_map_add(p->map, row->fields[p->cc], row->fields[p->cm], stage, err);
+    const char *sh = p->csh >= 0 ? row->fields[p->csh] : "";
+    int shared = strcmp(sh, "1") == 0 ? 1 : sh[0] == '\0' || strcmp(sh, "0") == 0 ? 0 : -1;
+    if (shared < 0) {
+        return cm_error_set_at(err, CM_EPARSE, p->name, row->line, (int64_t)p->csh + 1,
+                               "expected shared '', '0' or '1', got '%s'", sh);
+    }
+    cm_error_t rc = map_add(p->map, row->fields[p->cc], row->fields[p->cm], stage, shared, err);
     if (rc == CM_EINVAL) {
         char msg[1100];
         snprintf(msg, sizeof msg, "%s", err != NULL ? err->message : "bad row");
@@ -184,7 +216,7 @@ static cm_error_t map_row(const cm_csv_row_t *row, void *user_data, cm_error_inf
 static cm_error_t map_parse(const char *path, const char *data, size_t len,
                             cm_crit_be_map_t *map, cm_error_info_t *err)
 {
-    map_parse_t p = {map, path, 0, 0, 0};
+    map_parse_t p = {map, path, 0, 0, 0, -1};
     cm_csv_options_t opt;
     cm_csv_options_default(&opt);
     cm_crit_be_map_destroy(map);

@@ -128,6 +128,10 @@ static void test_mass_and_value(void **state)
     memset(&be, 0, sizeof be);
     memset(&rep, 0, sizeof rep);
     make_map(&map);
+    /* a shared row of the traded code 999999: listed for cobalt, never attributed to it (the
+     * code stays unmatched below) */
+    CHECK_OK(cm_crit_be_map_add(&map, "999999", "cobalt", CM_CRIT_PROCESSING, &err), &err);
+    map.items[map.n - 1].shared = 1;
     make_eu(&eu);
     cm_crit_be_options_default(&opt);
     CHECK_OK(cm_crit_load_be(st, &eu, &map, &opt, &be, &rep, &err), &err);
@@ -261,6 +265,36 @@ static void test_errors(void **state)
     fputs("code,material,stage\n282200,cobalt,processing\n282200,nickel,processing\n", f);
     fclose(f);
     CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
+    /* shared codes: once per material, besides at most one unshared row */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("code,material,stage,shared\n811292,gallium,processing,1\n"
+          "811292,germanium,processing,1\n811292,indium,processing,\n282200,cobalt,processing,0\n",
+          f);
+    fclose(f);
+    CHECK_OK(cm_crit_be_map_load(path, &m2, &err), &err);
+    assert_int_equal(m2.n, 4);
+    assert_int_equal(m2.items[0].shared, 1);
+    assert_int_equal(m2.items[1].shared, 1);
+    assert_int_equal(m2.items[2].shared, 0);
+    assert_int_equal(m2.items[3].shared, 0);
+    cm_crit_be_map_destroy(&m2);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("code,material,stage,shared\n811292,gallium,processing,1\n"
+          "811292,gallium,processing,1\n",
+          f);
+    fclose(f);
+    CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
+    assert_int_equal(err.line, 3);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("code,material,stage,shared\n811292,gallium,processing,yes\n", f);
+    fclose(f);
+    CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 4);
+    assert_int_equal(m2.n, 0);
     f = fopen(path, "w");
     assert_non_null(f);
     fputs("hs,material\n282200,cobalt\n", f);

@@ -77,14 +77,19 @@ static void test_hs6(void **state)
     assert_int_equal(hs6_codes(&map, "unobtainium", 0, codes, 8), 0);
     assert_int_equal(hs6_codes(&map, "cobalt", 7, codes, 8), 0);
     /* the rows merged from the crosswalk (data/crit/SOURCES.md) */
-    static const char *const merged[][2] = {
-        {"aluminium", "281820"}, {"hafnium", "811231"}, {"nickel", "720260"},
-        {"tungsten", "284180"}};
-    for (size_t i = 0; i < 4; i++) {
-        size_t n = hs6_codes(&map, merged[i][0], CM_CRIT_PROCESSING, codes, 8);
+    static const struct {
+        const char *material, *code;
+        int stage;
+    } merged[] = {{"aluminium", "281820", 1}, {"hafnium", "811231", 1},
+                  {"nickel", "720260", 1},    {"tungsten", "284180", 1},
+                  {"gallium", "811292", 1},   {"germanium", "811292", 1},
+                  {"hafnium", "811292", 1},   {"tantalum", "261590", 0},
+                  {"niobium", "261590", 0}};
+    for (size_t i = 0; i < sizeof merged / sizeof merged[0]; i++) {
+        size_t n = hs6_codes(&map, merged[i].material, merged[i].stage, codes, 8);
         int found = 0;
         for (size_t k = 0; k < n && k < 8; k++) {
-            found |= strcmp(codes[k], merged[i][1]) == 0;
+            found |= strcmp(codes[k], merged[i].code) == 0;
         }
         assert_true(found);
     }
@@ -98,6 +103,7 @@ static void test_hs6(void **state)
         assert_string_equal(file.items[i].code, map.items[i].code);
         assert_string_equal(file.items[i].material, map.items[i].material);
         assert_int_equal(file.items[i].stage, map.items[i].stage);
+        assert_int_equal(file.items[i].shared, map.items[i].shared);
     }
     cm_crit_be_map_destroy(&file);
     cm_crit_be_map_destroy(&map);
