@@ -107,22 +107,6 @@ static void test_hs6(void **state)
     }
     cm_crit_be_map_destroy(&file);
     cm_crit_be_map_destroy(&map);
-    CHECK_ERROR(cm_crit_be_map_builtin(NULL, &err), CM_EINVAL);
-    /* out of memory at every allocation: CM_ENOMEM, the table left empty */
-    int ok = 0;
-    for (long n = 0; n < 5000 && !ok; n++) {
-        cm_test_fail_alloc_after(n);
-        cm_error_t rc = cm_crit_be_map_builtin(&map, &err);
-        cm_test_fail_alloc_after(-1);
-        if (rc == CM_OK) {
-            ok = 1;
-        } else {
-            assert_int_equal(rc, CM_ENOMEM);
-            assert_int_equal(map.n, 0);
-        }
-    }
-    assert_true(ok);
-    cm_crit_be_map_destroy(&map);
 }
 
 static void test_map_cobalt(void **state)
