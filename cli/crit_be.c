@@ -30,9 +30,8 @@ static void be_usage(FILE *out)
             "  --store DB          the store (default $CAMBIUM_STORE or cambium.db)\n"
             "  --year Y            trade year (default: the latest with Belgian imports)\n"
             "  --basis B           auto (mass where quantities exist, else value), mass, value\n"
-            "  --codes FILE        trade code -> material x stage table (default\n"
-            "                      $CAMBIUM_DATA/crit/hs6-materials.csv, else\n"
-            "                      data/crit/hs6-materials.csv)\n"
+            "  --codes FILE        trade code -> material x stage table (default: the\n"
+            "                      built-in data/crit/hs6-materials.csv)\n"
             "  --split             split combined IOT industries (D10T12) equally over their\n"
             "                      NACE divisions (default: keep them together)\n"
             "  --renormalise       divide shares of each stage and scope by their sum\n"
@@ -419,7 +418,6 @@ int cm_cli_crit_be(int argc, char **argv)
         {"wgi-year", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
         {"va-max", required_argument, NULL, 'V'},   {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
-    char codes_buf[4096];
     double va_max = NAN;
     be_run_t r;
     memset(&r, 0, sizeof r);
@@ -496,15 +494,6 @@ int cm_cli_crit_be(int argc, char **argv)
     if (optind < argc) {
         return cm_cli_usage_error("crit be", "unexpected argument '%s'", argv[optind]);
     }
-    if (codes == NULL) {
-        const char *d = getenv("CAMBIUM_DATA");
-        if (d != NULL && d[0] != '\0') {
-            snprintf(codes_buf, sizeof codes_buf, "%s/crit/hs6-materials.csv", d);
-            codes = codes_buf;
-        } else {
-            codes = "data/crit/hs6-materials.csv";
-        }
-    }
     cm_error_info_t err;
     memset(&err, 0, sizeof err);
     cm_store_t *store = NULL;
@@ -513,7 +502,8 @@ int cm_cli_crit_be(int argc, char **argv)
     memset(&wgi, 0, sizeof wgi);
     memset(&map, 0, sizeof map);
     int status = CM_EXIT_OK;
-    cm_error_t rc = cm_crit_be_map_load(codes, &map, &err);
+    cm_error_t rc = codes != NULL ? cm_crit_be_map_load(codes, &map, &err)
+                                  : cm_crit_be_map_builtin(&map, &err);
     if (rc == CM_OK) {
         rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
     }

@@ -307,8 +307,7 @@ static void crma_usage(FILE *out)
             "  --wgi-year Y    WGI year of the recomputation (default %d)\n"
             "  --wgi-fallback V  scaled WGI (0-10) for countries without one (default: an\n"
             "                  error for the EU, the Belgian list left out)\n"
-            "  --codes FILE    trade code table of 'crit be' (default\n"
-            "                  $CAMBIUM_DATA/crit/hs6-materials.csv, else\n"
+            "  --codes FILE    trade code table of 'crit be' (default: the built-in\n"
             "                  data/crit/hs6-materials.csv)\n"
             "  --no-be         compare with the EU lists only\n"
             "  --out DIR       write crma.csv to DIR (created if missing)\n"
@@ -371,7 +370,8 @@ static int be_compute(cm_store_t *store, const char *codes, const cm_crit_inputs
     memset(&rep, 0, sizeof rep);
     cm_crit_be_options_default(&bo);
     cm_crit_options_t o = *opt;
-    cm_error_t rc = cm_crit_be_map_load(codes, &map, &err);
+    cm_error_t rc = codes != NULL ? cm_crit_be_map_load(codes, &map, &err)
+                                  : cm_crit_be_map_builtin(&map, &err);
     if (rc == CM_OK) {
         rc = cm_crit_load_be(store, eu, &map, &bo, be, &rep, &err);
     }
@@ -400,7 +400,6 @@ int cm_cli_crit_crma(int argc, char **argv)
         {"codes", required_argument, NULL, 'c'}, {"no-be", no_argument, NULL, 'n'},
         {"wgi-fallback", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
-    char codes_buf[4096];
     int with_be = 1;
     cm_crit_options_t opt;
     cm_crit_options_default(&opt);
@@ -443,15 +442,6 @@ int cm_cli_crit_crma(int argc, char **argv)
     }
     if (optind < argc) {
         return cm_cli_usage_error("crit crma", "unexpected argument '%s'", argv[optind]);
-    }
-    if (codes == NULL) {
-        const char *d = getenv("CAMBIUM_DATA");
-        if (d != NULL && d[0] != '\0') {
-            snprintf(codes_buf, sizeof codes_buf, "%s/crit/hs6-materials.csv", d);
-            codes = codes_buf;
-        } else {
-            codes = "data/crit/hs6-materials.csv";
-        }
     }
     cm_error_info_t err;
     memset(&err, 0, sizeof err);

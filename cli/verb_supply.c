@@ -34,10 +34,8 @@ static void supply_usage(FILE *out)
             "  --wgi-year Y    WGI year (default %d, else the latest in the store)\n"
             "  --region ISO3   the importing country (default BEL)\n"
             "  --quantity      import quantities (t) instead of values (USD)\n"
-            "  --codes FILE    trade code -> material x stage table of 'crit be' (default\n"
-            "                  $CAMBIUM_DATA/crit/hs6-materials.csv, else\n"
-            "                  data/crit/hs6-materials.csv when it exists, else the\n"
-            "                  built-in HS6 table, docs/supply.md)\n"
+            "  --codes FILE    trade code -> material x stage table of 'crit be' (default:\n"
+            "                  the built-in data/crit/hs6-materials.csv, docs/supply.md)\n"
             "  --json          print the map as JSON instead of text\n"
             "  --out DIR       write supply_<material>.csv, supply_<material>_sectors.csv,\n"
             "                  supply_<material>.json and supply_<material>.svg (producer\n"
@@ -140,7 +138,8 @@ static void print_text(const cm_supply_map_t *m, const char *codes)
            m->material, m->wgi_year, m->region,
            m->import_year > 0 ? fix(m->import_year, 0, a, sizeof a) : "(no data)", m->region,
            m->iot_year > 0 ? fix(m->iot_year, 0, b, sizeof b) : "(no IOT)");
-    printf("HS6 codes of the imports: %s\n", codes != NULL ? codes : "built-in table");
+    printf("HS6 codes of the imports: %s\n",
+           codes != NULL ? codes : "built-in table (data/crit/hs6-materials.csv)");
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
         const cm_supply_stage_t *st = &m->stage[s];
         printf("\n%s:", cm_crit_stage_name(s));
@@ -451,7 +450,6 @@ int cm_cli_supply(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},   {"help", no_argument, NULL, 'h'},
         {"codes", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
     const char *store_opt = NULL, *out_dir = NULL, *material = NULL, *codes = NULL;
-    char codes_buf[4096];
     int as_json = 0;
     cm_supply_options_t opt;
     cm_supply_options_default(&opt);
@@ -488,19 +486,6 @@ int cm_cli_supply(int argc, char **argv)
         return cm_cli_usage_error("supply", "expected a material (e.g. cobalt)");
     }
     material = argv[optind];
-    if (codes == NULL) {
-        const char *d = getenv("CAMBIUM_DATA");
-        if (d != NULL && d[0] != '\0') {
-            snprintf(codes_buf, sizeof codes_buf, "%s/crit/hs6-materials.csv", d);
-            codes = codes_buf;
-        } else {
-            codes = "data/crit/hs6-materials.csv";
-        }
-        struct stat sb;
-        if (stat(codes, &sb) != 0) {
-            codes = NULL; /* the built-in table */
-        }
-    }
     if (optind + 1 < argc) {
         return cm_cli_usage_error("supply", "unexpected argument '%s'", argv[optind + 1]);
     }
@@ -518,7 +503,7 @@ int cm_cli_supply(int argc, char **argv)
     if (codes != NULL) {
         rc = cm_crit_be_map_load(codes, &table, &err);
         opt.codes = &table;
-    }
+    } /* else the built-in table (NULL) */
     if (rc == CM_OK) {
         rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
     }

@@ -1,19 +1,7 @@
 # Script mode (cmake -P): embed the built-in classification CSVs into a C source as byte arrays.
 #   -DOUT=<file.c> -DCOUNTRIES=<countries.csv> -DMATERIALS=<materials.csv>
 # No external tool is needed (no xxd, no Python).
-function(cm_embed_csv var file result)
-  file(READ "${file}" hex HEX)
-  string(LENGTH "${hex}" nhex)
-  math(EXPR nbytes "${nhex} / 2")
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  # Break the initializer into lines of 16 bytes.
-  set(b16 "")
-  foreach(i RANGE 1 16)
-    string(APPEND b16 "0x[0-9a-f][0-9a-f],")
-  endforeach()
-  string(REGEX REPLACE "(${b16})" "\\1\n    " bytes "${bytes}")
-  set(${result} "const unsigned char ${var}[] = {\n    ${bytes}0x00};\nconst size_t ${var}_len = ${nbytes};\n" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/EmbedCsv.cmake)
 
 cm_embed_csv(cm_i_class_countries_csv "${COUNTRIES}" countries)
 cm_embed_csv(cm_i_class_materials_csv "${MATERIALS}" materials)

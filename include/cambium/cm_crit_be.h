@@ -7,7 +7,8 @@
  * value used for a missing Belgian one is listed (::cm_crit_be_subst_t).
  *
  * Workflow: load the EU inputs (::cm_crit_load_eu), load the trade-code table
- * (::cm_crit_be_map_load, data/crit/hs6-materials.csv), then ::cm_crit_load_be builds the
+ * (::cm_crit_be_map_builtin, data/crit/hs6-materials.csv compiled in, or ::cm_crit_be_map_load
+ * for another file), then ::cm_crit_load_be builds the
  * Belgian inputs as a copy of the EU ones with the Belgian terms replaced. Bind and compute
  * both with cm_crit.h (the Belgian EI is scaled by ::cm_crit_be_report_t.va_max), then
  * ::cm_crit_be_compare explains, for every material that changes class, the terms that moved
@@ -38,6 +39,10 @@ typedef struct cm_crit_be_code_t {
     char code[32];  /**< "282200", "28220000", "lithium" (label), "production" */
     char *material; /**< canonical material code (owned) */
     int stage;      /**< CM_CRIT_EXTRACTION or CM_CRIT_PROCESSING */
+    int shared;     /**< 1: a code that covers several materials (column `shared` of the
+                         file, e.g. 811292 "other unwrought metals"): listed for the import
+                         partners of this material (cm_supply.h) but never used to attribute a
+                         traded flow to it (::cm_crit_load_be); 0 otherwise */
 } cm_crit_be_code_t;
 
 /** Trade code -> material x stage. Zeroed = empty; destroy with ::cm_crit_be_map_destroy. */
@@ -119,22 +124,33 @@ CM_EXPORT void cm_crit_be_options_default(cm_crit_be_options_t *opt);
 CM_EXPORT const char *cm_crit_be_basis_name(cm_crit_be_basis_t basis);
 
 /**
- * \brief Add a code to the table. \param[in] stage CM_CRIT_EXTRACTION or CM_CRIT_PROCESSING.
+ * \brief Add a code to the table (not shared: the flows of the code are attributed to
+ * \p material). \param[in] stage CM_CRIT_EXTRACTION or CM_CRIT_PROCESSING.
  * \return CM_OK; CM_EINVAL (NULL or empty code or material, code too long, bad stage, a trade
- * code given twice: "production" may repeat, once per material); CM_ENOMEM. O(n).
+ * code given twice unshared: "production" may repeat, once per material); CM_ENOMEM. O(n).
  */
 CM_EXPORT cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code,
                                         const char *material, int stage, cm_error_info_t *err);
 
 /**
  * \brief Load the code table from a CSV file with columns code, material, stage (extraction
- * or processing) and any others (ignored).
+ * or processing), optionally shared (empty or 0; 1 = ::cm_crit_be_code_t.shared: the code may
+ * then be listed for several materials, once per material, besides at most one unshared row)
+ * and any others (ignored).
  * \param[in,out] map zeroed or an earlier table (destroyed first).
- * \return CM_OK; CM_EFILE; CM_EPARSE (missing column, bad stage, duplicated code: file:line);
- * CM_ENOMEM.
+ * \return CM_OK; CM_EINVAL (NULL argument); CM_EFILE; CM_EPARSE (missing column, bad stage or
+ * shared value, duplicated code, malformed CSV: file:line); CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_crit_be_map_load(const char *path, cm_crit_be_map_t *map,
                                          cm_error_info_t *err);
+
+/**
+ * \brief Load the built-in code table: data/crit/hs6-materials.csv as compiled into the library
+ * (docs/crit-belgium.md), parsed as ::cm_crit_be_map_load parses a file.
+ * \param[in,out] map zeroed or an earlier table (destroyed first).
+ * \return CM_OK; CM_EINVAL (NULL map); CM_ENOMEM. O(n^2) in the rows (duplicate check).
+ */
+CM_EXPORT cm_error_t cm_crit_be_map_builtin(cm_crit_be_map_t *map, cm_error_info_t *err);
 
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_crit_be_map_destroy(cm_crit_be_map_t *map);

@@ -174,18 +174,6 @@ CM_EXPORT cm_error_t cm_supply_crma_compare(cm_supply_crma_t *crma, const cm_cri
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_supply_crma_destroy(cm_supply_crma_t *crma);
 
-/* --- HS6 codes of a material per stage ---------------------------------------------------- */
-
-/**
- * \brief The HS6 codes of the built-in table (docs/supply.md; from the crosswalk of the BACI
- * extracts: ore codes -> extraction, refined codes -> processing, with the stage of mineral
- * products that are the mined form corrected) for \p material at \p stage.
- * \param[out] codes up to \p max static strings. \return the number of codes found (may exceed
- * \p max: only \p max are written); 0 for an unknown material or stage.
- */
-CM_EXPORT size_t cm_supply_hs6_codes(const char *material, int stage, const char **codes,
-                                     size_t max);
-
 /* --- the supply map of one material ------------------------------------------------------- */
 
 /** One producing country. */
@@ -256,11 +244,10 @@ typedef struct cm_supply_options_t {
                                 the store, the latest year that is (default 0) */
     const char *import_variable; /**< "import_value" (default) or "import_quantity" */
     cm_real_t usd_per_eur; /**< IOT conversion (default CM_NACE_USD_PER_EUR_2020) */
-    const cm_crit_be_map_t *codes; /**< trade-code table of the Belgian assessment
-                                        (data/crit/hs6-materials.csv, ::cm_crit_be_map_load):
-                                        its six-digit codes of the material x stage are used;
-                                        NULL = the built-in table of ::cm_supply_hs6_codes
-                                        (default). Borrowed. */
+    const cm_crit_be_map_t *codes; /**< trade-code table of the Belgian assessment: its
+                                        six-digit codes of the material x stage are used;
+                                        NULL = the built-in table (::cm_crit_be_map_builtin,
+                                        data/crit/hs6-materials.csv; default). Borrowed. */
 } cm_supply_options_t;
 
 /** \brief Fill \p opt with the defaults listed in ::cm_supply_options_t. NULL is a no-op. */
@@ -272,7 +259,7 @@ CM_EXPORT void cm_supply_options_default(cm_supply_options_t *opt);
  * 2023 tables per stage (::cm_crit_load_eu) with HHI, top three and HHI_WGI (WGI of
  * ::cm_crit_wgi_load for the year of the options); the region's import partners per stage from
  * the BACI observations of the stage's HS6 codes (the options' code table, else
- * ::cm_supply_hs6_codes; newest dataset per year); the EU end uses of the material with the region's value added of each NACE sector from
+ * ::cm_crit_be_map_builtin; newest dataset per year); the EU end uses of the material with the region's value added of each NACE sector from
  * the newest iot-oecd dataset of the region (OECD industries -> NACE divisions kept together,
  * converted to EUR). Import data and IOT are optional (their parts stay empty, NaN).
  * \param[in,out] out zeroed or an earlier map (destroyed first); destroy with

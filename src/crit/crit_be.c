@@ -12,6 +12,7 @@
 #include "cambium/cm_alloc.h"
 #include "cambium/cm_csv.h"
 #include "core/cm_internal.h"
+#include "crit/crit_internal.h"
 
 #define BE_REGION "BEL"
 
@@ -49,10 +50,11 @@ static int is_production(const char *code)
     return strcmp(code, "production") == 0;
 }
 
+/* The unshared row of a code (the material its flows are attributed to), or -1. */
 static ptrdiff_t map_find(const cm_crit_be_map_t *map, const char *code)
 {
     for (size_t i = 0; i < map->n; i++) {
-        if (strcmp(map->items[i].code, code) == 0) {
+        if (!map->items[i].shared && strcmp(map->items[i].code, code) == 0) {
             return (ptrdiff_t)i;
         }
     }
@@ -70,8 +72,20 @@ static int map_production_stage(const cm_crit_be_map_t *map, const char *materia
     return -1;
 }
 
-cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const char *material,
-                              int stage, cm_error_info_t *err)
+/* A row of the code for the material, shared or not, or -1. */
+static ptrdiff_t map_find_pair(const cm_crit_be_map_t *map, const char *code, const char *material)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        if (strcmp(map->items[i].code, code) == 0 &&
+            strcmp(map->items[i].material, material) == 0) {
+            return (ptrdiff_t)i;
+        }
+    }
+    return -1;
+}
+
+static cm_error_t map_add(cm_crit_be_map_t *map, const char *code, const char *material,
+                          int stage, int shared, cm_error_info_t *err)
 {
     if (map == NULL || code == NULL || material == NULL || code[0] == '\0' || material[0] == '\0') {
         return cm_error_set(err, CM_EINVAL, "trade code table: expected a code and a material");
@@ -89,7 +103,10 @@ cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const cha
             return cm_error_set(err, CM_EINVAL,
                                 "trade code table: 'production' given twice for '%s'", material);
         }
-    } else {
+    } else if (map_find_pair(map, code, material) >= 0) {
+        return cm_error_set(err, CM_EINVAL, "trade code '%s' given twice for '%s'", code,
+                            material);
+    } else if (!shared) {
         ptrdiff_t k = map_find(map, code);
         if (k >= 0) {
             return cm_error_set(err, CM_EINVAL,
@@ -114,8 +131,15 @@ cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const cha
     }
     snprintf(c->code, sizeof c->code, "%s", code);
     c->stage = stage;
+    c->shared = shared;
     map->n++;
     return CM_OK;
+}
+
+cm_error_t cm_crit_be_map_add(cm_crit_be_map_t *map, const char *code, const char *material,
+                              int stage, cm_error_info_t *err)
+{
+    return map_add(map, code, material, stage, 0, err);
 }
 
 void cm_crit_be_map_destroy(cm_crit_be_map_t *map)
@@ -130,47 +154,96 @@ void cm_crit_be_map_destroy(cm_crit_be_map_t *map)
     memset(map, 0, sizeof *map);
 }
 
-cm_error_t cm_crit_be_map_load(const char *path, cm_crit_be_map_t *map, cm_error_info_t *err)
+/* Row parser shared by the file and the built-in table: the header gives the columns. */
+typedef struct map_parse_t {
+    cm_crit_be_map_t *map;
+    const char *name; /* file name for messages */
+    size_t cc, cm, cs; /* columns code, material, stage */
+    ptrdiff_t csh;     /* column shared, or -1 */
+} map_parse_t;
+
+static cm_error_t map_row(const cm_csv_row_t *row, void *user_data, cm_error_info_t *err)
 {
-    cm_error_t rc = CM_OK;
-    cm_table_t t = CM_TABLE_NULL;
-    if (path == NULL || map == NULL) {
-        return cm_error_set(err, CM_EINVAL, "cm_crit_be_map_load: NULL argument");
+    map_parse_t *p = user_data;
+    if (row->record == 1) {
+        int found = 0;
+        for (size_t k = 0; k < row->nfields; k++) {
+            const char *h = row->fields[k];
+            if (strcmp(h, "code") == 0) {
+                p->cc = k;
+                found |= 1;
+            } else if (strcmp(h, "material") == 0) {
+                p->cm = k;
+                found |= 2;
+            } else if (strcmp(h, "stage") == 0) {
+                p->cs = k;
+                found |= 4;
+            } else if (strcmp(h, "shared") == 0) {
+                p->csh = (ptrdiff_t)k;
+            }
+        }
+        if (found != 7) {
+            return cm_error_set_at(err, CM_EPARSE, p->name, row->line, 1,
+                                   "expected columns code, material, stage; got '%s'...",
+                                   row->nfields > 0 ? row->fields[0] : "");
+        }
+        return CM_OK;
     }
+    const char *st = row->fields[p->cs];
+    int stage = strcmp(st, "extraction") == 0   ? CM_CRIT_EXTRACTION
+                : strcmp(st, "processing") == 0 ? CM_CRIT_PROCESSING
+                                                : -1;
+    if (stage < 0) {
+        return cm_error_set_at(err, CM_EPARSE, p->name, row->line, (int64_t)p->cs + 1,
+                               "expected stage 'extraction' or 'processing', got '%s'", st);
+    }
+    const char *sh = p->csh >= 0 ? row->fields[p->csh] : "";
+    int shared = strcmp(sh, "1") == 0 ? 1 : sh[0] == '\0' || strcmp(sh, "0") == 0 ? 0 : -1;
+    if (shared < 0) {
+        return cm_error_set_at(err, CM_EPARSE, p->name, row->line, (int64_t)p->csh + 1,
+                               "expected shared '', '0' or '1', got '%s'", sh);
+    }
+    cm_error_t rc = map_add(p->map, row->fields[p->cc], row->fields[p->cm], stage, shared, err);
+    if (rc == CM_EINVAL) {
+        char msg[1100];
+        snprintf(msg, sizeof msg, "%s", err != NULL ? err->message : "bad row");
+        return cm_error_set_at(err, CM_EPARSE, p->name, row->line, 1, "%s", msg);
+    }
+    return rc;
+}
+
+/* Parse the table from a file (data == NULL) or from a buffer. */
+static cm_error_t map_parse(const char *path, const char *data, size_t len,
+                            cm_crit_be_map_t *map, cm_error_info_t *err)
+{
+    map_parse_t p = {map, path, 0, 0, 0, -1};
+    cm_csv_options_t opt;
+    cm_csv_options_default(&opt);
     cm_crit_be_map_destroy(map);
-    CM_TRY(cm_table_read(&t, path, NULL, 1, err));
-    cm_int_t cc = cm_table_col(&t, "code"), cm = cm_table_col(&t, "material");
-    cm_int_t cs = cm_table_col(&t, "stage");
-    if (cc < 0 || cm < 0 || cs < 0) {
-        CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, 1, 1,
-                                "expected columns code, material, stage; got '%s'...",
-                                t.ncols > 0 ? t.header[0] : ""));
-    }
-    for (size_t r = 0; r < t.nrows; r++) {
-        const char *code = cm_table_cell(&t, r, (size_t)cc);
-        const char *mat = cm_table_cell(&t, r, (size_t)cm);
-        const char *st = cm_table_cell(&t, r, (size_t)cs);
-        int stage = strcmp(st, "extraction") == 0   ? CM_CRIT_EXTRACTION
-                    : strcmp(st, "processing") == 0 ? CM_CRIT_PROCESSING
-                                                    : -1;
-        if (stage < 0) {
-            CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, t.line[r], (int64_t)cs + 1,
-                                    "expected stage 'extraction' or 'processing', got '%s'", st));
-        }
-        rc = cm_crit_be_map_add(map, code, mat, stage, err);
-        if (rc == CM_EINVAL) {
-            char msg[1100];
-            snprintf(msg, sizeof msg, "%s", err != NULL ? err->message : "bad row");
-            CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, t.line[r], 1, "%s", msg));
-        }
-        CM_TRY(rc);
-    }
-cleanup:
-    cm_table_destroy(&t);
+    cm_error_t rc = data == NULL
+                        ? cm_csv_read_file(path, &opt, map_row, &p, NULL, err)
+                        : cm_csv_read_buffer(data, len, path, &opt, map_row, &p, NULL, err);
     if (rc != CM_OK) {
         cm_crit_be_map_destroy(map);
     }
     return rc;
+}
+
+cm_error_t cm_crit_be_map_load(const char *path, cm_crit_be_map_t *map, cm_error_info_t *err)
+{
+    if (path == NULL || map == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_crit_be_map_load: NULL argument");
+    }
+    return map_parse(path, NULL, 0, map, err);
+}
+
+cm_error_t cm_crit_be_map_builtin(cm_crit_be_map_t *map, cm_error_info_t *err)
+{
+    if (map == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_crit_be_map_builtin: NULL argument");
+    }
+    return map_parse("<built-in hs6-materials.csv>", (const char *)cm_i_crit_hs6_csv,
+                     cm_i_crit_hs6_csv_len, map, err);
 }
 
 /* --- report --------------------------------------------------------------------------- */

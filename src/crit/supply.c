@@ -350,19 +350,11 @@ static int six_digits(const char *c)
     return strlen(c) == 6 && strspn(c, "0123456789") == 6;
 }
 
-/* The HS6 codes of a material x stage: from the code table when given, else built in. */
+/* The HS6 codes of a material x stage in the code table. */
 static void stage_codes(cm_supply_stage_t *st, const char *material, int stage,
                         const cm_crit_be_map_t *map)
 {
     st->n_hs6 = 0;
-    if (map == NULL) {
-        const char *codes[8];
-        size_t n = cm_supply_hs6_codes(material, stage, codes, 8);
-        for (size_t i = 0; i < n && i < 8; i++) {
-            snprintf(st->hs6[st->n_hs6++], sizeof st->hs6[0], "%s", codes[i]);
-        }
-        return;
-    }
     for (size_t i = 0; i < map->n && st->n_hs6 < 8; i++) {
         const cm_crit_be_code_t *c = &map->items[i];
         if (c->stage == stage && c->material != NULL && strcmp(c->material, material) == 0 &&
@@ -456,6 +448,8 @@ cm_error_t cm_supply_map_build(cm_store_t *store, const char *material,
     cm_crit_inputs_t in;
     cm_crit_wgi_t wgi;
     cm_supply_options_t def;
+    cm_crit_be_map_t builtin;
+    memset(&builtin, 0, sizeof builtin);
     memset(&in, 0, sizeof in);
     memset(&wgi, 0, sizeof wgi);
     if (store == NULL || material == NULL || out == NULL) {
@@ -499,12 +493,17 @@ cm_error_t cm_supply_map_build(cm_store_t *store, const char *material,
     snprintf(out->region, sizeof out->region, "%s", region);
     out->name = cm_strdup(m->name != NULL ? m->name : code);
     CM_NOMEM(out->name, err);
+    const cm_crit_be_map_t *codes = opt->codes;
+    if (codes == NULL) {
+        CM_TRY(cm_crit_be_map_builtin(&builtin, err));
+        codes = &builtin;
+    }
     CM_TRY(load_wgi(store, opt->wgi_year > 0 ? opt->wgi_year : CM_CRIT_EU_WGI_YEAR,
                     opt->wgi_year == 0, m, &wgi, &out->wgi_year, err));
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
         cm_supply_stage_t *st = &out->stage[s];
         CM_TRY(fill_producers(st, &m->supply[s][CM_CRIT_GLOBAL], &wgi, err));
-        stage_codes(st, code, s, opt->codes);
+        stage_codes(st, code, s, codes);
         st->import_total = NAN;
     }
     /* one import year for both stages: the latest with data for any of the codes */
@@ -534,6 +533,7 @@ cleanup:
     if (rc != CM_OK) {
         cm_supply_map_destroy(out);
     }
+    cm_crit_be_map_destroy(&builtin);
     cm_crit_wgi_destroy(&wgi);
     cm_crit_inputs_destroy(&in);
     cm_class_free(mat);

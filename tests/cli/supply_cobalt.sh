@@ -4,7 +4,7 @@
 grep -q "^Cobalt (cobalt): supply map; WGI 2023; imports of BEL 2024; value added BEL 2020" out &&
     grep -q "top three 73.5 %: COD RUS CAN" out &&
     grep -q "^  COD        62.8 %   8.17" out &&
-    grep -q "BEL imports (HS6 282200) 2024: 61517683 USD from 14 partners" out &&
+    grep -q "BEL imports (HS6 282200 810510) 2024: 61517683 USD from 14 partners" out &&
     grep -q "^    FIN        91.0 % 56000935" out &&
     grep -q "value added of the using sectors: 12954.6 MEUR" out || { cat out; exit 1; }
 "$CAMBIUM" supply cobalt --json --store s.db >j || exit 1

@@ -87,6 +87,16 @@ static void make_map(cm_crit_be_map_t *map)
     CHECK_OK(cm_crit_be_map_add(map, "production", "cobalt", CM_CRIT_PROCESSING, &err), &err);
 }
 
+/* Write \p text to \p path and load it as a code table. */
+static cm_error_t load_text(const char *path, const char *text, cm_crit_be_map_t *map)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return cm_crit_be_map_load(path, map, &err);
+}
+
 static void make_eu(cm_crit_inputs_t *in)
 {
     memset(in, 0, sizeof *in);
@@ -128,6 +138,10 @@ static void test_mass_and_value(void **state)
     memset(&be, 0, sizeof be);
     memset(&rep, 0, sizeof rep);
     make_map(&map);
+    /* a shared row of the traded code 999999: listed for cobalt, never attributed to it (the
+     * code stays unmatched below) */
+    CHECK_OK(cm_crit_be_map_add(&map, "999999", "cobalt", CM_CRIT_PROCESSING, &err), &err);
+    map.items[map.n - 1].shared = 1;
     make_eu(&eu);
     cm_crit_be_options_default(&opt);
     CHECK_OK(cm_crit_load_be(st, &eu, &map, &opt, &be, &rep, &err), &err);
@@ -248,39 +262,63 @@ static void test_errors(void **state)
     CHECK_ERROR(cm_crit_be_map_add(&map, "", "x", 0, &err), CM_EINVAL);
     char path[1024];
     snprintf(path, sizeof path, "%s/bad-map.csv", cm_test_tmpdir());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("code,material,stage\n282200,cobalt,refining\n", f);
-    fclose(f);
     cm_crit_be_map_t m2;
     memset(&m2, 0, sizeof m2);
-    CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
+    CHECK_ERROR(load_text(path, "code,material,stage\n282200,cobalt,refining\n", &m2), CM_EPARSE);
     assert_int_equal(err.line, 2);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("code,material,stage\n282200,cobalt,processing\n282200,nickel,processing\n", f);
-    fclose(f);
-    CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("hs,material\n282200,cobalt\n", f);
-    fclose(f);
-    CHECK_ERROR(cm_crit_be_map_load(path, &m2, &err), CM_EPARSE);
+    CHECK_ERROR(load_text(path,
+                          "code,material,stage\n282200,cobalt,processing\n"
+                          "282200,nickel,processing\n",
+                          &m2),
+                CM_EPARSE);
+    /* shared codes: once per material, besides at most one unshared row */
+    CHECK_OK(load_text(path,
+                       "code,material,stage,shared\n811292,gallium,processing,1\n"
+                       "811292,germanium,processing,1\n811292,indium,processing,\n"
+                       "282200,cobalt,processing,0\n",
+                       &m2),
+             &err);
+    assert_int_equal(m2.n, 4);
+    assert_int_equal(m2.items[0].shared, 1);
+    assert_int_equal(m2.items[1].shared, 1);
+    assert_int_equal(m2.items[2].shared, 0);
+    assert_int_equal(m2.items[3].shared, 0);
+    cm_crit_be_map_destroy(&m2);
+    CHECK_ERROR(load_text(path,
+                          "code,material,stage,shared\n811292,gallium,processing,1\n"
+                          "811292,gallium,processing,1\n",
+                          &m2),
+                CM_EPARSE);
+    assert_int_equal(err.line, 3);
+    CHECK_ERROR(load_text(path, "code,material,stage,shared\n811292,gallium,processing,yes\n", &m2),
+                CM_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 4);
+    assert_int_equal(m2.n, 0);
+    CHECK_ERROR(load_text(path, "hs,material\n282200,cobalt\n", &m2), CM_EPARSE);
     CHECK_ERROR(cm_crit_be_map_load("/nonexistent/x.csv", &m2, &err), CM_EFILE);
-    int ok = 0;
-    for (long n = 0; n < 5000 && !ok; n++) {
-        cm_test_fail_alloc_after(n);
-        cm_error_t rc =
-            cm_crit_be_map_load(cm_test_source("data/crit/hs6-materials.csv"), &m2, &err);
-        cm_test_fail_alloc_after(-1);
-        if (rc == CM_OK) {
-            ok = 1;
-        } else {
-            assert_int_equal(rc, CM_ENOMEM);
-            assert_int_equal(m2.n, 0);
+    CHECK_ERROR(cm_crit_be_map_load(NULL, &m2, &err), CM_EINVAL);
+    CHECK_ERROR(cm_crit_be_map_builtin(NULL, &err), CM_EINVAL);
+    /* out of memory at every allocation, from the file and from the built-in copy: CM_ENOMEM
+     * and the table left empty */
+    for (int builtin = 0; builtin < 2; builtin++) {
+        int ok = 0;
+        for (long n = 0; n < 5000 && !ok; n++) {
+            cm_test_fail_alloc_after(n);
+            cm_error_t rc =
+                builtin ? cm_crit_be_map_builtin(&m2, &err)
+                        : cm_crit_be_map_load(cm_test_source("data/crit/hs6-materials.csv"), &m2,
+                                              &err);
+            cm_test_fail_alloc_after(-1);
+            if (rc == CM_OK) {
+                ok = 1;
+            } else {
+                assert_int_equal(rc, CM_ENOMEM);
+                assert_int_equal(m2.n, 0);
+            }
         }
+        assert_true(ok);
     }
-    assert_true(ok);
     assert_true(m2.n > 100);
     cm_crit_be_map_destroy(&m2);
     cm_crit_be_report_destroy(&rep);

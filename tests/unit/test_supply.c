@@ -36,33 +36,77 @@ static cm_store_t *open_bundle(void)
     return s;
 }
 
+/* The six-digit codes of material x stage in the code table (as the supply map takes them). */
+static size_t hs6_codes(const cm_crit_be_map_t *map, const char *material, int stage,
+                        const char **codes, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < map->n; i++) {
+        const cm_crit_be_code_t *c = &map->items[i];
+        if (c->stage == stage && strcmp(c->material, material) == 0 && strlen(c->code) == 6 &&
+            strspn(c->code, "0123456789") == 6) {
+            if (n < max) {
+                codes[n] = c->code;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
 static void test_hs6(void **state)
 {
     (void)state;
+    cm_crit_be_map_t map;
+    cm_error_info_t err;
+    memset(&map, 0, sizeof map);
+    memset(&err, 0, sizeof err);
+    CHECK_OK(cm_crit_be_map_builtin(&map, &err), &err);
     const char *codes[8];
-    assert_int_equal(cm_supply_hs6_codes("cobalt", CM_CRIT_EXTRACTION, codes, 8), 1);
+    assert_int_equal(hs6_codes(&map, "cobalt", CM_CRIT_EXTRACTION, codes, 8), 1);
     assert_string_equal(codes[0], "260500");
-    assert_int_equal(cm_supply_hs6_codes("cobalt", CM_CRIT_PROCESSING, codes, 8), 1);
+    /* cobalt oxides and hydroxides (282200) and unwrought cobalt (810510, WMD) */
+    assert_int_equal(hs6_codes(&map, "cobalt", CM_CRIT_PROCESSING, codes, 8), 2);
     assert_string_equal(codes[0], "282200");
+    assert_string_equal(codes[1], "810510");
     /* more codes than room: the count, only max written */
     codes[1] = codes[2] = NULL;
-    assert_int_equal(cm_supply_hs6_codes("manganese", CM_CRIT_PROCESSING, codes, 2), 4);
+    assert_int_equal(hs6_codes(&map, "manganese", CM_CRIT_PROCESSING, codes, 2), 4);
     assert_non_null(codes[1]);
     assert_null(codes[2]);
-    assert_int_equal(cm_supply_hs6_codes("unobtainium", 0, codes, 8), 0);
-    assert_int_equal(cm_supply_hs6_codes("cobalt", 7, codes, 8), 0);
-    assert_int_equal(cm_supply_hs6_codes(NULL, 0, codes, 8), 0);
-    /* every table entry is six digits */
-    static const char *const mats[] = {"aluminium", "nickel", "tungsten", "hafnium", "copper"};
-    for (size_t i = 0; i < 5; i++) {
-        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
-            size_t n = cm_supply_hs6_codes(mats[i], s, codes, 8);
-            for (size_t k = 0; k < n; k++) {
-                assert_int_equal(strlen(codes[k]), 6);
-                assert_int_equal(strspn(codes[k], "0123456789"), 6);
-            }
+    assert_int_equal(hs6_codes(&map, "unobtainium", 0, codes, 8), 0);
+    assert_int_equal(hs6_codes(&map, "cobalt", 7, codes, 8), 0);
+    /* the rows merged from the crosswalk (data/crit/SOURCES.md) */
+    static const struct {
+        const char *material, *code;
+        int stage;
+    } merged[] = {{"aluminium", "281820", 1}, {"hafnium", "811231", 1},
+                  {"nickel", "720260", 1},    {"tungsten", "284180", 1},
+                  {"gallium", "811292", 1},   {"germanium", "811292", 1},
+                  {"hafnium", "811292", 1},   {"tantalum", "261590", 0},
+                  {"niobium", "261590", 0}};
+    for (size_t i = 0; i < sizeof merged / sizeof merged[0]; i++) {
+        size_t n = hs6_codes(&map, merged[i].material, merged[i].stage, codes, 8);
+        int found = 0;
+        for (size_t k = 0; k < n && k < 8; k++) {
+            found |= strcmp(codes[k], merged[i].code) == 0;
         }
+        assert_true(found);
     }
+    /* the built-in table is the file: same rows in the same order */
+    cm_crit_be_map_t file;
+    memset(&file, 0, sizeof file);
+    CHECK_OK(cm_crit_be_map_load(cm_test_source("data/crit/hs6-materials.csv"), &file, &err),
+             &err);
+    assert_int_equal(file.n, map.n);
+    for (size_t i = 0; i < map.n; i++) {
+        assert_string_equal(file.items[i].code, map.items[i].code);
+        assert_string_equal(file.items[i].material, map.items[i].material);
+        assert_int_equal(file.items[i].stage, map.items[i].stage);
+        assert_int_equal(file.items[i].shared, map.items[i].shared);
+    }
+    cm_crit_be_map_destroy(&file);
+    cm_crit_be_map_destroy(&map);
 }
 
 static void test_map_cobalt(void **state)
