@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "cambium/cambium.h"
 
 enum {
@@ -30,12 +32,24 @@ int cm_cli_crit_eu(int argc, char **argv);
 int cm_cli_crit_mc(int argc, char **argv);
 int cm_cli_crit_sensitivity(int argc, char **argv);
 /* Shared by crit mc and crit sensitivity (cli/crit_mc.c): load variant eu or be from the store
- * (be: EI denominator in opt->va_max), the WGI of opt->wgi_year (0 = EU default), bind; parse a
- * finite number; mkdir of one level. */
+ * (be: EI denominator in opt->va_max), the WGI of opt->wgi_year (0 = EU default), bind. */
 cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,
                                cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err);
+/* Shared by the crit and supply front ends (cli/crit_common.c). */
+/* Parse a whole, finite number; 1 on success (then *out is set), 0 otherwise. */
 int cm_cli_parse_real(const char *text, double *out);
+/* Parse a whole decimal integer in [lo, hi]; 1 on success (then *out is set), 0 otherwise. */
+int cm_cli_parse_int(const char *text, int lo, int hi, int *out);
+/* mkdir of one level (an existing directory is fine); CM_EFILE naming the directory. */
 cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err);
+/* v formatted for CSV (cm_csv_format_double) into buf (at least 32 bytes); returns buf. */
+const char *cm_cli_num(double v, char *buf);
+/* JSON number, null for NaN (an infinity gives NULL, a failure for cm_cli_jset). */
+json_t *cm_cli_jnum(double v);
+/* JSON number, null for any non-finite value. */
+json_t *cm_cli_jfinite(double v);
+/* Set o[k] = v (stealing v); non-zero when v is NULL or the set fails. */
+int cm_cli_jset(json_t *o, const char *k, json_t *v);
 int cm_cli_crit_be(int argc, char **argv);
 int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
 int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */

@@ -49,30 +49,6 @@ static void be_usage(FILE *out)
             CM_CRIT_EU_WGI_YEAR);
 }
 
-static int parse_num(const char *text, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-static int parse_year(const char *text, int *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || v < 1900 || v > 2100) {
-        return 0;
-    }
-    *out = (int)v;
-    return 1;
-}
-
 typedef struct be_run_t {
     cm_crit_inputs_t eu, be;
     cm_crit_results_t eu_res, be_res;
@@ -81,11 +57,6 @@ typedef struct be_run_t {
     cm_crit_options_t opt, opt_be;
     cm_crit_be_options_t bo;
 } be_run_t;
-
-static const char *num(double v, char *buf)
-{
-    return cm_csv_format_double(v, buf);
-}
 
 static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t *err)
 {
@@ -116,17 +87,17 @@ static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t
                              : c->critical_be                 ? "becomes critical"
                                                               : "no longer critical";
         const char *row[] = {r->eu.materials[i].code,
-                             num(e->sr, x[0]),
-                             num(e->ei, x[1]),
+                             cm_cli_num(e->sr, x[0]),
+                             cm_cli_num(e->ei, x[1]),
                              e->critical ? "1" : "0",
-                             num(b->sr, x[2]),
-                             num(b->ei, x[3]),
+                             cm_cli_num(b->sr, x[2]),
+                             cm_cli_num(b->ei, x[3]),
                              b->critical ? "1" : "0",
                              change,
                              cm_crit_be_basis_name(r->rep.stages[i][0].basis),
                              cm_crit_be_basis_name(r->rep.stages[i][1].basis),
-                             num(r->rep.stages[i][0].ir, x[4]),
-                             num(r->rep.stages[i][1].ir, x[5]),
+                             cm_cli_num(r->rep.stages[i][0].ir, x[4]),
+                             cm_cli_num(r->rep.stages[i][1].ir, x[5]),
                              c->explanation != NULL ? c->explanation : ""};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
@@ -150,8 +121,8 @@ static cm_error_t write_subst_csv(const char *path, const be_run_t *r, cm_error_
         const cm_crit_be_subst_t *s = &r->rep.subst[i];
         char x[32];
         const char *row[] = {s->material, s->term,
-                             s->stage >= 0 ? cm_crit_stage_name(s->stage) : "", num(s->value, x),
-                             s->reason};
+                             s->stage >= 0 ? cm_crit_stage_name(s->stage) : "",
+                             cm_cli_num(s->value, x), s->reason};
         rc = cm_csv_write_row(w, 5, row, err);
     }
     if (rc != CM_OK) {
@@ -159,16 +130,6 @@ static cm_error_t write_subst_csv(const char *path, const be_run_t *r, cm_error_
         return rc;
     }
     return cm_csv_writer_commit(w, err);
-}
-
-static json_t *jnum(double v)
-{
-    return isnan(v) ? json_null() : json_real(v);
-}
-
-static int jset(json_t *o, const char *k, json_t *v)
-{
-    return v == NULL || json_object_set_new(o, k, v) != 0;
 }
 
 static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_t *err)
@@ -180,23 +141,23 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
         json_decref(arr);
         json_decref(subs);
     } else {
-        bad = jset(root, "materials", arr) || jset(root, "substitutions", subs) ||
-              jset(root, "year", json_integer(r->rep.year)) ||
-              jset(root, "va_max_meur", jnum(r->rep.va_max)) ||
-              jset(root, "va_max_sector", json_string(r->rep.va_max_sector)) ||
-              jset(root, "changed", json_integer((json_int_t)r->ch.n_changed));
+        bad = cm_cli_jset(root, "materials", arr) || cm_cli_jset(root, "substitutions", subs) ||
+              cm_cli_jset(root, "year", json_integer(r->rep.year)) ||
+              cm_cli_jset(root, "va_max_meur", cm_cli_jnum(r->rep.va_max)) ||
+              cm_cli_jset(root, "va_max_sector", json_string(r->rep.va_max_sector)) ||
+              cm_cli_jset(root, "changed", json_integer((json_int_t)r->ch.n_changed));
     }
     json_t *o = bad ? NULL : json_object();
-    if (o == NULL || jset(root, "options", o) ||
-        jset(o, "basis", json_string(cm_crit_be_basis_name(r->bo.basis))) ||
-        jset(o, "split", json_boolean(r->bo.split == CM_NACE_SPLIT_EQUALLY)) ||
-        jset(o, "renormalise", json_boolean(r->opt.renormalise)) ||
-        jset(o, "wgi_year", json_integer(r->opt.wgi_year)) ||
-        jset(o, "wgi_fallback",
-             r->opt.wgi_missing == CM_CRIT_WGI_FALLBACK ? json_real(r->opt.wgi_fallback)
-                                                        : json_null()) ||
-        jset(o, "sr_threshold", json_real(r->opt.sr_threshold)) ||
-        jset(o, "ei_threshold", json_real(r->opt.ei_threshold))) {
+    if (o == NULL || cm_cli_jset(root, "options", o) ||
+        cm_cli_jset(o, "basis", json_string(cm_crit_be_basis_name(r->bo.basis))) ||
+        cm_cli_jset(o, "split", json_boolean(r->bo.split == CM_NACE_SPLIT_EQUALLY)) ||
+        cm_cli_jset(o, "renormalise", json_boolean(r->opt.renormalise)) ||
+        cm_cli_jset(o, "wgi_year", json_integer(r->opt.wgi_year)) ||
+        cm_cli_jset(o, "wgi_fallback",
+                    r->opt.wgi_missing == CM_CRIT_WGI_FALLBACK ? json_real(r->opt.wgi_fallback)
+                                                               : json_null()) ||
+        cm_cli_jset(o, "sr_threshold", json_real(r->opt.sr_threshold)) ||
+        cm_cli_jset(o, "ei_threshold", json_real(r->opt.ei_threshold))) {
         bad = 1;
     }
     for (size_t i = 0; i < r->eu.n && !bad; i++) {
@@ -208,13 +169,16 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
             bad = 1;
             break;
         }
-        bad =
-            jset(mo, "stages", st) || jset(mo, "material", json_string(r->eu.materials[i].code)) ||
-            jset(mo, "sr_eu", jnum(e->sr)) || jset(mo, "ei_eu", jnum(e->ei)) ||
-            jset(mo, "critical_eu", json_boolean(e->critical)) || jset(mo, "sr_be", jnum(b->sr)) ||
-            jset(mo, "ei_be", jnum(b->ei)) || jset(mo, "critical_be", json_boolean(b->critical)) ||
-            jset(mo, "explanation",
-                 c->explanation != NULL ? json_string(c->explanation) : json_null());
+        bad = cm_cli_jset(mo, "stages", st) ||
+              cm_cli_jset(mo, "material", json_string(r->eu.materials[i].code)) ||
+              cm_cli_jset(mo, "sr_eu", cm_cli_jnum(e->sr)) ||
+              cm_cli_jset(mo, "ei_eu", cm_cli_jnum(e->ei)) ||
+              cm_cli_jset(mo, "critical_eu", json_boolean(e->critical)) ||
+              cm_cli_jset(mo, "sr_be", cm_cli_jnum(b->sr)) ||
+              cm_cli_jset(mo, "ei_be", cm_cli_jnum(b->ei)) ||
+              cm_cli_jset(mo, "critical_be", json_boolean(b->critical)) ||
+              cm_cli_jset(mo, "explanation",
+                          c->explanation != NULL ? json_string(c->explanation) : json_null());
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             const cm_crit_be_stage_info_t *in = &r->rep.stages[i][s];
             if (!r->be.materials[i].assessed[s]) {
@@ -225,20 +189,20 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
                 bad = 1;
                 break;
             }
-            bad = jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
-                  jset(so, "basis", json_string(cm_crit_be_basis_name(in->basis))) ||
-                  jset(so, "dataset_id", json_integer(in->dataset_id)) ||
-                  jset(so, "production_t", jnum(in->production)) ||
-                  jset(so, "imports", jnum(in->imports)) ||
-                  jset(so, "exports", jnum(in->exports)) ||
-                  jset(so, "partners", json_integer((json_int_t)in->partners)) ||
-                  jset(so, "ir_be", jnum(in->ir)) ||
-                  jset(so, "hhi_wgi_sourcing_eu",
-                       jnum(r->eu_res.items[i].stage[s].hhi_wgi[CM_CRIT_SOURCING])) ||
-                  jset(so, "hhi_wgi_sourcing_be",
-                       jnum(r->be_res.items[i].stage[s].hhi_wgi[CM_CRIT_SOURCING])) ||
-                  jset(so, "sr_eu", jnum(r->eu_res.items[i].stage[s].sr)) ||
-                  jset(so, "sr_be", jnum(r->be_res.items[i].stage[s].sr));
+            bad = cm_cli_jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
+                  cm_cli_jset(so, "basis", json_string(cm_crit_be_basis_name(in->basis))) ||
+                  cm_cli_jset(so, "dataset_id", json_integer(in->dataset_id)) ||
+                  cm_cli_jset(so, "production_t", cm_cli_jnum(in->production)) ||
+                  cm_cli_jset(so, "imports", cm_cli_jnum(in->imports)) ||
+                  cm_cli_jset(so, "exports", cm_cli_jnum(in->exports)) ||
+                  cm_cli_jset(so, "partners", json_integer((json_int_t)in->partners)) ||
+                  cm_cli_jset(so, "ir_be", cm_cli_jnum(in->ir)) ||
+                  cm_cli_jset(so, "hhi_wgi_sourcing_eu",
+                              cm_cli_jnum(r->eu_res.items[i].stage[s].hhi_wgi[CM_CRIT_SOURCING])) ||
+                  cm_cli_jset(so, "hhi_wgi_sourcing_be",
+                              cm_cli_jnum(r->be_res.items[i].stage[s].hhi_wgi[CM_CRIT_SOURCING])) ||
+                  cm_cli_jset(so, "sr_eu", cm_cli_jnum(r->eu_res.items[i].stage[s].sr)) ||
+                  cm_cli_jset(so, "sr_be", cm_cli_jnum(r->be_res.items[i].stage[s].sr));
         }
     }
     for (size_t i = 0; i < r->rep.n_subst && !bad; i++) {
@@ -248,11 +212,13 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
             bad = 1;
             break;
         }
-        bad = jset(so, "material", json_string(s->material)) ||
-              jset(so, "term", json_string(s->term)) ||
-              jset(so, "stage",
-                   s->stage >= 0 ? json_string(cm_crit_stage_name(s->stage)) : json_null()) ||
-              jset(so, "value", jnum(s->value)) || jset(so, "reason", json_string(s->reason));
+        bad =
+            cm_cli_jset(so, "material", json_string(s->material)) ||
+            cm_cli_jset(so, "term", json_string(s->term)) ||
+            cm_cli_jset(so, "stage",
+                        s->stage >= 0 ? json_string(cm_crit_stage_name(s->stage)) : json_null()) ||
+            cm_cli_jset(so, "value", cm_cli_jnum(s->value)) ||
+            cm_cli_jset(so, "reason", json_string(s->reason));
     }
     cm_error_t rc = bad ? cm_error_set(err, CM_ENOMEM, "out of memory building the JSON")
                         : cm_json_write_file(path, root, 0, err);
@@ -320,9 +286,8 @@ cleanup:
 
 static cm_error_t write_outputs(const char *dir, const be_run_t *r, cm_error_info_t *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
-                            strerror(errno));
+    if (cm_cli_make_dir(dir, err) != CM_OK) {
+        return CM_EFILE;
     }
     char path[4096];
     cm_error_t rc;
@@ -446,12 +411,12 @@ int cm_cli_crit_be(int argc, char **argv)
             r.opt.renormalise = 1;
             break;
         case 'y':
-            if (!parse_year(optarg, &bo.year)) {
+            if (!cm_cli_parse_int(optarg, 1900, 2100, &bo.year)) {
                 return cm_cli_usage_error("crit be", "--year: expected a year, got '%s'", optarg);
             }
             break;
         case 'w':
-            if (!parse_year(optarg, &r.opt.wgi_year)) {
+            if (!cm_cli_parse_int(optarg, 1900, 2100, &r.opt.wgi_year)) {
                 return cm_cli_usage_error("crit be", "--wgi-year: expected a year, got '%s'",
                                           optarg);
             }
@@ -469,7 +434,7 @@ int cm_cli_crit_be(int argc, char **argv)
             }
             break;
         case 'f':
-            if (!parse_num(optarg, &r.opt.wgi_fallback) || r.opt.wgi_fallback < 0.0 ||
+            if (!cm_cli_parse_real(optarg, &r.opt.wgi_fallback) || r.opt.wgi_fallback < 0.0 ||
                 r.opt.wgi_fallback > 10.0) {
                 return cm_cli_usage_error(
                     "crit be", "--wgi-fallback: expected a scaled WGI 0-10, got '%s'", optarg);
@@ -477,7 +442,7 @@ int cm_cli_crit_be(int argc, char **argv)
             r.opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
         case 'V':
-            if (!parse_num(optarg, &va_max) || !(va_max > 0.0)) {
+            if (!cm_cli_parse_real(optarg, &va_max) || !(va_max > 0.0)) {
                 return cm_cli_usage_error("crit be",
                                           "--va-max: expected a positive number, got '%s'", optarg);
             }

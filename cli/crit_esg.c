@@ -13,18 +13,6 @@
 
 #define MAX_IND 8
 
-static int parse_year(const char *text, int *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || v < 1996 || v > 2100) {
-        return 0;
-    }
-    *out = (int)v;
-    return 1;
-}
-
 static const char *fmt(double v, int digits, char *buf, size_t n)
 {
     if (isnan(v)) {
@@ -85,9 +73,8 @@ static cm_error_t write_esg_csv(const char *dir, const cm_crit_inputs_t *in,
                                 const cm_crit_results_t *res, size_t nind,
                                 const cm_supply_indicator_t *ind, cm_error_info_t *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
-                            strerror(errno));
+    if (cm_cli_make_dir(dir, err) != CM_OK) {
+        return CM_EFILE;
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/esg.csv", dir);
@@ -168,13 +155,13 @@ int cm_cli_crit_esg(int argc, char **argv)
         case 's': store_opt = optarg; break;
         case 'o': out_dir = optarg; break;
         case 'y':
-            if (!parse_year(optarg, &opt.wgi_year)) {
+            if (!cm_cli_parse_int(optarg, 1996, 2100, &opt.wgi_year)) {
                 return cm_cli_usage_error("crit esg", "--wgi-year: expected a year, got '%s'",
                                           optarg);
             }
             break;
         case 'e':
-            if (!parse_year(optarg, &esg_year)) {
+            if (!cm_cli_parse_int(optarg, 1996, 2100, &esg_year)) {
                 return cm_cli_usage_error("crit esg", "--esg-year: expected a year, got '%s'",
                                           optarg);
             }
@@ -324,9 +311,8 @@ static const char *yesno(int v)
 
 static cm_error_t write_crma_csv(const char *dir, const cm_supply_crma_t *t, cm_error_info_t *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
-                            strerror(errno));
+    if (cm_cli_make_dir(dir, err) != CM_OK) {
+        return CM_EFILE;
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/crma.csv", dir);
@@ -413,7 +399,7 @@ int cm_cli_crit_crma(int argc, char **argv)
         case 's': store_opt = optarg; break;
         case 'o': out_dir = optarg; break;
         case 'y':
-            if (!parse_year(optarg, &opt.wgi_year)) {
+            if (!cm_cli_parse_int(optarg, 1996, 2100, &opt.wgi_year)) {
                 return cm_cli_usage_error("crit crma", "--wgi-year: expected a year, got '%s'",
                                           optarg);
             }

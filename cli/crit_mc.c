@@ -68,27 +68,6 @@ cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_cr
     return rc;
 }
 
-int cm_cli_parse_real(const char *text, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
-                            strerror(errno));
-    }
-    return CM_OK;
-}
-
 /* --- crit mc -------------------------------------------------------------------------- */
 
 static void mc_usage(FILE *out)
@@ -132,11 +111,6 @@ static void mc_usage(FILE *out)
         CM_CRIT_EU_WGI_YEAR);
 }
 
-static const char *num(double v, char *buf)
-{
-    return cm_csv_format_double(v, buf);
-}
-
 static cm_error_t write_csv(const char *path, const cm_crit_inputs_t *in,
                             const cm_crit_mc_result_t *res, cm_error_info_t *err)
 {
@@ -157,22 +131,22 @@ static cm_error_t write_csv(const char *path, const cm_crit_inputs_t *in,
         const char *row[] = {m->code,
                              m->name,
                              (m->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
-                             num(r->sr_base, b[0]),
-                             num(r->ei_base, b[1]),
+                             cm_cli_num(r->sr_base, b[0]),
+                             cm_cli_num(r->ei_base, b[1]),
                              r->critical_base ? "1" : "0",
-                             num(r->p_critical, b[2]),
-                             num(r->p_sr, b[3]),
-                             num(r->p_ei, b[4]),
-                             num(r->sr.mean, b[5]),
-                             num(r->sr.sd, b[6]),
-                             num(r->sr.p5, b[7]),
-                             num(r->sr.p50, b[8]),
-                             num(r->sr.p95, b[9]),
-                             num(r->ei.mean, b[10]),
-                             num(r->ei.sd, b[11]),
-                             num(r->ei.p5, b[12]),
-                             num(r->ei.p50, b[13]),
-                             num(r->ei.p95, b[14])};
+                             cm_cli_num(r->p_critical, b[2]),
+                             cm_cli_num(r->p_sr, b[3]),
+                             cm_cli_num(r->p_ei, b[4]),
+                             cm_cli_num(r->sr.mean, b[5]),
+                             cm_cli_num(r->sr.sd, b[6]),
+                             cm_cli_num(r->sr.p5, b[7]),
+                             cm_cli_num(r->sr.p50, b[8]),
+                             cm_cli_num(r->sr.p95, b[9]),
+                             cm_cli_num(r->ei.mean, b[10]),
+                             cm_cli_num(r->ei.sd, b[11]),
+                             cm_cli_num(r->ei.p5, b[12]),
+                             cm_cli_num(r->ei.p50, b[13]),
+                             cm_cli_num(r->ei.p95, b[14])};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
     if (rc != CM_OK) {
@@ -182,30 +156,22 @@ static cm_error_t write_csv(const char *path, const cm_crit_inputs_t *in,
     return cm_csv_writer_commit(w, err);
 }
 
-static json_t *jnum(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static int jset(json_t *o, const char *k, json_t *v)
-{
-    return v == NULL || json_object_set_new(o, k, v) != 0;
-}
-
 static json_t *dists_json(const cm_crit_mc_dists_t *d)
 {
     json_t *o = json_object();
     for (int i = 0; o != NULL && i < CM_CRIT_MC_NINPUTS; i++) {
         const cm_crit_mc_dist_t *x = &d->d[i];
         json_t *s = json_object();
-        if (s == NULL || jset(o, cm_crit_mc_input_name((cm_crit_mc_input_t)i), s) ||
-            jset(s, "distribution", json_string(cm_crit_mc_kind_name(x->kind))) ||
-            jset(s, "relative", jnum(x->relative)) || jset(s, "absolute", jnum(x->absolute)) ||
-            jset(s, "sd_published", json_boolean(x->sd_published)) ||
-            jset(s, "sd_scale", jnum(x->sd_scale)) ||
-            jset(s, "concentration", jnum(x->concentration)) ||
-            jset(s, "lump_below", jnum(x->lump_below)) || jset(s, "min", jnum(x->min)) ||
-            jset(s, "max", jnum(x->max))) {
+        if (s == NULL || cm_cli_jset(o, cm_crit_mc_input_name((cm_crit_mc_input_t)i), s) ||
+            cm_cli_jset(s, "distribution", json_string(cm_crit_mc_kind_name(x->kind))) ||
+            cm_cli_jset(s, "relative", cm_cli_jfinite(x->relative)) ||
+            cm_cli_jset(s, "absolute", cm_cli_jfinite(x->absolute)) ||
+            cm_cli_jset(s, "sd_published", json_boolean(x->sd_published)) ||
+            cm_cli_jset(s, "sd_scale", cm_cli_jfinite(x->sd_scale)) ||
+            cm_cli_jset(s, "concentration", cm_cli_jfinite(x->concentration)) ||
+            cm_cli_jset(s, "lump_below", cm_cli_jfinite(x->lump_below)) ||
+            cm_cli_jset(s, "min", cm_cli_jfinite(x->min)) ||
+            cm_cli_jset(s, "max", cm_cli_jfinite(x->max))) {
             json_decref(o);
             return NULL;
         }
@@ -216,11 +182,14 @@ static json_t *dists_json(const cm_crit_mc_dists_t *d)
 static json_t *stat_json(const cm_crit_mc_stat_t *s)
 {
     json_t *o = json_object();
-    if (o == NULL || jset(o, "n", json_integer((json_int_t)s->n)) ||
-        jset(o, "mean", jnum(s->mean)) || jset(o, "sd", jnum(s->sd)) ||
-        jset(o, "min", jnum(s->min)) || jset(o, "p5", jnum(s->p5)) ||
-        jset(o, "p50", jnum(s->p50)) || jset(o, "p95", jnum(s->p95)) ||
-        jset(o, "max", jnum(s->max))) {
+    if (o == NULL || cm_cli_jset(o, "n", json_integer((json_int_t)s->n)) ||
+        cm_cli_jset(o, "mean", cm_cli_jfinite(s->mean)) ||
+        cm_cli_jset(o, "sd", cm_cli_jfinite(s->sd)) ||
+        cm_cli_jset(o, "min", cm_cli_jfinite(s->min)) ||
+        cm_cli_jset(o, "p5", cm_cli_jfinite(s->p5)) ||
+        cm_cli_jset(o, "p50", cm_cli_jfinite(s->p50)) ||
+        cm_cli_jset(o, "p95", cm_cli_jfinite(s->p95)) ||
+        cm_cli_jset(o, "max", cm_cli_jfinite(s->max))) {
         json_decref(o);
         return NULL;
     }
@@ -239,14 +208,14 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
     if (bad) {
         json_decref(arr);
     } else {
-        bad = jset(root, "materials", arr) ||
-              jset(root, "draws", json_integer((json_int_t)res->draws)) ||
-              jset(root, "seed", json_string(seed)) ||
-              jset(root, "block", json_integer(CM_CRIT_MC_BLOCK)) ||
-              jset(root, "sr_threshold", json_real(opt->sr_threshold)) ||
-              jset(root, "ei_threshold", json_real(opt->ei_threshold)) ||
-              jset(root, "round_decision", json_boolean(opt->round_decision)) ||
-              jset(root, "distributions", dists_json(d));
+        bad = cm_cli_jset(root, "materials", arr) ||
+              cm_cli_jset(root, "draws", json_integer((json_int_t)res->draws)) ||
+              cm_cli_jset(root, "seed", json_string(seed)) ||
+              cm_cli_jset(root, "block", json_integer(CM_CRIT_MC_BLOCK)) ||
+              cm_cli_jset(root, "sr_threshold", json_real(opt->sr_threshold)) ||
+              cm_cli_jset(root, "ei_threshold", json_real(opt->ei_threshold)) ||
+              cm_cli_jset(root, "round_decision", json_boolean(opt->round_decision)) ||
+              cm_cli_jset(root, "distributions", dists_json(d));
     }
     for (size_t i = 0; i < in->n && !bad; i++) {
         const cm_crit_material_t *m = &in->materials[i];
@@ -256,14 +225,16 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
             bad = 1;
             break;
         }
-        bad = jset(mo, "material", json_string(m->code)) ||
-              jset(mo, "name", json_string(m->name)) ||
-              jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
-              jset(mo, "sr_base", jnum(r->sr_base)) || jset(mo, "ei_base", jnum(r->ei_base)) ||
-              jset(mo, "critical_base", json_boolean(r->critical_base)) ||
-              jset(mo, "p_critical", jnum(r->p_critical)) || jset(mo, "p_sr", jnum(r->p_sr)) ||
-              jset(mo, "p_ei", jnum(r->p_ei)) || jset(mo, "sr", stat_json(&r->sr)) ||
-              jset(mo, "ei", stat_json(&r->ei));
+        bad = cm_cli_jset(mo, "material", json_string(m->code)) ||
+              cm_cli_jset(mo, "name", json_string(m->name)) ||
+              cm_cli_jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
+              cm_cli_jset(mo, "sr_base", cm_cli_jfinite(r->sr_base)) ||
+              cm_cli_jset(mo, "ei_base", cm_cli_jfinite(r->ei_base)) ||
+              cm_cli_jset(mo, "critical_base", json_boolean(r->critical_base)) ||
+              cm_cli_jset(mo, "p_critical", cm_cli_jfinite(r->p_critical)) ||
+              cm_cli_jset(mo, "p_sr", cm_cli_jfinite(r->p_sr)) ||
+              cm_cli_jset(mo, "p_ei", cm_cli_jfinite(r->p_ei)) ||
+              cm_cli_jset(mo, "sr", stat_json(&r->sr)) || cm_cli_jset(mo, "ei", stat_json(&r->ei));
     }
     cm_error_t rc;
     if (bad) {
@@ -338,15 +309,16 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
         json_decref(jw);
         json_decref(jm);
     } else {
-        bad = jset(root, "wgi", jw) || jset(root, "materials", jm) ||
-              jset(root, "sr_threshold", json_real(opt->sr_threshold)) ||
-              jset(root, "ei_threshold", json_real(opt->ei_threshold)) ||
-              jset(root, "round_decision", json_boolean(opt->round_decision)) ||
-              jset(root, "renormalise", json_boolean(opt->renormalise)) ||
-              jset(root, "ei_pro_rata", json_boolean(opt->ei_pro_rata)) ||
-              jset(root, "ei_published_fallback", json_boolean(opt->ei_published_fallback)) ||
-              jset(root, "va_max", jnum(cm_crit_va_max(in, opt))) ||
-              jset(root, "distributions", dists_json(d));
+        bad =
+            cm_cli_jset(root, "wgi", jw) || cm_cli_jset(root, "materials", jm) ||
+            cm_cli_jset(root, "sr_threshold", json_real(opt->sr_threshold)) ||
+            cm_cli_jset(root, "ei_threshold", json_real(opt->ei_threshold)) ||
+            cm_cli_jset(root, "round_decision", json_boolean(opt->round_decision)) ||
+            cm_cli_jset(root, "renormalise", json_boolean(opt->renormalise)) ||
+            cm_cli_jset(root, "ei_pro_rata", json_boolean(opt->ei_pro_rata)) ||
+            cm_cli_jset(root, "ei_published_fallback", json_boolean(opt->ei_published_fallback)) ||
+            cm_cli_jset(root, "va_max", cm_cli_jfinite(cm_crit_va_max(in, opt))) ||
+            cm_cli_jset(root, "distributions", dists_json(d));
     }
     for (size_t k = 0; k < wgi->n && !bad; k++) {
         json_t *e = json_pack("{s:s, s:f, s:f}", "country", wgi->items[k].country, "scaled",
@@ -371,11 +343,13 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
             bad = 1;
             break;
         }
-        bad = jset(mo, "stages", stages) || jset(mo, "enduses", eus) ||
-              jset(mo, "material", json_string(m->code)) ||
-              jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
-              jset(mo, "eol_rir", jnum(m->eol_rir)) || jset(mo, "si_sr", jnum(m->si_sr)) ||
-              jset(mo, "ei_published", jnum(m->published.ei)) || jset(mo, "si_ei", jnum(m->si_ei));
+        bad = cm_cli_jset(mo, "stages", stages) || cm_cli_jset(mo, "enduses", eus) ||
+              cm_cli_jset(mo, "material", json_string(m->code)) ||
+              cm_cli_jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
+              cm_cli_jset(mo, "eol_rir", cm_cli_jfinite(m->eol_rir)) ||
+              cm_cli_jset(mo, "si_sr", cm_cli_jfinite(m->si_sr)) ||
+              cm_cli_jset(mo, "ei_published", cm_cli_jfinite(m->published.ei)) ||
+              cm_cli_jset(mo, "si_ei", cm_cli_jfinite(m->si_ei));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             json_t *so = json_object(), *sc = json_array();
             if (so == NULL || sc == NULL || json_array_append_new(stages, so) != 0) {
@@ -383,10 +357,10 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
                 bad = 1;
                 break;
             }
-            bad = jset(so, "scopes", sc) ||
-                  jset(so, "assessed", json_boolean(r.stage[s].assessed)) ||
-                  jset(so, "mode", json_string(cm_crit_mode_name(r.stage[s].mode))) ||
-                  jset(so, "import_reliance", jnum(m->import_reliance[s]));
+            bad = cm_cli_jset(so, "scopes", sc) ||
+                  cm_cli_jset(so, "assessed", json_boolean(r.stage[s].assessed)) ||
+                  cm_cli_jset(so, "mode", json_string(cm_crit_mode_name(r.stage[s].mode))) ||
+                  cm_cli_jset(so, "import_reliance", cm_cli_jfinite(m->import_reliance[s]));
             for (int c = 0; c < CM_CRIT_NSCOPES && !bad; c++) {
                 const cm_crit_supply_t *sup = &m->supply[s][c];
                 json_t *list = json_array();
@@ -401,7 +375,7 @@ static cm_error_t export_inputs(const char *path, const cm_crit_inputs_t *in,
         for (size_t k = 0; k < m->n_enduses && !bad; k++) {
             const cm_crit_enduse_t *e = &m->enduses[k];
             json_t *x = json_pack("{s:f, s:o, s:s}", "share", e->share, "value_added",
-                                  jnum(e->value_added), "nace", e->nace);
+                                  cm_cli_jfinite(e->value_added), "nace", e->nace);
             bad = x == NULL || json_array_append_new(eus, x) != 0;
         }
     }

@@ -147,16 +147,6 @@ static cm_error_t write_materials_csv(const char *path, const cm_crit_inputs_t *
     return cm_csv_writer_commit(w, err);
 }
 
-static int jset(json_t *o, const char *k, json_t *v)
-{
-    return v == NULL || json_object_set_new(o, k, v) != 0;
-}
-
-static json_t *jnum(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
 static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
                              const cm_crit_results_t *res, const cm_crit_sens_t *s,
                              const cm_crit_options_t *opt, cm_error_info_t *err)
@@ -174,10 +164,10 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
         json_decref(jsr);
         json_decref(jei);
     } else {
-        bad = jset(root, "sr_thresholds", jsr) || jset(root, "ei_thresholds", jei) ||
-              jset(root, "cells", cells) || jset(root, "materials", mats) ||
-              jset(root, "threshold_dependent", dep) ||
-              jset(root, "round_decision", json_boolean(opt->round_decision));
+        bad = cm_cli_jset(root, "sr_thresholds", jsr) || cm_cli_jset(root, "ei_thresholds", jei) ||
+              cm_cli_jset(root, "cells", cells) || cm_cli_jset(root, "materials", mats) ||
+              cm_cli_jset(root, "threshold_dependent", dep) ||
+              cm_cli_jset(root, "round_decision", json_boolean(opt->round_decision));
     }
     for (size_t i = 0; i < s->n_sr && !bad; i++) {
         bad = json_array_append_new(jsr, json_real(s->sr[i])) != 0;
@@ -192,10 +182,10 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
             bad = 1;
             break;
         }
-        bad = jset(co, "materials", list) ||
-              jset(co, "sr_threshold", json_real(s->sr[c / s->n_ei])) ||
-              jset(co, "ei_threshold", json_real(s->ei[c % s->n_ei])) ||
-              jset(co, "count", json_integer((json_int_t)s->count[c]));
+        bad = cm_cli_jset(co, "materials", list) ||
+              cm_cli_jset(co, "sr_threshold", json_real(s->sr[c / s->n_ei])) ||
+              cm_cli_jset(co, "ei_threshold", json_real(s->ei[c % s->n_ei])) ||
+              cm_cli_jset(co, "count", json_integer((json_int_t)s->count[c]));
         for (size_t m = 0; m < s->n_materials && !bad; m++) {
             if (!(in->materials[m].flags & CM_CRIT_MAT_GROUP) && s->critical[m * ncell + c]) {
                 bad = json_array_append_new(list, json_string(in->materials[m].code)) != 0;
@@ -210,11 +200,13 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
             bad = 1;
             break;
         }
-        bad = jset(mo, "critical_cells", mc) || jset(mo, "material", json_string(mat->code)) ||
-              jset(mo, "name", json_string(mat->name)) ||
-              jset(mo, "group", json_boolean(mat->flags & CM_CRIT_MAT_GROUP)) ||
-              jset(mo, "sr", jnum(res->items[m].sr)) || jset(mo, "ei", jnum(res->items[m].ei)) ||
-              jset(mo, "threshold_dependent", json_boolean(s->dependent[m]));
+        bad = cm_cli_jset(mo, "critical_cells", mc) ||
+              cm_cli_jset(mo, "material", json_string(mat->code)) ||
+              cm_cli_jset(mo, "name", json_string(mat->name)) ||
+              cm_cli_jset(mo, "group", json_boolean(mat->flags & CM_CRIT_MAT_GROUP)) ||
+              cm_cli_jset(mo, "sr", cm_cli_jfinite(res->items[m].sr)) ||
+              cm_cli_jset(mo, "ei", cm_cli_jfinite(res->items[m].ei)) ||
+              cm_cli_jset(mo, "threshold_dependent", json_boolean(s->dependent[m]));
         for (size_t c = 0; c < ncell && !bad; c++) {
             if (s->critical[m * ncell + c]) {
                 json_t *p = json_pack("[f, f]", s->sr[c / s->n_ei], s->ei[c % s->n_ei]);

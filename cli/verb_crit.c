@@ -112,30 +112,6 @@ static void eu_usage(FILE *out)
             CM_CRIT_EU_WGI_YEAR);
 }
 
-static int parse_double_opt(const char *text, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-static int parse_int_opt(const char *text, int lo, int hi, int *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
-        return 0;
-    }
-    *out = (int)v;
-    return 1;
-}
-
 /* |x| without libm (the CLI does not link it). */
 static double absd(double x)
 {
@@ -303,11 +279,6 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
 
 /* --- files ----------------------------------------------------------------------------- */
 
-static const char *num(double v, char *buf)
-{
-    return cm_csv_format_double(v, buf);
-}
-
 static cm_error_t write_results_csv(const char *path, const cm_crit_inputs_t *in,
                                     const cm_crit_results_t *res, const cm_crit_options_t *opt,
                                     cm_error_info_t *err)
@@ -327,22 +298,22 @@ static cm_error_t write_results_csv(const char *path, const cm_crit_inputs_t *in
         const cm_crit_result_t *r = &res->items[i];
         char b[8][32], notes[512];
         notes_text(r->notes, m->flags, notes, sizeof notes);
-        const char *row[] = {m->code,
-                             m->name,
-                             (m->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
-                             num(r->sr, b[0]),
-                             r->sr_stage >= 0 ? cm_crit_stage_name(r->sr_stage) : "",
-                             num(m->published.sr, b[1]),
-                             m->published.used_stage >= 0 ? cm_crit_stage_name(m->published.used_stage)
-                                                          : "",
-                             num(r->ei_sum, b[2]),
-                             num(r->va_max, b[3]),
-                             num(m->si_ei, b[4]),
-                             num(r->ei, b[5]),
-                             num(m->published.ei, b[6]),
-                             r->critical ? "1" : "0",
-                             published_critical(m, opt) ? "1" : "0",
-                             notes};
+        const char *row[] = {
+            m->code,
+            m->name,
+            (m->flags & CM_CRIT_MAT_GROUP) ? "1" : "0",
+            cm_cli_num(r->sr, b[0]),
+            r->sr_stage >= 0 ? cm_crit_stage_name(r->sr_stage) : "",
+            cm_cli_num(m->published.sr, b[1]),
+            m->published.used_stage >= 0 ? cm_crit_stage_name(m->published.used_stage) : "",
+            cm_cli_num(r->ei_sum, b[2]),
+            cm_cli_num(r->va_max, b[3]),
+            cm_cli_num(m->si_ei, b[4]),
+            cm_cli_num(r->ei, b[5]),
+            cm_cli_num(m->published.ei, b[6]),
+            r->critical ? "1" : "0",
+            published_critical(m, opt) ? "1" : "0",
+            notes};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
     if (rc != CM_OK) {
@@ -383,18 +354,18 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
                                  m->published.mode[s] != CM_CRIT_MODE_AUTO
                                      ? cm_crit_mode_name(m->published.mode[s])
                                      : "",
-                                 num(st->hhi_wgi[0], b[0]),
-                                 num(st->hhi_wgi[1], b[1]),
-                                 num(st->hhi[0], b[2]),
-                                 num(st->hhi[1], b[3]),
-                                 num(st->share_sum[0], b[4]),
-                                 num(st->share_sum[1], b[5]),
-                                 num(m->import_reliance[s], b[6]),
-                                 num(m->eol_rir, b[7]),
-                                 num(m->si_sr, b[8]),
-                                 num(st->sr, b[9]),
-                                 num(p, b[10]),
-                                 num(d, b[11]),
+                                 cm_cli_num(st->hhi_wgi[0], b[0]),
+                                 cm_cli_num(st->hhi_wgi[1], b[1]),
+                                 cm_cli_num(st->hhi[0], b[2]),
+                                 cm_cli_num(st->hhi[1], b[3]),
+                                 cm_cli_num(st->share_sum[0], b[4]),
+                                 cm_cli_num(st->share_sum[1], b[5]),
+                                 cm_cli_num(m->import_reliance[s], b[6]),
+                                 cm_cli_num(m->eol_rir, b[7]),
+                                 cm_cli_num(m->si_sr, b[8]),
+                                 cm_cli_num(st->sr, b[9]),
+                                 cm_cli_num(p, b[10]),
+                                 cm_cli_num(d, b[11]),
                                  isnan(d) ? "" : (absd(d) <= tol + 1e-9 ? "1" : "0"),
                                  st->complete ? "1" : "0",
                                  notes};
@@ -406,16 +377,6 @@ static cm_error_t write_stages_csv(const char *path, const cm_crit_inputs_t *in,
         return rc;
     }
     return cm_csv_writer_commit(w, err);
-}
-
-static json_t *jnum(double v)
-{
-    return isnan(v) ? json_null() : json_real(v);
-}
-
-static int jset(json_t *o, const char *k, json_t *v)
-{
-    return v == NULL || json_object_set_new(o, k, v) != 0;
 }
 
 static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
@@ -431,21 +392,23 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
         json_decref(o);
         json_decref(ms);
     } else {
-        bad = jset(root, "options", o) || jset(root, "match", ms) ||
-              jset(root, "materials", arr) ||
-              jset(o, "sr_threshold", json_real(opt->sr_threshold)) ||
-              jset(o, "ei_threshold", json_real(opt->ei_threshold)) ||
-              jset(o, "wgi_year_from", json_integer(wgi->year_from)) ||
-              jset(o, "wgi_year_to", json_integer(wgi->year_to)) ||
-              jset(o, "renormalise", json_boolean(opt->renormalise)) ||
-              jset(o, "round_decision", json_boolean(opt->round_decision)) ||
-              jset(ms, "sr_pairs", json_integer((json_int_t)mt->sr_pairs)) ||
-              jset(ms, "sr_matched", json_integer((json_int_t)mt->sr_matched)) ||
-              jset(ms, "ei_pairs", json_integer((json_int_t)mt->ei_pairs)) ||
-              jset(ms, "ei_matched", json_integer((json_int_t)mt->ei_matched)) ||
-              jset(ms, "critical_computed", json_integer((json_int_t)mt->critical_computed)) ||
-              jset(ms, "critical_published", json_integer((json_int_t)mt->critical_published)) ||
-              jset(ms, "critical_agree", json_integer((json_int_t)mt->critical_agree));
+        bad =
+            cm_cli_jset(root, "options", o) || cm_cli_jset(root, "match", ms) ||
+            cm_cli_jset(root, "materials", arr) ||
+            cm_cli_jset(o, "sr_threshold", json_real(opt->sr_threshold)) ||
+            cm_cli_jset(o, "ei_threshold", json_real(opt->ei_threshold)) ||
+            cm_cli_jset(o, "wgi_year_from", json_integer(wgi->year_from)) ||
+            cm_cli_jset(o, "wgi_year_to", json_integer(wgi->year_to)) ||
+            cm_cli_jset(o, "renormalise", json_boolean(opt->renormalise)) ||
+            cm_cli_jset(o, "round_decision", json_boolean(opt->round_decision)) ||
+            cm_cli_jset(ms, "sr_pairs", json_integer((json_int_t)mt->sr_pairs)) ||
+            cm_cli_jset(ms, "sr_matched", json_integer((json_int_t)mt->sr_matched)) ||
+            cm_cli_jset(ms, "ei_pairs", json_integer((json_int_t)mt->ei_pairs)) ||
+            cm_cli_jset(ms, "ei_matched", json_integer((json_int_t)mt->ei_matched)) ||
+            cm_cli_jset(ms, "critical_computed", json_integer((json_int_t)mt->critical_computed)) ||
+            cm_cli_jset(ms, "critical_published",
+                        json_integer((json_int_t)mt->critical_published)) ||
+            cm_cli_jset(ms, "critical_agree", json_integer((json_int_t)mt->critical_agree));
     }
     for (size_t i = 0; i < in->n && !bad; i++) {
         const cm_crit_material_t *m = &in->materials[i];
@@ -458,15 +421,18 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
             bad = 1;
             break;
         }
-        bad = jset(mo, "stages", stages) || jset(mo, "material", json_string(m->code)) ||
-              jset(mo, "name", json_string(m->name)) ||
-              jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
-              jset(mo, "sr", jnum(r->sr)) || jset(mo, "sr_published", jnum(m->published.sr)) ||
-              jset(mo, "ei_sum_meur", jnum(r->ei_sum)) || jset(mo, "ei", jnum(r->ei)) ||
-              jset(mo, "ei_published", jnum(m->published.ei)) ||
-              jset(mo, "critical", json_boolean(r->critical)) ||
-              jset(mo, "critical_published", json_boolean(published_critical(m, opt))) ||
-              jset(mo, "notes", json_string(notes));
+        bad = cm_cli_jset(mo, "stages", stages) ||
+              cm_cli_jset(mo, "material", json_string(m->code)) ||
+              cm_cli_jset(mo, "name", json_string(m->name)) ||
+              cm_cli_jset(mo, "group", json_boolean(m->flags & CM_CRIT_MAT_GROUP)) ||
+              cm_cli_jset(mo, "sr", cm_cli_jnum(r->sr)) ||
+              cm_cli_jset(mo, "sr_published", cm_cli_jnum(m->published.sr)) ||
+              cm_cli_jset(mo, "ei_sum_meur", cm_cli_jnum(r->ei_sum)) ||
+              cm_cli_jset(mo, "ei", cm_cli_jnum(r->ei)) ||
+              cm_cli_jset(mo, "ei_published", cm_cli_jnum(m->published.ei)) ||
+              cm_cli_jset(mo, "critical", json_boolean(r->critical)) ||
+              cm_cli_jset(mo, "critical_published", json_boolean(published_critical(m, opt))) ||
+              cm_cli_jset(mo, "notes", json_string(notes));
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
             const cm_crit_stage_result_t *st = &r->stage[s];
             if (!st->assessed) {
@@ -477,13 +443,14 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
                 bad = 1;
                 break;
             }
-            bad = jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
-                  jset(so, "mode", json_string(cm_crit_mode_name(st->mode))) ||
-                  jset(so, "hhi_wgi_global", jnum(st->hhi_wgi[0])) ||
-                  jset(so, "hhi_wgi_sourcing", jnum(st->hhi_wgi[1])) ||
-                  jset(so, "import_reliance", jnum(st->ir)) || jset(so, "sr", jnum(st->sr)) ||
-                  jset(so, "sr_published", jnum(m->published.sr_stage[s])) ||
-                  jset(so, "complete", json_boolean(st->complete));
+            bad = cm_cli_jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
+                  cm_cli_jset(so, "mode", json_string(cm_crit_mode_name(st->mode))) ||
+                  cm_cli_jset(so, "hhi_wgi_global", cm_cli_jnum(st->hhi_wgi[0])) ||
+                  cm_cli_jset(so, "hhi_wgi_sourcing", cm_cli_jnum(st->hhi_wgi[1])) ||
+                  cm_cli_jset(so, "import_reliance", cm_cli_jnum(st->ir)) ||
+                  cm_cli_jset(so, "sr", cm_cli_jnum(st->sr)) ||
+                  cm_cli_jset(so, "sr_published", cm_cli_jnum(m->published.sr_stage[s])) ||
+                  cm_cli_jset(so, "complete", json_boolean(st->complete));
         }
     }
     cm_error_t rc;
@@ -564,9 +531,8 @@ static cm_error_t write_outputs(const char *dir, const cm_crit_inputs_t *in,
                                 const cm_crit_wgi_t *wgi, const cm_crit_match_t *mt, double tol,
                                 cm_error_info_t *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
-                            strerror(errno));
+    if (cm_cli_make_dir(dir, err) != CM_OK) {
+        return CM_EFILE;
     }
     char path[4096];
     cm_error_t rc;
@@ -610,31 +576,31 @@ int cm_cli_crit_eu(int argc, char **argv)
         case 's': store_opt = optarg; break;
         case 'o': out_dir = optarg; break;
         case 'y':
-            if (!parse_int_opt(optarg, 1996, 2100, &opt.wgi_year)) {
+            if (!cm_cli_parse_int(optarg, 1996, 2100, &opt.wgi_year)) {
                 return cm_cli_usage_error("crit eu", "--wgi-year: expected a year, got '%s'",
                                           optarg);
             }
             break;
         case 'n':
-            if (!parse_int_opt(optarg, 1, 30, &opt.wgi_years)) {
+            if (!cm_cli_parse_int(optarg, 1, 30, &opt.wgi_years)) {
                 return cm_cli_usage_error("crit eu",
                                           "--wgi-years: expected 1 to 30, got '%s'", optarg);
             }
             break;
         case 'r':
-            if (!parse_double_opt(optarg, &opt.sr_threshold)) {
+            if (!cm_cli_parse_real(optarg, &opt.sr_threshold)) {
                 return cm_cli_usage_error("crit eu", "--sr-threshold: expected a number, got '%s'",
                                           optarg);
             }
             break;
         case 'e':
-            if (!parse_double_opt(optarg, &opt.ei_threshold)) {
+            if (!cm_cli_parse_real(optarg, &opt.ei_threshold)) {
                 return cm_cli_usage_error("crit eu", "--ei-threshold: expected a number, got '%s'",
                                           optarg);
             }
             break;
         case 'f':
-            if (!parse_double_opt(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
+            if (!cm_cli_parse_real(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
                 opt.wgi_fallback > 10.0) {
                 return cm_cli_usage_error("crit eu",
                                           "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
@@ -647,7 +613,7 @@ int cm_cli_crit_eu(int argc, char **argv)
         case 'G': opt.group_shares_complete = 1; break;
         case 'Z': opt.ir_zero_sourcing = 0; break;
         case 't':
-            if (!parse_double_opt(optarg, &tol) || tol < 0.0) {
+            if (!cm_cli_parse_real(optarg, &tol) || tol < 0.0) {
                 return cm_cli_usage_error("crit eu", "--tolerance: expected a number >= 0, got '%s'",
                                           optarg);
             }

@@ -49,18 +49,6 @@ static void supply_usage(FILE *out)
 const cm_cli_verb_t cm_cli_verb_supply = {"supply", "supply-chain map of one material",
                                           cm_cli_supply};
 
-static int parse_year(const char *text, int *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno == ERANGE || v < 1900 || v > 2100) {
-        return 0;
-    }
-    *out = (int)v;
-    return 1;
-}
-
 /* --- close matches for an unknown material ----------------------------------------------- */
 
 static size_t edit_distance(const char *a, const char *b)
@@ -205,16 +193,6 @@ static void print_text(const cm_supply_map_t *m, const char *codes)
 
 /* --- JSON and files -------------------------------------------------------------------- */
 
-static json_t *jnum(double v)
-{
-    return isnan(v) ? json_null() : json_real(v);
-}
-
-static int jset(json_t *o, const char *k, json_t *v)
-{
-    return v == NULL || json_object_set_new(o, k, v) != 0;
-}
-
 static json_t *map_json(const cm_supply_map_t *m)
 {
     json_t *root = json_object(), *stages = json_array(), *sectors = json_array();
@@ -225,16 +203,16 @@ static json_t *map_json(const cm_supply_map_t *m)
         json_decref(root);
         return NULL;
     }
-    bad = jset(root, "stages", stages) || jset(root, "sectors", sectors) ||
-          jset(root, "material", json_string(m->material)) ||
-          jset(root, "name", json_string(m->name)) ||
-          jset(root, "region", json_string(m->region)) ||
-          jset(root, "import_year", json_integer(m->import_year)) ||
-          jset(root, "wgi_year", json_integer(m->wgi_year)) ||
-          jset(root, "iot_year", json_integer(m->iot_year)) ||
-          jset(root, "va_exposed_meur", jnum(m->va_exposed_meur)) ||
-          jset(root, "va_weighted_meur", jnum(m->va_weighted_meur)) ||
-          jset(root, "va_total_meur", jnum(m->va_total_meur));
+    bad = cm_cli_jset(root, "stages", stages) || cm_cli_jset(root, "sectors", sectors) ||
+          cm_cli_jset(root, "material", json_string(m->material)) ||
+          cm_cli_jset(root, "name", json_string(m->name)) ||
+          cm_cli_jset(root, "region", json_string(m->region)) ||
+          cm_cli_jset(root, "import_year", json_integer(m->import_year)) ||
+          cm_cli_jset(root, "wgi_year", json_integer(m->wgi_year)) ||
+          cm_cli_jset(root, "iot_year", json_integer(m->iot_year)) ||
+          cm_cli_jset(root, "va_exposed_meur", cm_cli_jnum(m->va_exposed_meur)) ||
+          cm_cli_jset(root, "va_weighted_meur", cm_cli_jnum(m->va_weighted_meur)) ||
+          cm_cli_jset(root, "va_total_meur", cm_cli_jnum(m->va_total_meur));
     for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
         const cm_supply_stage_t *st = &m->stage[s];
         json_t *so = json_object(), *prod = json_array(), *part = json_array(), *top = json_array(),
@@ -246,16 +224,17 @@ static json_t *map_json(const cm_supply_map_t *m)
             json_decref(hs);
             return json_decref(root), NULL;
         }
-        bad = jset(so, "producers", prod) || jset(so, "import_partners", part) ||
-              jset(so, "top3_countries", top) || jset(so, "hs6", hs) ||
-              jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
-              jset(so, "hhi", jnum(st->conc.hhi)) || jset(so, "top3", jnum(st->conc.top3)) ||
-              jset(so, "share_sum", jnum(st->present ? st->conc.share_sum : NAN)) ||
-              jset(so, "hhi_wgi", jnum(st->hhi_wgi)) ||
-              jset(so, "hhi_wgi_t", jnum(st->hhi_wgi_t)) ||
-              jset(so, "wgi_missing_share", jnum(st->wgi_missing)) ||
-              jset(so, "import_total", jnum(st->import_total)) ||
-              jset(so, "import_unit", json_string(st->import_unit));
+        bad = cm_cli_jset(so, "producers", prod) || cm_cli_jset(so, "import_partners", part) ||
+              cm_cli_jset(so, "top3_countries", top) || cm_cli_jset(so, "hs6", hs) ||
+              cm_cli_jset(so, "stage", json_string(cm_crit_stage_name(s))) ||
+              cm_cli_jset(so, "hhi", cm_cli_jnum(st->conc.hhi)) ||
+              cm_cli_jset(so, "top3", cm_cli_jnum(st->conc.top3)) ||
+              cm_cli_jset(so, "share_sum", cm_cli_jnum(st->present ? st->conc.share_sum : NAN)) ||
+              cm_cli_jset(so, "hhi_wgi", cm_cli_jnum(st->hhi_wgi)) ||
+              cm_cli_jset(so, "hhi_wgi_t", cm_cli_jnum(st->hhi_wgi_t)) ||
+              cm_cli_jset(so, "wgi_missing_share", cm_cli_jnum(st->wgi_missing)) ||
+              cm_cli_jset(so, "import_total", cm_cli_jnum(st->import_total)) ||
+              cm_cli_jset(so, "import_unit", json_string(st->import_unit));
         for (int k = 0; k < 3 && !bad; k++) {
             bad = st->conc.top[k][0] != '\0' &&
                   json_array_append_new(top, json_string(st->conc.top[k])) != 0;
@@ -266,26 +245,29 @@ static json_t *map_json(const cm_supply_map_t *m)
         for (size_t i = 0; i < st->n_producers && !bad; i++) {
             json_t *o = json_object();
             bad = o == NULL || json_array_append_new(prod, o) != 0 ||
-                  jset(o, "country", json_string(st->producers[i].country)) ||
-                  jset(o, "share", jnum(st->producers[i].share)) ||
-                  jset(o, "wgi_scaled", jnum(st->producers[i].wgi_scaled));
+                  cm_cli_jset(o, "country", json_string(st->producers[i].country)) ||
+                  cm_cli_jset(o, "share", cm_cli_jnum(st->producers[i].share)) ||
+                  cm_cli_jset(o, "wgi_scaled", cm_cli_jnum(st->producers[i].wgi_scaled));
         }
         for (size_t i = 0; i < st->n_partners && !bad; i++) {
             json_t *o = json_object();
             bad = o == NULL || json_array_append_new(part, o) != 0 ||
-                  jset(o, "country", json_string(st->partners[i].country)) ||
-                  jset(o, "value", jnum(st->partners[i].value)) ||
-                  jset(o, "share", jnum(st->partners[i].share));
+                  cm_cli_jset(o, "country", json_string(st->partners[i].country)) ||
+                  cm_cli_jset(o, "value", cm_cli_jnum(st->partners[i].value)) ||
+                  cm_cli_jset(o, "share", cm_cli_jnum(st->partners[i].share));
         }
     }
     for (size_t i = 0; i < m->n_sectors && !bad; i++) {
         const cm_supply_sector_t *s = &m->sectors[i];
         json_t *o = json_object();
         bad = o == NULL || json_array_append_new(sectors, o) != 0 ||
-              jset(o, "nace", json_string(s->nace)) || jset(o, "group", json_string(s->group)) ||
-              jset(o, "application", s->application ? json_string(s->application) : json_null()) ||
-              jset(o, "use_share", jnum(s->use_share)) || jset(o, "va_meur", jnum(s->va_meur)) ||
-              jset(o, "va_eu_meur", jnum(s->va_eu_meur));
+              cm_cli_jset(o, "nace", json_string(s->nace)) ||
+              cm_cli_jset(o, "group", json_string(s->group)) ||
+              cm_cli_jset(o, "application",
+                          s->application ? json_string(s->application) : json_null()) ||
+              cm_cli_jset(o, "use_share", cm_cli_jnum(s->use_share)) ||
+              cm_cli_jset(o, "va_meur", cm_cli_jnum(s->va_meur)) ||
+              cm_cli_jset(o, "va_eu_meur", cm_cli_jnum(s->va_eu_meur));
     }
     if (bad) {
         json_decref(root);
@@ -419,9 +401,8 @@ cleanup:
 static cm_error_t write_outputs(const char *dir, const cm_supply_map_t *m, const json_t *j,
                                 cm_error_info_t *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
-                            strerror(errno));
+    if (cm_cli_make_dir(dir, err) != CM_OK) {
+        return CM_EFILE;
     }
     char path[4096];
     cm_error_t rc;
@@ -465,12 +446,12 @@ int cm_cli_supply(int argc, char **argv)
         case 'q': opt.import_variable = "import_quantity"; break;
         case 'r': opt.region = optarg; break;
         case 'y':
-            if (!parse_year(optarg, &opt.import_year)) {
+            if (!cm_cli_parse_int(optarg, 1900, 2100, &opt.import_year)) {
                 return cm_cli_usage_error("supply", "--year: expected a year, got '%s'", optarg);
             }
             break;
         case 'w':
-            if (!parse_year(optarg, &opt.wgi_year)) {
+            if (!cm_cli_parse_int(optarg, 1900, 2100, &opt.wgi_year)) {
                 return cm_cli_usage_error("supply", "--wgi-year: expected a year, got '%s'",
                                           optarg);
             }

@@ -1,0 +1,64 @@
+/* Helpers shared by the criticality and supply front ends (cambium crit <sub>, cambium supply):
+ * option-value parsing, JSON building, output directories, CSV number formatting. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+int cm_cli_parse_real(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int cm_cli_parse_int(const char *text, int lo, int hi, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
+cm_error_t cm_cli_make_dir(const char *dir, cm_error_info_t *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        return cm_error_set(err, CM_EFILE, "cannot create directory '%s': %s", dir,
+                            strerror(errno));
+    }
+    return CM_OK;
+}
+
+const char *cm_cli_num(double v, char *buf)
+{
+    return cm_csv_format_double(v, buf);
+}
+
+json_t *cm_cli_jnum(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+json_t *cm_cli_jfinite(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+int cm_cli_jset(json_t *o, const char *k, json_t *v)
+{
+    return v == NULL || json_object_set_new(o, k, v) != 0;
+}
