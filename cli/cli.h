@@ -50,6 +50,12 @@ json_t *cm_cli_jnum(double v);
 json_t *cm_cli_jfinite(double v);
 /* Set o[k] = v (stealing v); non-zero when v is NULL or the set fails. */
 int cm_cli_jset(json_t *o, const char *k, json_t *v);
+/* The usage error for getopt_long's result c after a ':' optstring: "option '...' needs a value"
+ * for ':', "unknown option '...'" otherwise; returns CM_EXIT_USAGE. */
+int cm_cli_getopt_fail(const char *verb, int c, char **argv);
+/* --wgi-fallback V: a scaled WGI in [0, 10] into opt->wgi_fallback with mode
+ * CM_CRIT_WGI_FALLBACK; CM_EXIT_OK, or CM_EXIT_USAGE after the usage error. */
+int cm_cli_opt_wgi_fallback(const char *verb, const char *text, cm_crit_options_t *opt);
 int cm_cli_crit_be(int argc, char **argv);
 int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
 int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */

@@ -434,12 +434,9 @@ int cm_cli_crit_be(int argc, char **argv)
             }
             break;
         case 'f':
-            if (!cm_cli_parse_real(optarg, &r.opt.wgi_fallback) || r.opt.wgi_fallback < 0.0 ||
-                r.opt.wgi_fallback > 10.0) {
-                return cm_cli_usage_error(
-                    "crit be", "--wgi-fallback: expected a scaled WGI 0-10, got '%s'", optarg);
+            if (cm_cli_opt_wgi_fallback("crit be", optarg, &r.opt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
             }
-            r.opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
         case 'V':
             if (!cm_cli_parse_real(optarg, &va_max) || !(va_max > 0.0)) {
@@ -450,10 +447,8 @@ int cm_cli_crit_be(int argc, char **argv)
         case 'h':
             be_usage(stdout);
             return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit be", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return cm_cli_usage_error("crit be", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("crit be", c, argv);
         }
     }
     if (optind < argc) {

@@ -1,6 +1,7 @@
 /* Helpers shared by the criticality and supply front ends (cambium crit <sub>, cambium supply):
  * option-value parsing, JSON building, output directories, CSV number formatting. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,24 @@ json_t *cm_cli_jfinite(double v)
 int cm_cli_jset(json_t *o, const char *k, json_t *v)
 {
     return v == NULL || json_object_set_new(o, k, v) != 0;
+}
+
+int cm_cli_getopt_fail(const char *verb, int c, char **argv)
+{
+    if (c == ':') {
+        return cm_cli_usage_error(verb, "option '%s' needs a value", argv[optind - 1]);
+    }
+    return cm_cli_usage_error(verb, "unknown option '%s'", argv[optind - 1]);
+}
+
+int cm_cli_opt_wgi_fallback(const char *verb, const char *text, cm_crit_options_t *opt)
+{
+    double v = 0.0;
+    if (!cm_cli_parse_real(text, &v) || v < 0.0 || v > 10.0) {
+        return cm_cli_usage_error(verb, "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
+                                  text);
+    }
+    opt->wgi_fallback = v;
+    opt->wgi_missing = CM_CRIT_WGI_FALLBACK;
+    return CM_EXIT_OK;
 }

@@ -174,11 +174,11 @@ int cm_cli_crit_esg(int argc, char **argv)
             }
             ind_arg[n_arg++] = optarg;
             break;
-        case 'h': esg_usage(stdout); return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit esg", "option '%s' needs a value", argv[optind - 1]);
+        case 'h':
+            esg_usage(stdout);
+            return CM_EXIT_OK;
         default:
-            return cm_cli_usage_error("crit esg", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("crit esg", c, argv);
         }
     }
     if (optind < argc) {
@@ -406,24 +406,16 @@ int cm_cli_crit_crma(int argc, char **argv)
             break;
         case 'c': codes = optarg; break;
         case 'n': with_be = 0; break;
-        case 'f': {
-            char *end = NULL;
-            errno = 0;
-            opt.wgi_fallback = strtod(optarg, &end);
-            if (end == optarg || *end != '\0' || errno == ERANGE || !(opt.wgi_fallback >= 0.0) ||
-                opt.wgi_fallback > 10.0) {
-                return cm_cli_usage_error("crit crma",
-                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
-                                          optarg);
+        case 'f':
+            if (cm_cli_opt_wgi_fallback("crit crma", optarg, &opt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
             }
-            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
-        }
-        case 'h': crma_usage(stdout); return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit crma", "option '%s' needs a value", argv[optind - 1]);
+        case 'h':
+            crma_usage(stdout);
+            return CM_EXIT_OK;
         default:
-            return cm_cli_usage_error("crit crma", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("crit crma", c, argv);
         }
     }
     if (optind < argc) {

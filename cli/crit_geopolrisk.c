@@ -141,12 +141,8 @@ int cm_cli_crit_geopolrisk(int argc, char **argv)
         case 'h':
             geopolrisk_usage(stdout);
             return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit geopolrisk", "option '%s' needs a value",
-                                      argv[optind - 1]);
         default:
-            return cm_cli_usage_error("crit geopolrisk", "unknown option '%s'",
-                                      argv[optind - 1]);
+            return cm_cli_getopt_fail("crit geopolrisk", c, argv);
         }
     }
     if (optind < argc) {

@@ -530,20 +530,15 @@ int cm_cli_crit_mc(int argc, char **argv)
             }
             break;
         case 'F':
-            if (!cm_cli_parse_real(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
-                opt.wgi_fallback > 10.0) {
-                return cm_cli_usage_error(
-                    "crit mc", "--wgi-fallback: expected a scaled WGI 0-10, got '%s'", optarg);
+            if (cm_cli_opt_wgi_fallback("crit mc", optarg, &opt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
             }
-            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
         case 'h':
             mc_usage(stdout);
             return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit mc", "option '%s' needs a value", argv[optind - 1]);
         default:
-            return cm_cli_usage_error("crit mc", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("crit mc", c, argv);
         }
     }
     if (optind < argc) {

@@ -368,22 +368,15 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
             target = &ei.step;
             break;
         case 'F':
-            if (!cm_cli_parse_real(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
-                opt.wgi_fallback > 10.0) {
-                return cm_cli_usage_error("crit sensitivity",
-                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
-                                          optarg);
+            if (cm_cli_opt_wgi_fallback("crit sensitivity", optarg, &opt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
             }
-            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
         case 'h':
             sens_usage(stdout);
             return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit sensitivity", "option '%s' needs a value",
-                                      argv[optind - 1]);
         default:
-            return cm_cli_usage_error("crit sensitivity", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("crit sensitivity", c, argv);
         }
         if (target != NULL && !cm_cli_parse_real(optarg, target)) {
             return cm_cli_usage_error("crit sensitivity", "%s: expected a number, got '%s'",

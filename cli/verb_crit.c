@@ -600,13 +600,9 @@ int cm_cli_crit_eu(int argc, char **argv)
             }
             break;
         case 'f':
-            if (!cm_cli_parse_real(optarg, &opt.wgi_fallback) || opt.wgi_fallback < 0.0 ||
-                opt.wgi_fallback > 10.0) {
-                return cm_cli_usage_error("crit eu",
-                                          "--wgi-fallback: expected a scaled WGI 0-10, got '%s'",
-                                          optarg);
+            if (cm_cli_opt_wgi_fallback("crit eu", optarg, &opt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
             }
-            opt.wgi_missing = CM_CRIT_WGI_FALLBACK;
             break;
         case 'R': opt.renormalise = 1; break;
         case 'D': opt.round_decision = 0; break;
@@ -618,11 +614,11 @@ int cm_cli_crit_eu(int argc, char **argv)
                                           optarg);
             }
             break;
-        case 'h': eu_usage(stdout); return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("crit eu", "option '%s' needs a value", argv[optind - 1]);
+        case 'h':
+            eu_usage(stdout);
+            return CM_EXIT_OK;
         default:
-            return cm_cli_usage_error("crit eu", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("crit eu", c, argv);
         }
     }
     if (optind < argc) {

@@ -456,11 +456,11 @@ int cm_cli_supply(int argc, char **argv)
                                           optarg);
             }
             break;
-        case 'h': supply_usage(stdout); return CM_EXIT_OK;
-        case ':':
-            return cm_cli_usage_error("supply", "option '%s' needs a value", argv[optind - 1]);
+        case 'h':
+            supply_usage(stdout);
+            return CM_EXIT_OK;
         default:
-            return cm_cli_usage_error("supply", "unknown option '%s'", argv[optind - 1]);
+            return cm_cli_getopt_fail("supply", c, argv);
         }
     }
     if (optind >= argc) {
