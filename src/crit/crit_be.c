@@ -324,21 +324,6 @@ typedef struct flows_t {
     cm_error_info_t *err;
 } flows_t;
 
-static int parse_real(const char *s, cm_real_t *out)
-{
-    if (s == NULL || s[0] == '\0') {
-        return 0;
-    }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 static int parse_i64(const char *s, int64_t *out)
 {
     if (s == NULL || s[0] == '\0') {
@@ -412,7 +397,7 @@ static cm_error_t flow_row(int ncols, const char *const *names, const char *cons
     if (!parse_i64(v[0], &ds)) {
         return CM_OK;
     }
-    int have = parse_real(v[5], &x);
+    int have = cm_i_crit_parse_real(v[5], CM_I_CRIT_FINITE, &x);
     const char *var = v[1], *region = v[2], *partner = v[3];
     int dir, qty = strstr(var, "_quantity") != NULL;
     const char *other;
@@ -537,7 +522,7 @@ static cm_error_t prod_row(int ncols, const char *const *names, const char *cons
         return CM_OK;
     }
     cm_real_t x = NAN, tp = tonnes_per(v[3]);
-    if (!parse_real(v[2], &x) || isnan(tp)) {
+    if (!cm_i_crit_parse_real(v[2], CM_I_CRIT_FINITE, &x) || isnan(tp)) {
         p->withheld[mi] = 1;
         return CM_OK;
     }
@@ -568,7 +553,8 @@ static cm_error_t va_row(int ncols, const char *const *names, const char *const 
     CM_UNUSED(names);
     cm_real_t x = NAN;
     int64_t per = 0;
-    if (ncols < 3 || v[0] == NULL || !parse_real(v[1], &x) || !parse_i64(v[2], &per)) {
+    if (ncols < 3 || v[0] == NULL || !cm_i_crit_parse_real(v[1], CM_I_CRIT_FINITE, &x) ||
+        !parse_i64(v[2], &per)) {
         return CM_OK;
     }
     if ((int)per != a->period) {
@@ -618,7 +604,8 @@ static cm_error_t over_row(int ncols, const char *const *names, const char *cons
     over_t *o = ud;
     CM_UNUSED(names);
     cm_real_t x = NAN;
-    if (ncols < 4 || v[0] == NULL || v[1] == NULL || !parse_real(v[2], &x)) {
+    if (ncols < 4 || v[0] == NULL || v[1] == NULL ||
+        !cm_i_crit_parse_real(v[2], CM_I_CRIT_FINITE, &x)) {
         return CM_OK;
     }
     ptrdiff_t mi = cm_crit_inputs_find(o->in, v[0]);

@@ -4,9 +4,21 @@
 
 #include <stddef.h>
 
+#include "cambium/cm_common.h"
+
 /* data/crit/hs6-materials.csv, embedded at build time (cmake/EmbedCritData.cmake):
  * NUL-terminated, cm_i_crit_hs6_csv_len bytes without the NUL. */
 extern const unsigned char cm_i_crit_hs6_csv[];
 extern const size_t cm_i_crit_hs6_csv_len;
+
+/* Flags of cm_i_crit_parse_real. */
+enum {
+    CM_I_CRIT_FINITE = 1u,         /* reject inf and nan */
+    CM_I_CRIT_TRAILING_BLANKS = 2u /* accept spaces and tabs after the number */
+};
+
+/* Parse the whole of s as a number (strtod, no ERANGE); 1 and *out set on success, 0 otherwise
+ * (also for NULL or empty s). flags: CM_I_CRIT_* (src/crit/crit_util.c). */
+int cm_i_crit_parse_real(const char *s, unsigned flags, cm_real_t *out);
 
 #endif

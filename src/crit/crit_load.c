@@ -10,21 +10,7 @@
 #include <string.h>
 
 #include "core/cm_internal.h"
-
-static int parse_real(const char *s, cm_real_t *out)
-{
-    if (s == NULL || s[0] == '\0') {
-        return 0;
-    }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
+#include "crit/crit_internal.h"
 
 static int parse_int(const char *s, long *out)
 {
@@ -108,7 +94,7 @@ static cm_error_t wgi_row(int ncols, const char *const *names, const char *const
     CM_UNUSED(ncols);
     cm_real_t est = 0.0, sd = 0.0;
     long year = 0;
-    if (v[0] == NULL || !parse_int(v[1], &year) || !parse_real(v[2], &est)) {
+    if (v[0] == NULL || !parse_int(v[1], &year) || !cm_i_crit_parse_real(v[2], 0, &est)) {
         return CM_OK;
     }
     if (strlen(v[0]) >= CM_CRIT_CODE_MAX) {
@@ -127,7 +113,7 @@ static cm_error_t wgi_row(int ncols, const char *const *names, const char *const
     }
     a->est_sum += est;
     a->k++;
-    if (parse_real(v[3], &sd)) {
+    if (cm_i_crit_parse_real(v[3], 0, &sd)) {
         a->var_sum += sd * sd;
         a->k_se++;
     }
@@ -224,7 +210,7 @@ static cm_error_t share_row(int ncols, const char *const *names, const char *con
     }
     int is_t = strncmp(v[1], "trade_t_", 8) == 0;
     if (is_t) {
-        if (c->last != NULL && line == c->line && parse_real(v[5], &value)) {
+        if (c->last != NULL && line == c->line && cm_i_crit_parse_real(v[5], 0, &value)) {
             c->last->t = value;
             c->last_t_set = 1;
         }
@@ -236,7 +222,7 @@ static cm_error_t share_row(int ncols, const char *const *names, const char *con
     }
     c->last = NULL;
     const char *flag = v[6];
-    if (!parse_real(v[5], &value)) {
+    if (!cm_i_crit_parse_real(v[5], 0, &value)) {
         if (flag == NULL || strcmp(flag, "W") != 0) {
             return CM_OK;
         }
@@ -276,7 +262,7 @@ static cm_error_t trade_row(int ncols, const char *const *names, const char *con
     CM_UNUSED(names);
     int stage = stage_index(v[1]);
     cm_real_t t = NAN;
-    if (v[0] == NULL || v[2] == NULL || stage < 0 || !parse_real(v[3], &t)) {
+    if (v[0] == NULL || v[2] == NULL || stage < 0 || !cm_i_crit_parse_real(v[3], 0, &t)) {
         return CM_OK;
     }
     int scope = strcmp(v[4], "trade_t_eu") == 0 ? CM_CRIT_SOURCING : CM_CRIT_GLOBAL;
@@ -298,7 +284,7 @@ static cm_error_t result_row(int ncols, const char *const *names, const char *co
     CM_UNUSED(ncols);
     CM_UNUSED(names);
     cm_real_t x = NAN;
-    if (v[0] == NULL || v[1] == NULL || !parse_real(v[3], &x)) {
+    if (v[0] == NULL || v[1] == NULL || !cm_i_crit_parse_real(v[3], 0, &x)) {
         return CM_OK;
     }
     cm_crit_material_t *m = NULL;
@@ -350,10 +336,10 @@ static cm_error_t use_row(int ncols, const char *const *names, const char *const
     CM_UNUSED(ncols);
     CM_UNUSED(names);
     cm_real_t share = NAN, va = NAN;
-    if (v[0] == NULL || !parse_real(v[2], &share)) {
+    if (v[0] == NULL || !cm_i_crit_parse_real(v[2], 0, &share)) {
         return CM_OK;
     }
-    if (!parse_real(v[5], &va)) {
+    if (!cm_i_crit_parse_real(v[5], 0, &va)) {
         va = NAN;
     }
     unsigned flags = 0;

@@ -10,6 +10,7 @@
 
 #include "cambium/cm_csv.h"
 #include "core/cm_internal.h"
+#include "crit/crit_internal.h"
 
 /* A share as counted: withheld cells are unknown (0). */
 static cm_real_t counted(const cm_crit_share_t *sh)
@@ -173,24 +174,6 @@ static void set_name(cm_supply_indicator_t *ind, const char *name)
     snprintf(ind->name, sizeof ind->name, "%s", name);
 }
 
-static int parse_real(const char *s, cm_real_t *out)
-{
-    if (s == NULL || s[0] == '\0') {
-        return 0;
-    }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    while (end != NULL && (*end == ' ' || *end == '\t')) {
-        end++;
-    }
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 typedef struct wgi_ctx_t {
     cm_supply_indicator_t *out;
     cm_error_info_t *err;
@@ -202,7 +185,8 @@ static cm_error_t wgi_row(int ncols, const char *const *names, const char *const
     CM_UNUSED(ncols);
     CM_UNUSED(names);
     cm_real_t x = 0.0;
-    if (v[0] == NULL || strlen(v[0]) >= CM_CRIT_CODE_MAX || !parse_real(v[1], &x)) {
+    if (v[0] == NULL || strlen(v[0]) >= CM_CRIT_CODE_MAX ||
+        !cm_i_crit_parse_real(v[1], CM_I_CRIT_FINITE | CM_I_CRIT_TRAILING_BLANKS, &x)) {
         return CM_OK;
     }
     return cm_supply_indicator_set(c->out, v[0], x, c->err);
@@ -281,7 +265,7 @@ cm_error_t cm_supply_indicator_read_csv(const char *path, const char *name,
             continue;
         }
         cm_real_t x = 0.0;
-        if (!parse_real(vtext, &x)) {
+        if (!cm_i_crit_parse_real(vtext, CM_I_CRIT_FINITE | CM_I_CRIT_TRAILING_BLANKS, &x)) {
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, t.line[r], cv + 1,
                                     "column 'value': expected a finite number, got '%s'", vtext));
         }

@@ -12,6 +12,7 @@
 
 #include "cambium/cm_nace.h"
 #include "core/cm_internal.h"
+#include "crit/crit_internal.h"
 
 void cm_supply_options_default(cm_supply_options_t *opt)
 {
@@ -41,27 +42,12 @@ void cm_supply_map_destroy(cm_supply_map_t *map)
     memset(map, 0, sizeof *map);
 }
 
-static int parse_real(const char *s, cm_real_t *out)
-{
-    if (s == NULL || s[0] == '\0') {
-        return 0;
-    }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 static cm_error_t int_row(int ncols, const char *const *names, const char *const *v, void *ud)
 {
     CM_UNUSED(ncols);
     CM_UNUSED(names);
     cm_real_t x = 0.0;
-    if (parse_real(v[0], &x) && x >= 0.0 && x < 10000.0) {
+    if (cm_i_crit_parse_real(v[0], CM_I_CRIT_FINITE, &x) && x >= 0.0 && x < 10000.0) {
         *(int *)ud = (int)x;
     }
     return CM_OK;
@@ -133,7 +119,8 @@ static cm_error_t partner_row(int ncols, const char *const *names, const char *c
     CM_UNUSED(ncols);
     CM_UNUSED(names);
     cm_real_t x = 0.0;
-    if (v[0] == NULL || strlen(v[0]) >= CM_CRIT_CODE_MAX || !parse_real(v[1], &x)) {
+    if (v[0] == NULL || strlen(v[0]) >= CM_CRIT_CODE_MAX ||
+        !cm_i_crit_parse_real(v[1], CM_I_CRIT_FINITE, &x)) {
         return CM_OK;
     }
     cm_supply_stage_t *st = c->st;
@@ -229,7 +216,7 @@ static cm_error_t iot_row(int ncols, const char *const *names, const char *const
     CM_UNUSED(ncols);
     CM_UNUSED(names);
     cm_real_t x = 0.0;
-    if (v[0] == NULL || !parse_real(v[1], &x)) {
+    if (v[0] == NULL || !cm_i_crit_parse_real(v[1], CM_I_CRIT_FINITE, &x)) {
         return CM_OK;
     }
     if (c->n == c->cap) {
@@ -254,7 +241,7 @@ static cm_error_t iot_row(int ncols, const char *const *names, const char *const
     c->values[c->n] = x;
     c->n++;
     cm_real_t y = 0.0;
-    if (parse_real(v[2], &y) && y > 0.0 && y < 10000.0) {
+    if (cm_i_crit_parse_real(v[2], CM_I_CRIT_FINITE, &y) && y > 0.0 && y < 10000.0) {
         c->year = (int)y;
     }
     return CM_OK;
