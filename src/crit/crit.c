@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/cm_internal.h"
+#include "crit/crit_internal.h"
 
 /* Slack when comparing values that went through decimal text (thresholds, rounding). */
 #define CRIT_EPS 1e-9
@@ -417,25 +418,14 @@ cleanup:
 
 /* --- WGI table ------------------------------------------------------------------------- */
 
+_Static_assert(offsetof(cm_crit_wgi_entry_t, country) == 0, "country leads a WGI entry");
+
 ptrdiff_t cm_crit_wgi_find(const cm_crit_wgi_t *wgi, const char *country)
 {
     if (wgi == NULL || country == NULL) {
         return -1;
     }
-    size_t lo = 0, hi = wgi->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(wgi->items[mid].country, country);
-        if (c == 0) {
-            return (ptrdiff_t)mid;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return -1;
+    return cm_i_crit_country_find(wgi->items, wgi->n, sizeof *wgi->items, country);
 }
 
 cm_error_t cm_crit_wgi_set(cm_crit_wgi_t *wgi, const char *country, cm_real_t mean,
@@ -455,15 +445,7 @@ cm_error_t cm_crit_wgi_set(cm_crit_wgi_t *wgi, const char *country, cm_real_t me
                             country, mean);
     }
     /* position: first item >= country */
-    size_t lo = 0, hi = wgi->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(wgi->items[mid].country, country) < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
+    size_t lo = cm_i_crit_country_lower_bound(wgi->items, wgi->n, sizeof *wgi->items, country);
     if (lo == wgi->n || strcmp(wgi->items[lo].country, country) != 0) {
         if (wgi->n == wgi->cap) {
             size_t cap = wgi->cap ? wgi->cap * 2 : 64;

@@ -21,4 +21,12 @@ enum {
  * (also for NULL or empty s). flags: CM_I_CRIT_* (src/crit/crit_util.c). */
 int cm_i_crit_parse_real(const char *s, unsigned flags, cm_real_t *out);
 
+/* In items[0..n) of stride bytes each, sorted by a NUL-terminated country code that is the
+ * first member of each item (cm_crit_wgi_entry_t, cm_supply_ind_entry_t): the index of the
+ * first item whose code is >= country (n when none). O(log n). */
+size_t cm_i_crit_country_lower_bound(const void *items, size_t n, size_t stride,
+                                     const char *country);
+/* The same table: the index of the item with that code, -1 when absent. O(log n). */
+ptrdiff_t cm_i_crit_country_find(const void *items, size_t n, size_t stride, const char *country);
+
 #endif

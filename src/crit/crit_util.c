@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/cm_internal.h"
 #include "crit/crit_internal.h"
@@ -24,4 +25,29 @@ int cm_i_crit_parse_real(const char *s, unsigned flags, cm_real_t *out)
     }
     *out = v;
     return 1;
+}
+
+size_t cm_i_crit_country_lower_bound(const void *items, size_t n, size_t stride,
+                                     const char *country)
+{
+    const char *base = items;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(base + mid * stride, country) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+ptrdiff_t cm_i_crit_country_find(const void *items, size_t n, size_t stride, const char *country)
+{
+    size_t at = cm_i_crit_country_lower_bound(items, n, stride, country);
+    if (at < n && strcmp((const char *)items + at * stride, country) == 0) {
+        return (ptrdiff_t)at;
+    }
+    return -1;
 }

@@ -90,25 +90,14 @@ cm_real_t cm_supply_hhi_wgi(const cm_crit_supply_t *s, const cm_crit_wgi_t *wgi,
 
 /* --- indicators ------------------------------------------------------------------------ */
 
+_Static_assert(offsetof(cm_supply_ind_entry_t, country) == 0, "country leads an indicator entry");
+
 ptrdiff_t cm_supply_indicator_find(const cm_supply_indicator_t *ind, const char *country)
 {
     if (ind == NULL || country == NULL) {
         return -1;
     }
-    size_t lo = 0, hi = ind->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(ind->items[mid].country, country);
-        if (c == 0) {
-            return (ptrdiff_t)mid;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return -1;
+    return cm_i_crit_country_find(ind->items, ind->n, sizeof *ind->items, country);
 }
 
 cm_error_t cm_supply_indicator_set(cm_supply_indicator_t *ind, const char *country,
@@ -129,19 +118,10 @@ cm_error_t cm_supply_indicator_set(cm_supply_indicator_t *ind, const char *count
                             "indicator '%s': expected a finite value for '%s', got %g",
                             ind->name, country, value);
     }
-    size_t lo = 0, hi = ind->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(ind->items[mid].country, country);
-        if (c == 0) {
-            ind->items[mid].value = value;
-            return CM_OK;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
+    size_t lo = cm_i_crit_country_lower_bound(ind->items, ind->n, sizeof *ind->items, country);
+    if (lo < ind->n && strcmp(ind->items[lo].country, country) == 0) {
+        ind->items[lo].value = value;
+        return CM_OK;
     }
     if (ind->n == ind->cap) {
         size_t cap = ind->cap ? 2 * ind->cap : 64;
