@@ -787,23 +787,7 @@ cm_error_t cm_crit_compute(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
     if (in == NULL || wgi == NULL || opt == NULL || out == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_crit_compute: NULL argument");
     }
-    for (size_t i = 0; i < in->n; i++) {
-        const cm_crit_material_t *m = &in->materials[i];
-        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
-            for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
-                const cm_crit_supply_t *sup = &m->supply[s][c];
-                for (size_t k = 0; k < sup->n; k++) {
-                    int32_t w = sup->items[k].wgi;
-                    if (w < -1 || (w >= 0 && (size_t)w >= wgi->n)) {
-                        return cm_error_set(err, CM_EINVAL,
-                                            "%s: share of '%s' is not bound to this WGI table "
-                                            "(call cm_crit_bind first)", m->code,
-                                            sup->items[k].country);
-                    }
-                }
-            }
-        }
-    }
+    CM_TRY(cm_i_crit_check_bound(in, wgi, NULL, err));
     cm_real_t va_max = cm_crit_va_max(in, opt);
     if (isnan(va_max)) {
         va_max = 1.0; /* no end uses anywhere: EI is NaN for every material anyway */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cambium/cm_common.h"
+#include "cambium/cm_crit.h"
 
 /* data/crit/hs6-materials.csv, embedded at build time (cmake/EmbedCritData.cmake):
  * NUL-terminated, cm_i_crit_hs6_csv_len bytes without the NUL. */
@@ -28,5 +29,11 @@ size_t cm_i_crit_country_lower_bound(const void *items, size_t n, size_t stride,
                                      const char *country);
 /* The same table: the index of the item with that code, -1 when absent. O(log n). */
 ptrdiff_t cm_i_crit_country_find(const void *items, size_t n, size_t stride, const char *country);
+
+/* Every share of in is bound to wgi (index -1, or below wgi->n), else CM_EINVAL naming the
+ * material and country; when used is not NULL (wgi->n bytes, zeroed by the caller), used[k] = 1
+ * for every WGI row some share uses. O(number of shares). */
+cm_error_t cm_i_crit_check_bound(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
+                                 unsigned char *used, cm_error_info_t *err);
 
 #endif

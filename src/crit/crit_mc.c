@@ -14,6 +14,7 @@
 
 #include "cambium/cm_rng.h"
 #include "core/cm_internal.h"
+#include "crit/crit_internal.h"
 #include "crit/crit_mc_internal.h"
 
 #define NBINS (CM_CRIT_MC_BINS_PER_UNIT * CM_CRIT_MC_HIST_MAX)
@@ -524,32 +525,6 @@ cleanup:
 
 /* --- setup and summary -------------------------------------------------------------- */
 
-static cm_error_t check_bound(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
-                              unsigned char *used, cm_error_info_t *err)
-{
-    for (size_t i = 0; i < in->n; i++) {
-        const cm_crit_material_t *m = &in->materials[i];
-        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
-            for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
-                const cm_crit_supply_t *sup = &m->supply[s][c];
-                for (size_t k = 0; k < sup->n; k++) {
-                    int32_t w = sup->items[k].wgi;
-                    if (w < -1 || (w >= 0 && (size_t)w >= wgi->n)) {
-                        return cm_error_set(err, CM_EINVAL,
-                                            "%s: share of '%s' is not bound to this WGI table "
-                                            "(call cm_crit_bind first)",
-                                            m->code, sup->items[k].country);
-                    }
-                    if (w >= 0) {
-                        used[w] = 1;
-                    }
-                }
-            }
-        }
-    }
-    return CM_OK;
-}
-
 /* Distinct NACE sectors with a value added; sector index per end use. */
 static cm_error_t build_sectors(mc_shared_t *sh, size_t n_enduses, cm_error_info_t *err)
 {
@@ -660,7 +635,7 @@ cm_error_t cm_crit_mc_run(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
     size_t nm = in->n;
     used = cm_calloc(wgi->n + 1, 1);
     CM_NOMEM(used, err);
-    CM_TRY(check_bound(in, wgi, used, err));
+    CM_TRY(cm_i_crit_check_bound(in, wgi, used, err));
     sh.base = in;
     sh.wgi = wgi;
     sh.crit = crit;

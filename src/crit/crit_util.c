@@ -51,3 +51,29 @@ ptrdiff_t cm_i_crit_country_find(const void *items, size_t n, size_t stride, con
     }
     return -1;
 }
+
+cm_error_t cm_i_crit_check_bound(const cm_crit_inputs_t *in, const cm_crit_wgi_t *wgi,
+                                 unsigned char *used, cm_error_info_t *err)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        const cm_crit_material_t *m = &in->materials[i];
+        for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+            for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
+                const cm_crit_supply_t *sup = &m->supply[s][c];
+                for (size_t k = 0; k < sup->n; k++) {
+                    int32_t w = sup->items[k].wgi;
+                    if (w < -1 || (w >= 0 && (size_t)w >= wgi->n)) {
+                        return cm_error_set(err, CM_EINVAL,
+                                            "%s: share of '%s' is not bound to this WGI table "
+                                            "(call cm_crit_bind first)",
+                                            m->code, sup->items[k].country);
+                    }
+                    if (w >= 0 && used != NULL) {
+                        used[w] = 1;
+                    }
+                }
+            }
+        }
+    }
+    return CM_OK;
+}
