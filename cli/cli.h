@@ -50,6 +50,9 @@ json_t *cm_cli_jnum(double v);
 json_t *cm_cli_jfinite(double v);
 /* Set o[k] = v (stealing v); non-zero when v is NULL or the set fails. */
 int cm_cli_jset(json_t *o, const char *k, json_t *v);
+/* Finish a CSV writer: commit when rc is CM_OK (returning the commit's code), otherwise abort
+ * (the target is left as it was) and return rc. */
+cm_error_t cm_cli_csv_close(cm_csv_writer_t *w, cm_error_t rc, cm_error_info_t *err);
 /* The usage error for getopt_long's result c after a ':' optstring: "option '...' needs a value"
  * for ':', "unknown option '...'" otherwise; returns CM_EXIT_USAGE. */
 int cm_cli_getopt_fail(const char *verb, int c, char **argv);

@@ -101,11 +101,7 @@ static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t
                              c->explanation != NULL ? c->explanation : ""};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static cm_error_t write_subst_csv(const char *path, const be_run_t *r, cm_error_info_t *err)
@@ -125,11 +121,7 @@ static cm_error_t write_subst_csv(const char *path, const be_run_t *r, cm_error_
                              cm_cli_num(s->value, x), s->reason};
         rc = cm_csv_write_row(w, 5, row, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_t *err)

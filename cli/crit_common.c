@@ -64,6 +64,15 @@ int cm_cli_jset(json_t *o, const char *k, json_t *v)
     return v == NULL || json_object_set_new(o, k, v) != 0;
 }
 
+cm_error_t cm_cli_csv_close(cm_csv_writer_t *w, cm_error_t rc, cm_error_info_t *err)
+{
+    if (rc != CM_OK) {
+        cm_csv_writer_abort(w);
+        return rc;
+    }
+    return cm_csv_writer_commit(w, err);
+}
+
 int cm_cli_getopt_fail(const char *verb, int c, char **argv)
 {
     if (c == ':') {

@@ -125,11 +125,7 @@ static cm_error_t write_esg_csv(const char *dir, const cm_crit_inputs_t *in,
             rc = cm_csv_write_row(w, nr, row, err);
         }
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 int cm_cli_crit_esg(int argc, char **argv)
@@ -334,11 +330,7 @@ static cm_error_t write_crma_csv(const char *dir, const cm_supply_crma_t *t, cm_
                              cm_csv_format_double(r->ei, b[1]), r->note};
         rc = cm_csv_write_row(w, 10, row, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 /* The Belgian assessment as 'crit be' computes it; on failure the reason goes to note and 0 is

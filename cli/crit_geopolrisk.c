@@ -66,11 +66,7 @@ static cm_error_t write_file(const char *path, const cm_geopolrisk_table_t *t,
         row_fields(&t->rows[i], num, f);
         rc = cm_csv_write_row(w, NCOLS, f, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static void write_stdout(const cm_geopolrisk_table_t *t)

@@ -149,11 +149,7 @@ static cm_error_t write_csv(const char *path, const cm_crit_inputs_t *in,
                              cm_cli_num(r->ei.p95, b[14])};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static json_t *dists_json(const cm_crit_mc_dists_t *d)

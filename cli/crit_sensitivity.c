@@ -94,11 +94,7 @@ static cm_error_t write_grid_csv(const char *path, const cm_crit_inputs_t *in,
             rc = cm_csv_write_row(w, 4, row, err);
         }
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static cm_error_t write_materials_csv(const char *path, const cm_crit_inputs_t *in,
@@ -140,11 +136,7 @@ static cm_error_t write_materials_csv(const char *path, const cm_crit_inputs_t *
                              cm_csv_format_double(eim, b[5])};
         rc = cm_csv_write_row(w, sizeof row / sizeof row[0], row, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,

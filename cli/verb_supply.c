@@ -306,11 +306,7 @@ static cm_error_t write_rows_csv(const char *path, const cm_supply_map_t *m, cm_
             rc = cm_csv_write_row(w, 9, row, err);
         }
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 static cm_error_t write_sectors_csv(const char *path, const cm_supply_map_t *m,
@@ -334,11 +330,7 @@ static cm_error_t write_sectors_csv(const char *path, const cm_supply_map_t *m,
                              cm_csv_format_double(s->va_eu_meur, b[2])};
         rc = cm_csv_write_row(w, 8, row, err);
     }
-    if (rc != CM_OK) {
-        cm_csv_writer_abort(w);
-        return rc;
-    }
-    return cm_csv_writer_commit(w, err);
+    return cm_cli_csv_close(w, rc, err);
 }
 
 /* Grouped bars: categories = the producers of either stage, one series per stage. */
