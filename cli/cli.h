@@ -53,6 +53,8 @@ int cm_cli_jset(json_t *o, const char *k, json_t *v);
 /* Finish a CSV writer: commit when rc is CM_OK (returning the commit's code), otherwise abort
  * (the target is left as it was) and return rc. */
 cm_error_t cm_cli_csv_close(cm_csv_writer_t *w, cm_error_t rc, cm_error_info_t *err);
+/* The SR (horizontal, "SR = x") and EI (vertical, "EI = y") threshold lines of an SR x EI plot. */
+cm_error_t cm_cli_svg_thresholds(cm_svg_t *fig, const cm_crit_options_t *opt, cm_error_info_t *err);
 /* The usage error for getopt_long's result c after a ':' optstring: "option '...' needs a value"
  * for ':', "unknown option '...'" otherwise; returns CM_EXIT_USAGE. */
 int cm_cli_getopt_fail(const char *verb, int c, char **argv);

@@ -226,7 +226,6 @@ static cm_error_t write_svg(const char *path, const be_run_t *r, cm_error_info_t
     double *x = cm_calloc(n, sizeof *x), *y = cm_calloc(n, sizeof *y);
     double *ex = cm_calloc(n, sizeof *ex), *ey = cm_calloc(n, sizeof *ey);
     const char **lab = cm_calloc(n, sizeof *lab);
-    char buf[64];
     if (x == NULL || y == NULL || ex == NULL || ey == NULL || lab == NULL) {
         rc = cm_error_set(err, CM_ENOMEM, "out of memory");
         goto cleanup;
@@ -257,12 +256,7 @@ static cm_error_t write_svg(const char *path, const be_run_t *r, cm_error_info_t
     if (ke > 0 && (rc = cm_svg_add_scatter(fig, "EU", ex, ke, ey, ke, NULL, err)) != CM_OK) {
         goto cleanup;
     }
-    snprintf(buf, sizeof buf, "SR = %.2g", r->opt.sr_threshold);
-    if ((rc = cm_svg_add_refline(fig, 'y', r->opt.sr_threshold, buf, err)) != CM_OK) {
-        goto cleanup;
-    }
-    snprintf(buf, sizeof buf, "EI = %.2g", r->opt.ei_threshold);
-    if ((rc = cm_svg_add_refline(fig, 'x', r->opt.ei_threshold, buf, err)) != CM_OK) {
+    if ((rc = cm_cli_svg_thresholds(fig, &r->opt, err)) != CM_OK) {
         goto cleanup;
     }
     rc = cm_svg_write(fig, path, err);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,6 +72,18 @@ cm_error_t cm_cli_csv_close(cm_csv_writer_t *w, cm_error_t rc, cm_error_info_t *
         return rc;
     }
     return cm_csv_writer_commit(w, err);
+}
+
+cm_error_t cm_cli_svg_thresholds(cm_svg_t *fig, const cm_crit_options_t *opt, cm_error_info_t *err)
+{
+    char lab[64];
+    snprintf(lab, sizeof lab, "SR = %.2g", opt->sr_threshold);
+    cm_error_t rc = cm_svg_add_refline(fig, 'y', opt->sr_threshold, lab, err);
+    if (rc != CM_OK) {
+        return rc;
+    }
+    snprintf(lab, sizeof lab, "EI = %.2g", opt->ei_threshold);
+    return cm_svg_add_refline(fig, 'x', opt->ei_threshold, lab, err);
 }
 
 int cm_cli_getopt_fail(const char *verb, int c, char **argv)

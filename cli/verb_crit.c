@@ -498,13 +498,7 @@ static cm_error_t write_svg(const char *path, const cm_crit_inputs_t *in,
     if (np > 0 && (rc = cm_svg_add_scatter(fig, "published", px, np, py, np, NULL, err)) != CM_OK) {
         goto cleanup;
     }
-    char lab[64];
-    snprintf(lab, sizeof lab, "SR = %.2g", opt->sr_threshold);
-    if ((rc = cm_svg_add_refline(fig, 'y', opt->sr_threshold, lab, err)) != CM_OK) {
-        goto cleanup;
-    }
-    snprintf(lab, sizeof lab, "EI = %.2g", opt->ei_threshold);
-    if ((rc = cm_svg_add_refline(fig, 'x', opt->ei_threshold, lab, err)) != CM_OK) {
+    if ((rc = cm_cli_svg_thresholds(fig, opt, err)) != CM_OK) {
         goto cleanup;
     }
     rc = cm_svg_write(fig, path, err);
