@@ -612,7 +612,6 @@ int cm_cli_crit_eu(int argc, char **argv)
     }
     cm_error_info_t err;
     memset(&err, 0, sizeof err);
-    cm_store_t *store = NULL;
     cm_crit_inputs_t in;
     cm_crit_wgi_t wgi;
     cm_crit_results_t res;
@@ -621,16 +620,7 @@ int cm_cli_crit_eu(int argc, char **argv)
     memset(&wgi, 0, sizeof wgi);
     memset(&res, 0, sizeof res);
     int status = CM_EXIT_OK;
-    cm_error_t rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
-    if (rc == CM_OK) {
-        rc = cm_crit_load_eu(store, &in, &err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_wgi_load(store, opt.wgi_year - opt.wgi_years + 1, opt.wgi_year, &wgi, &err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_bind(&in, &wgi, &opt, &err);
-    }
+    cm_error_t rc = cm_cli_crit_prepare(store_opt, "eu", &opt, &in, &wgi, &err);
     if (rc == CM_OK) {
         rc = cm_crit_compute(&in, &wgi, &opt, &res, &err);
     }
@@ -649,6 +639,5 @@ int cm_cli_crit_eu(int argc, char **argv)
     cm_crit_results_destroy(&res);
     cm_crit_wgi_destroy(&wgi);
     cm_crit_inputs_destroy(&in);
-    cm_store_close(store);
     return status;
 }
