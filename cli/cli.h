@@ -31,7 +31,7 @@ extern const cm_cli_verb_t cm_cli_verb_supply;
 int cm_cli_crit_eu(int argc, char **argv);
 int cm_cli_crit_mc(int argc, char **argv);
 int cm_cli_crit_sensitivity(int argc, char **argv);
-/* Shared by crit mc and crit sensitivity (cli/crit_mc.c): load variant eu or be from the store
+/* Shared by crit eu, mc and sensitivity (cli/crit_common.c): load variant eu or be from the store
  * (be: EI denominator in opt->va_max), the WGI of opt->wgi_year (0 = EU default), bind. */
 cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,
                                cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err);

@@ -105,3 +105,58 @@ int cm_cli_opt_wgi_fallback(const char *verb, const char *text, cm_crit_options_
     opt->wgi_missing = CM_CRIT_WGI_FALLBACK;
     return CM_EXIT_OK;
 }
+
+cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,
+                               cm_crit_inputs_t *in, cm_crit_wgi_t *wgi, cm_error_info_t *err)
+{
+    cm_store_t *store = NULL;
+    int be = strcmp(variant, "be") == 0;
+    cm_crit_inputs_t eu;
+    cm_crit_be_map_t map;
+    cm_crit_be_report_t rep;
+    memset(&eu, 0, sizeof eu);
+    memset(&map, 0, sizeof map);
+    memset(&rep, 0, sizeof rep);
+    if (!be && strcmp(variant, "eu") != 0) {
+        return cm_error_set(err, CM_EINVAL, "expected the variant eu or be, got '%s'", variant);
+    }
+    if (opt->wgi_year == 0) {
+        opt->wgi_year = CM_CRIT_EU_WGI_YEAR;
+    }
+    cm_error_t rc = CM_OK;
+    if (be) { /* the trade-code table, as `crit be` finds it */
+        char codes[4096];
+        const char *d = getenv("CAMBIUM_DATA");
+        if (d != NULL && d[0] != '\0') {
+            snprintf(codes, sizeof codes, "%s/crit/hs6-materials.csv", d);
+        } else {
+            snprintf(codes, sizeof codes, "data/crit/hs6-materials.csv");
+        }
+        rc = cm_crit_be_map_load(codes, &map, err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_load_eu(store, be ? &eu : in, err);
+    }
+    if (rc == CM_OK && be) {
+        cm_crit_be_options_t bo;
+        cm_crit_be_options_default(&bo);
+        rc = cm_crit_load_be(store, &eu, &map, &bo, in, &rep, err);
+        if (rc == CM_OK && !(opt->va_max > 0.0)) {
+            opt->va_max = rep.va_max; /* the Belgian EI denominator */
+        }
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_wgi_load(store, opt->wgi_year - opt->wgi_years + 1, opt->wgi_year, wgi, err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_bind(in, wgi, opt, err);
+    }
+    cm_crit_be_report_destroy(&rep);
+    cm_crit_be_map_destroy(&map);
+    cm_crit_inputs_destroy(&eu);
+    cm_store_close(store);
+    return rc;
+}
