@@ -31,6 +31,10 @@ extern const cm_cli_verb_t cm_cli_verb_supply;
 int cm_cli_crit_eu(int argc, char **argv);
 int cm_cli_crit_mc(int argc, char **argv);
 int cm_cli_crit_sensitivity(int argc, char **argv);
+/* The options `crit eu` reproduces the EU 2023 assessment with: the defaults, the WGI year of
+ * the reproduction (CM_CRIT_EU_WGI_YEAR) and the published EI for materials without end uses.
+ * `crit esg` and `crit crma` use the same, so that their SR and EI equal `crit eu`'s. */
+void cm_cli_crit_eu_options(cm_crit_options_t *opt);
 /* Shared by crit eu, mc and sensitivity (cli/crit_common.c): load variant eu or be from the store
  * (be: EI denominator in opt->va_max), the WGI of opt->wgi_year (0 = EU default), bind. */
 cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_crit_options_t *opt,

@@ -160,3 +160,10 @@ cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_cr
     cm_store_close(store);
     return rc;
 }
+
+void cm_cli_crit_eu_options(cm_crit_options_t *opt)
+{
+    cm_crit_options_default(opt);
+    opt->wgi_year = CM_CRIT_EU_WGI_YEAR;
+    opt->ei_published_fallback = 1;
+}

@@ -140,9 +140,7 @@ int cm_cli_crit_esg(int argc, char **argv)
     size_t n_arg = 0;
     int esg_year = 0;
     cm_crit_options_t opt;
-    cm_crit_options_default(&opt);
-    opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
-    opt.ei_published_fallback = 1; /* as 'crit eu' */
+    cm_cli_crit_eu_options(&opt);
     int c;
     optind = 1;
     opterr = 0;
@@ -380,9 +378,7 @@ int cm_cli_crit_crma(int argc, char **argv)
     const char *store_opt = NULL, *out_dir = NULL, *codes = NULL;
     int with_be = 1;
     cm_crit_options_t opt;
-    cm_crit_options_default(&opt);
-    opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
-    opt.ei_published_fallback = 1; /* as 'crit eu' */
+    cm_cli_crit_eu_options(&opt);
     int c;
     optind = 1;
     opterr = 0;

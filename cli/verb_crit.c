@@ -551,9 +551,7 @@ int cm_cli_crit_eu(int argc, char **argv)
     const char *store_opt = NULL, *out_dir = NULL;
     double tol = 0.1;
     cm_crit_options_t opt;
-    cm_crit_options_default(&opt);
-    opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
-    opt.ei_published_fallback = 1;
+    cm_cli_crit_eu_options(&opt);
     int c;
     optind = 1;
     opterr = 0;
