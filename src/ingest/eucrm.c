@@ -17,6 +17,11 @@
 #define EU_PERIOD "2023"
 #define EU_PUBLISHER "European Commission (Study on the Critical Raw Materials for the EU 2023, " \
                      "doi:10.2873/725585)"
+/* The CritMAT seed tables (meyerdata/CritMAT, MIT) carry the EC's published figures. */
+#define CRITMAT_SOURCE(file)                                                                \
+    "https://github.com/meyerdata/CritMAT input_data/seeds/" file                          \
+    " (commit 0bd897788ddd82bc58752e5460c53b924cbc63bc)"
+#define CRITMAT_LICENCE "MIT (repository); EC report: reproduction authorised with acknowledgement"
 
 /* Material code of field \p col, or keep the row aside (returns NULL with *rc set). */
 static const char *material_or_aside(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col,
@@ -287,9 +292,8 @@ const cm_i_importer_t cm_i_imp_eucrm_results = {
     .summary = "EU CRM 2023 published results (CritMAT eureport_results.csv)",
     .name = "EU CRM assessment 2023 results",
     .publisher = EU_PUBLISHER,
-    .source = "https://github.com/meyerdata/CritMAT input_data/seeds/eureport_results.csv "
-              "(commit 0bd897788ddd82bc58752e5460c53b924cbc63bc)",
-    .licence = "MIT (repository); EC report: reproduction authorised with acknowledgement",
+    .source = CRITMAT_SOURCE("eureport_results.csv"),
+    .licence = CRITMAT_LICENCE,
     .version = "2023 assessment",
     .separator = ',',
     .state_size = sizeof(results_state_t),
@@ -364,9 +368,8 @@ const cm_i_importer_t cm_i_imp_eucrm_trade = {
     .summary = "EU CRM 2023 trade parameter t (CritMAT eureport_tradeparameters.csv)",
     .name = "EU CRM assessment 2023 trade parameters",
     .publisher = EU_PUBLISHER,
-    .source = "https://github.com/meyerdata/CritMAT input_data/seeds/eureport_tradeparameters.csv "
-              "(commit 0bd897788ddd82bc58752e5460c53b924cbc63bc)",
-    .licence = "MIT (repository); EC report: reproduction authorised with acknowledgement",
+    .source = CRITMAT_SOURCE("eureport_tradeparameters.csv"),
+    .licence = CRITMAT_LICENCE,
     .version = "2023 assessment",
     .separator = ',',
     .state_size = sizeof(trade_state_t),
