@@ -58,6 +58,22 @@ typedef struct be_run_t {
     cm_crit_be_options_t bo;
 } be_run_t;
 
+static const char *class_change(const cm_crit_be_change_t *c)
+{
+    if (c->undetermined_eu || c->undetermined_be) {
+        return "undetermined";
+    }
+    return c->critical_eu == c->critical_be ? ""
+           : c->critical_be                 ? "becomes critical"
+                                            : "no longer critical";
+}
+
+/* "yes", "" or "?" (undetermined) for the printed table. */
+static const char *class_mark(int critical, int undetermined)
+{
+    return undetermined ? "?" : critical ? "yes" : "";
+}
+
 static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t *err)
 {
     cm_csv_writer_t *w = NULL;
@@ -83,16 +99,14 @@ static cm_error_t write_csv(const char *path, const be_run_t *r, cm_error_info_t
         const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
         const cm_crit_be_change_t *c = &r->ch.items[i];
         char x[6][32];
-        const char *change = c->critical_eu == c->critical_be ? ""
-                             : c->critical_be                 ? "becomes critical"
-                                                              : "no longer critical";
+        const char *change = class_change(c);
         const char *row[] = {r->eu.materials[i].code,
                              cm_cli_num(e->sr, x[0]),
                              cm_cli_num(e->ei, x[1]),
-                             e->critical ? "1" : "0",
+                             c->undetermined_eu ? "NA" : e->critical ? "1" : "0",
                              cm_cli_num(b->sr, x[2]),
                              cm_cli_num(b->ei, x[3]),
-                             b->critical ? "1" : "0",
+                             c->undetermined_be ? "NA" : b->critical ? "1" : "0",
                              change,
                              cm_crit_be_basis_name(r->rep.stages[i][0].basis),
                              cm_crit_be_basis_name(r->rep.stages[i][1].basis),
@@ -165,10 +179,13 @@ static cm_error_t write_json(const char *path, const be_run_t *r, cm_error_info_
               cm_cli_jset(mo, "material", json_string(r->eu.materials[i].code)) ||
               cm_cli_jset(mo, "sr_eu", cm_cli_jnum(e->sr)) ||
               cm_cli_jset(mo, "ei_eu", cm_cli_jnum(e->ei)) ||
-              cm_cli_jset(mo, "critical_eu", json_boolean(e->critical)) ||
+              cm_cli_jset(mo, "critical_eu",
+                          c->undetermined_eu ? json_null() : json_boolean(e->critical)) ||
               cm_cli_jset(mo, "sr_be", cm_cli_jnum(b->sr)) ||
               cm_cli_jset(mo, "ei_be", cm_cli_jnum(b->ei)) ||
-              cm_cli_jset(mo, "critical_be", json_boolean(b->critical)) ||
+              cm_cli_jset(mo, "critical_be",
+                          c->undetermined_be ? json_null() : json_boolean(b->critical)) ||
+              cm_cli_jset(mo, "change", json_string(class_change(c))) ||
               cm_cli_jset(mo, "explanation",
                           c->explanation != NULL ? json_string(c->explanation) : json_null());
         for (int s = 0; s < CM_CRIT_NSTAGES && !bad; s++) {
@@ -305,7 +322,7 @@ static const char *f1(double v, char *buf, size_t n)
 
 static void print_summary(const be_run_t *r)
 {
-    size_t crit_eu = 0, crit_be = 0, mass = 0, value = 0, none = 0;
+    size_t crit_eu = 0, crit_be = 0, und_eu = 0, und_be = 0, mass = 0, value = 0, none = 0;
     printf("Belgian criticality (trade year %d; EI scaled by %s, %.1f MEUR)\n", r->rep.year,
            r->rep.va_max_sector, r->rep.va_max);
     printf("%-26s %5s %5s %4s   %5s %5s %4s  %-6s %-6s\n", "material", "SR_EU", "EI_EU", "crit",
@@ -313,8 +330,12 @@ static void print_summary(const be_run_t *r)
     for (size_t i = 0; i < r->eu.n; i++) {
         const cm_crit_result_t *e = &r->eu_res.items[i], *b = &r->be_res.items[i];
         char a[4][16];
-        crit_eu += e->critical != 0;
-        crit_be += b->critical != 0;
+        const cm_crit_be_change_t *c = &r->ch.items[i];
+        int counted = !(r->eu.materials[i].flags & CM_CRIT_MAT_GROUP); /* as `crit eu` */
+        crit_eu += counted && e->critical != 0 && !c->undetermined_eu;
+        crit_be += counted && b->critical != 0 && !c->undetermined_be;
+        und_eu += counted && c->undetermined_eu != 0;
+        und_be += counted && c->undetermined_be != 0;
         for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
             if (!r->be.materials[i].assessed[s]) {
                 continue;
@@ -326,23 +347,33 @@ static void print_summary(const be_run_t *r)
         }
         printf(
             "%-26s %5s %5s %4s   %5s %5s %4s  %-6s %-6s%s\n", r->eu.materials[i].code,
-            f1(e->sr, a[0], 16), f1(e->ei, a[1], 16), e->critical ? "yes" : "", f1(b->sr, a[2], 16),
-            f1(b->ei, a[3], 16), b->critical ? "yes" : "",
+            f1(e->sr, a[0], 16), f1(e->ei, a[1], 16), class_mark(e->critical, c->undetermined_eu),
+            f1(b->sr, a[2], 16), f1(b->ei, a[3], 16), class_mark(b->critical, c->undetermined_be),
             r->be.materials[i].assessed[0] ? cm_crit_be_basis_name(r->rep.stages[i][0].basis) : "",
             r->be.materials[i].assessed[1] ? cm_crit_be_basis_name(r->rep.stages[i][1].basis) : "",
-            r->ch.items[i].critical_eu != r->ch.items[i].critical_be ? "  *" : "");
+            class_change(c)[0] != '\0' && !c->undetermined_eu && !c->undetermined_be ? "  *"
+                                                                                  : "");
     }
     printf("\nclass changes (%zu):\n", r->ch.n_changed);
     for (size_t i = 0; i < r->ch.n; i++) {
-        if (r->ch.items[i].explanation != NULL) {
+        const cm_crit_be_change_t *c = &r->ch.items[i];
+        if (c->explanation != NULL && !c->undetermined_eu && !c->undetermined_be) {
             printf("  %s: %s: %s\n", r->eu.materials[i].code,
                    r->ch.items[i].critical_be ? "becomes critical" : "no longer critical",
                    r->ch.items[i].explanation);
         }
     }
-    printf("\ncritical: EU %zu, Belgium %zu; Belgian sourcing stages by mass %zu, by value %zu, "
-           "EU sourcing kept %zu\n",
-           crit_eu, crit_be, mass, value, none);
+    printf("\nundetermined classes (%zu; not counted as changes):\n", r->ch.n_undetermined);
+    for (size_t i = 0; i < r->ch.n; i++) {
+        const cm_crit_be_change_t *c = &r->ch.items[i];
+        if (c->undetermined_eu || c->undetermined_be) {
+            printf("  %s: %s\n", r->eu.materials[i].code, c->explanation);
+        }
+    }
+    printf("\ncritical (groups left out): EU %zu, Belgium %zu (undetermined: EU %zu, Belgium %zu); "
+           "Belgian sourcing "
+           "stages by mass %zu, by value %zu, EU sourcing kept %zu\n",
+           crit_eu, crit_be, und_eu, und_be, mass, value, none);
     printf("EU values used for missing Belgian ones: %zu (listed in be_substitutions.csv with "
            "--out); traded codes without a material: %zu; import flows without a quantity: "
            "%zu\n",
@@ -374,8 +405,7 @@ int cm_cli_crit_be(int argc, char **argv)
     memset(&r, 0, sizeof r);
     cm_crit_be_options_t bo;
     cm_crit_be_options_default(&bo);
-    cm_crit_options_default(&r.opt);
-    r.opt.wgi_year = CM_CRIT_EU_WGI_YEAR;
+    cm_cli_crit_eu_options(&r.opt); /* the EU column as `crit eu` computes it */
     int c;
     optind = 1;
     opterr = 0;
@@ -474,6 +504,7 @@ int cm_cli_crit_be(int argc, char **argv)
     }
     if (rc == CM_OK) {
         r.opt_be = r.opt;
+        r.opt_be.ei_published_fallback = 0; /* no published Belgian EI */
         if (!isnan(va_max)) {
             r.rep.va_max = va_max;
             snprintf(r.rep.va_max_sector, sizeof r.rep.va_max_sector, "--va-max");

@@ -292,6 +292,14 @@ static void print_grid(const cm_crit_inputs_t *in, const cm_crit_sens_t *s,
                "<= %.4g)\n",
                in->materials[m].name, s->cells[m], ncell, srm, eim);
     }
+    printf("undetermined, left out of the counts where so (%zu):\n", s->n_undetermined);
+    for (size_t m = 0; m < s->n_materials; m++) {
+        if (!(in->materials[m].flags & CM_CRIT_MAT_GROUP) && s->undetermined[m] > 0) {
+            printf("  %-26s undetermined in %zu of %zu cells (EI not computable from the end "
+                   "uses)\n",
+                   in->materials[m].name, s->undetermined[m], ncell);
+        }
+    }
 }
 
 int cm_cli_crit_sensitivity(int argc, char **argv)
@@ -378,6 +386,8 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
     if (optind < argc) {
         return cm_cli_usage_error("crit sensitivity", "unexpected argument '%s'", argv[optind]);
     }
+    /* the EU variant decides as `crit eu`: the published EI where end uses are missing */
+    opt.ei_published_fallback = strcmp(variant, "eu") == 0;
     cm_error_info_t err;
     memset(&err, 0, sizeof err);
     size_t n = 0;

@@ -268,11 +268,20 @@ static void print_report(const cm_crit_inputs_t *in, const cm_crit_results_t *re
                        notes[0] ? ": " : "", notes);
             }
         }
-        if (!isnan(m->published.ei) && !isnan(r->ei) &&
+        if (!isnan(m->published.ei) && !isnan(r->ei) && !(r->notes & CM_CRIT_NOTE_EI_PUBLISHED) &&
             absd(cm_crit_round1(r->ei) - m->published.ei) > tol + 1e-9) {
-            printf("  %-22s EI            computed %.3f published %s (%+.2f)\n", m->name, r->ei,
-                   fmtpub(m->published.ei, a, sizeof a),
-                   cm_crit_round1(r->ei) - m->published.ei);
+            char range[96] = "";
+            if (!r->ei_complete && r->ei_unassigned > 0.0) {
+                snprintf(range, sizeof range,
+                         " incomplete inputs: %.0f %% of the end uses without a sector, range "
+                         "%.1f-%.1f",
+                         100.0 * r->ei_unassigned, r->ei_low, r->ei_high);
+            } else if (!r->ei_complete) {
+                snprintf(range, sizeof range, " incomplete inputs");
+            }
+            printf("  %-22s EI            computed %.3f published %s (%+.2f)%s\n", m->name, r->ei,
+                   fmtpub(m->published.ei, a, sizeof a), cm_crit_round1(r->ei) - m->published.ei,
+                   range);
         }
     }
 }
@@ -290,13 +299,13 @@ static cm_error_t write_results_csv(const char *path, const cm_crit_inputs_t *in
     }
     static const char *const head[] = {
         "material", "name", "group", "sr", "sr_stage", "sr_published", "sr_stage_published",
-        "ei_sum_meur", "va_max_meur", "si_ei", "ei", "ei_published", "critical",
-        "critical_published", "notes"};
+        "ei_sum_meur", "va_max_meur", "si_ei", "ei", "ei_low", "ei_high", "ei_unassigned",
+        "ei_complete", "ei_published", "critical", "critical_published", "notes"};
     rc = cm_csv_write_row(w, sizeof head / sizeof head[0], head, err);
     for (size_t i = 0; i < in->n && rc == CM_OK; i++) {
         const cm_crit_material_t *m = &in->materials[i];
         const cm_crit_result_t *r = &res->items[i];
-        char b[8][32], notes[512];
+        char b[11][32], notes[512];
         notes_text(r->notes, m->flags, notes, sizeof notes);
         const char *row[] = {
             m->code,
@@ -310,6 +319,10 @@ static cm_error_t write_results_csv(const char *path, const cm_crit_inputs_t *in
             cm_cli_num(r->va_max, b[3]),
             cm_cli_num(m->si_ei, b[4]),
             cm_cli_num(r->ei, b[5]),
+            cm_cli_num(r->ei_low, b[7]),
+            cm_cli_num(r->ei_high, b[8]),
+            cm_cli_num(r->ei_unassigned, b[9]),
+            m->n_enduses == 0 ? "" : r->ei_complete ? "1" : "0",
             cm_cli_num(m->published.ei, b[6]),
             r->critical ? "1" : "0",
             published_critical(m, opt) ? "1" : "0",
@@ -421,6 +434,10 @@ static cm_error_t write_json(const char *path, const cm_crit_inputs_t *in,
               cm_cli_jset(mo, "sr_published", cm_cli_jnum(m->published.sr)) ||
               cm_cli_jset(mo, "ei_sum_meur", cm_cli_jnum(r->ei_sum)) ||
               cm_cli_jset(mo, "ei", cm_cli_jnum(r->ei)) ||
+              cm_cli_jset(mo, "ei_low", cm_cli_jnum(r->ei_low)) ||
+              cm_cli_jset(mo, "ei_high", cm_cli_jnum(r->ei_high)) ||
+              cm_cli_jset(mo, "ei_unassigned", cm_cli_jnum(r->ei_unassigned)) ||
+              cm_cli_jset(mo, "ei_complete", json_boolean(r->ei_complete)) ||
               cm_cli_jset(mo, "ei_published", cm_cli_jnum(m->published.ei)) ||
               cm_cli_jset(mo, "critical", json_boolean(r->critical)) ||
               cm_cli_jset(mo, "critical_published", json_boolean(published_critical(m, opt))) ||

@@ -190,9 +190,13 @@ typedef struct cm_crit_options_t {
                                    material has it and its own mode is AUTO (default 1) */
     int ei_pro_rata;          /**< non-zero: end uses without a sector value added ("Other")
                                    take the share-weighted mean value added of the material's
-                                   other end uses (pro rata); zero: they count 0 (default 1) */
-    int ei_published_fallback; /**< non-zero: a material without end uses takes its published
-                                   EI (noted CM_CRIT_NOTE_EI_PUBLISHED; default 0) */
+                                   other end uses (pro rata); zero (default): they add no value
+                                   added (docs/crit.md, choice 9). Either way the result carries
+                                   the range ei_low..ei_high the unassigned share allows */
+    int ei_published_fallback; /**< non-zero: a material without end uses, or whose EI range
+                                   straddles the EI threshold (CM_CRIT_NOTE_EI_UNDETERMINED),
+                                   takes its published EI (noted CM_CRIT_NOTE_EI_PUBLISHED;
+                                   default 0) */
     int ir_zero_sourcing;     /**< non-zero (default 1): a stage whose import reliance is 0 and
                                    that has sourcing shares takes the sourcing value (the
                                    global term's weight IR/2 is 0) where its mode is GSonly or
@@ -222,11 +226,13 @@ enum {
     CM_CRIT_NOTE_WITHHELD = 4096,      /**< a share was withheld (W) and counted as 0 */
     CM_CRIT_NOTE_EI_PUBLISHED = 8192,  /**< no end uses: the published EI was used */
     CM_CRIT_NOTE_NO_SECTOR = 16384,    /**< end uses without a sector value added */
-    CM_CRIT_NOTE_IR_ZERO = 32768       /**< import reliance 0: EU sourcing value used
+    CM_CRIT_NOTE_IR_ZERO = 32768,      /**< import reliance 0: EU sourcing value used
                                             (::cm_crit_options_t.ir_zero_sourcing) */
+    CM_CRIT_NOTE_EI_UNDETERMINED = 65536 /**< end uses without a sector leave an EI range
+                                              that straddles the EI threshold */
 };
 /** Number of distinct note bits. */
-#define CM_CRIT_NNOTES 16
+#define CM_CRIT_NNOTES 17
 
 /** Result of one stage. NaN marks what was not computed. */
 typedef struct cm_crit_stage_result_t {
@@ -249,10 +255,22 @@ typedef struct cm_crit_result_t {
     cm_crit_stage_result_t stage[CM_CRIT_NSTAGES];
     cm_real_t sr;        /**< max over assessed stages (NaN when none) */
     int sr_stage;        /**< stage giving SR (-1 when none) */
-    cm_real_t ei_sum;    /**< sum_s A_s * Q_s (MEUR), unscaled, without SI_EI (end uses
-                              without a value added counted as ::cm_crit_options_t.ei_pro_rata says) */
+    cm_real_t ei_sum;    /**< sum_s A_s * Q_s / sum_s A_s (MEUR), unscaled, without SI_EI: the
+                              shares are divided by their sum when it is within the rounding
+                              bound of the published percentages (0.5 point per end use) or with
+                              ::cm_crit_options_t.renormalise; end uses without a value added
+                              count as ::cm_crit_options_t.ei_pro_rata says */
     cm_real_t ei;        /**< 10 * ei_sum / va_max * SI_EI (0-10); NaN without end uses
                               (or the published EI with ::cm_crit_options_t.ei_published_fallback) */
+    cm_real_t ei_low;    /**< EI with the end uses without a sector at 0 (NaN without end uses) */
+    cm_real_t ei_high;   /**< EI with them at va_max: the inputs bound EI to [ei_low, ei_high]
+                              (equal when every end use has a sector) */
+    cm_real_t ei_unassigned; /**< share of end uses without a sector value added (0-1) */
+    int ei_complete;     /**< non-zero: end uses present, each with a sector value added,
+                              SI_EI known and the shares summing to 1 within rounding */
+    int undetermined;    /**< non-zero: the criticality class depends on the unassigned end-use
+                              share (the EI range straddles the threshold) and no published EI
+                              was taken; `critical` then follows the point value `ei` */
     cm_real_t va_max;    /**< the scaling denominator used */
     int critical;        /**< SR >= sr_threshold and EI >= ei_threshold */
     unsigned notes;      /**< CM_CRIT_NOTE_* */

@@ -103,18 +103,26 @@ typedef struct cm_crit_be_report_t {
 typedef struct cm_crit_be_change_t {
     int critical_eu;   /**< critical in the EU assessment */
     int critical_be;   /**< critical in the Belgian one */
+    int undetermined_eu; /**< the EU class cannot be decided: SR at or above its threshold and
+                              no EI (no end uses and no published EI, or an EI range that
+                              straddles the threshold) */
+    int undetermined_be; /**< the same for the Belgian class (the Belgian EI needs the
+                              material's end uses: no published Belgian EI exists) */
     int sr_crossed;    /**< SR crossed the threshold */
     int ei_crossed;    /**< EI crossed the threshold */
     char *explanation; /**< for a material that changes class: the terms that moved it
                             ("SR 1.4 -> 0.7 (processing): sourcing HHI_WGI 2.6 -> 1.0
-                            (decisive); IR 0.80 -> 1.00"); NULL otherwise (owned) */
+                            (decisive); IR 0.80 -> 1.00"); for an undetermined class, why;
+                            NULL otherwise (owned) */
 } cm_crit_be_change_t;
 
 /** Changes, one per material. Destroy with ::cm_crit_be_changes_destroy. */
 typedef struct cm_crit_be_changes_t {
     size_t n;
     cm_crit_be_change_t *items;
-    size_t n_changed; /**< materials whose class changed */
+    size_t n_changed; /**< materials whose class changed (both classes determined) */
+    size_t n_undetermined; /**< materials with an undetermined EU or Belgian class: not
+                                counted as changes */
 } cm_crit_be_changes_t;
 
 /** \brief Fill \p opt with the defaults. NULL is a no-op. */

@@ -59,6 +59,11 @@ typedef struct cm_crit_sens_t {
     unsigned char *dependent; /**< n_materials: 1 when m is critical in some cells and not in
                                    others (threshold-dependent; groups always 0) */
     size_t n_dependent;       /**< materials with dependent = 1 */
+    size_t *undetermined;     /**< n_materials: cells where m's class cannot be decided (SR at or
+                                   above the cell's threshold and no EI, or an EI range from end
+                                   uses without a sector that straddles the cell's EI threshold);
+                                   such a cell counts m neither critical nor in `count` */
+    size_t n_undetermined;    /**< materials (groups left out) undetermined in some cell */
 } cm_crit_sens_t;
 
 /**

@@ -30,7 +30,7 @@ void cm_crit_options_default(cm_crit_options_t *opt)
     opt->round_decision = 1;
     opt->va_max = NAN;
     opt->use_published_mode = 1;
-    opt->ei_pro_rata = 1;
+    opt->ei_pro_rata = 0;
     opt->ei_published_fallback = 0;
     opt->ir_zero_sourcing = 1;
     opt->group_shares_complete = 0;
@@ -91,6 +91,8 @@ const char *cm_crit_note_text(unsigned note)
     case CM_CRIT_NOTE_EI_PUBLISHED: return "no end uses: published EI used";
     case CM_CRIT_NOTE_NO_SECTOR: return "end uses without a sector value added";
     case CM_CRIT_NOTE_IR_ZERO: return "import reliance 0: EU sourcing value used";
+    case CM_CRIT_NOTE_EI_UNDETERMINED:
+        return "end uses without a sector: EI range straddles the threshold";
     default: return "";
     }
 }
@@ -619,6 +621,65 @@ static int at_least(cm_real_t x, cm_real_t threshold, int round_decision)
     return x >= threshold - CRIT_EPS;
 }
 
+/* EI of a material with end uses (docs/crit.md, choices 8-10). The published percentages
+ * are rounded, so a share sum within half a point per end use of 100 % is rounding and the
+ * shares are divided by it; beyond that the sum is noted and divided only with
+ * opt->renormalise. End uses without a sector value added ("Other") add nothing (or the
+ * material's mean, pro rata); they leave EI in [ei_low, ei_high] either way. */
+static void compute_ei(const cm_crit_material_t *m, const cm_crit_options_t *opt,
+                       cm_real_t va_max, cm_crit_result_t *r)
+{
+    cm_real_t sum = 0.0, assigned = 0.0, all = 0.0;
+    for (size_t k = 0; k < m->n_enduses; k++) {
+        const cm_crit_enduse_t *e = &m->enduses[k];
+        all += e->share;
+        if (isnan(e->value_added)) {
+            continue;
+        }
+        sum += e->share * e->value_added;
+        assigned += e->share;
+    }
+    cm_real_t unassigned = all - assigned;
+    int rounding = fabs(all - 1.0) <= 0.005 * (cm_real_t)m->n_enduses + CRIT_EPS;
+    cm_real_t norm = 1.0;
+    if (!rounding) {
+        r->notes |= CM_CRIT_NOTE_ENDUSES_OFF;
+    }
+    if ((rounding || opt->renormalise) && all > 0.0) {
+        norm = all;
+    }
+    cm_real_t si_ei = m->si_ei;
+    if (isnan(si_ei)) {
+        si_ei = 1.0;
+        r->notes |= CM_CRIT_NOTE_NO_SI_EI;
+    }
+    cm_real_t scale = 10.0 / va_max * si_ei / norm;
+    r->ei_unassigned = unassigned > CRIT_EPS ? unassigned / norm : 0.0;
+    r->ei_low = sum * scale;
+    r->ei_high = (sum + (unassigned > CRIT_EPS ? unassigned : 0.0) * va_max) * scale;
+    cm_real_t point = sum;
+    if (unassigned > CRIT_EPS) {
+        r->notes |= CM_CRIT_NOTE_NO_SECTOR;
+        if (opt->ei_pro_rata && assigned > 0.0) {
+            point += unassigned * (sum / assigned);
+        }
+    }
+    r->ei_sum = point / norm;
+    r->ei = point * scale;
+    r->ei_complete = unassigned <= CRIT_EPS && rounding && !isnan(m->si_ei);
+    if (unassigned > CRIT_EPS &&
+        at_least(r->ei_low, opt->ei_threshold, opt->round_decision) !=
+            at_least(r->ei_high, opt->ei_threshold, opt->round_decision)) {
+        r->notes |= CM_CRIT_NOTE_EI_UNDETERMINED;
+        if (opt->ei_published_fallback && !isnan(m->published.ei)) {
+            r->ei = m->published.ei;
+            r->notes |= CM_CRIT_NOTE_EI_PUBLISHED;
+        } else {
+            r->undetermined = 1;
+        }
+    }
+}
+
 cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t *wgi_scaled,
                                     const cm_crit_options_t *opt, cm_real_t va_max,
                                     cm_crit_result_t *r, cm_error_info_t *err)
@@ -718,6 +779,9 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
     /* economic importance */
     r->ei_sum = NAN;
     r->ei = NAN;
+    r->ei_low = NAN;
+    r->ei_high = NAN;
+    r->ei_unassigned = NAN;
     if (m->n_enduses == 0) {
         r->notes |= CM_CRIT_NOTE_NO_ENDUSES;
         if (opt->ei_published_fallback && !isnan(m->published.ei)) {
@@ -725,32 +789,7 @@ cm_error_t cm_crit_compute_material(const cm_crit_material_t *m, const cm_real_t
             r->notes |= CM_CRIT_NOTE_EI_PUBLISHED;
         }
     } else {
-        cm_real_t sum = 0.0, shares = 0.0, all = 0.0;
-        for (size_t k = 0; k < m->n_enduses; k++) {
-            const cm_crit_enduse_t *e = &m->enduses[k];
-            all += e->share;
-            if (isnan(e->value_added)) {
-                continue;
-            }
-            sum += e->share * e->value_added;
-            shares += e->share;
-        }
-        if (fabs(all - 1.0) > opt->share_tolerance) {
-            r->notes |= CM_CRIT_NOTE_ENDUSES_OFF;
-        }
-        if (all - shares > 0.0) {
-            r->notes |= CM_CRIT_NOTE_NO_SECTOR;
-            if (opt->ei_pro_rata && shares > 0.0) {
-                sum += (all - shares) * (sum / shares);
-            }
-        }
-        cm_real_t si_ei = m->si_ei;
-        if (isnan(si_ei)) {
-            si_ei = 1.0;
-            r->notes |= CM_CRIT_NOTE_NO_SI_EI;
-        }
-        r->ei_sum = sum;
-        r->ei = 10.0 * sum / va_max * si_ei;
+        compute_ei(m, opt, va_max, r);
     }
     r->critical = at_least(r->sr, opt->sr_threshold, opt->round_decision) &&
                   at_least(r->ei, opt->ei_threshold, opt->round_decision);
@@ -853,7 +892,7 @@ cm_error_t cm_crit_match(const cm_crit_inputs_t *in, const cm_crit_results_t *re
                 out->sr_matched++;
             }
         }
-        if (!isnan(m->published.ei) && !isnan(r->ei) && !(r->notes & CM_CRIT_NOTE_EI_PUBLISHED)) {
+        if (!isnan(m->published.ei) && r->ei_complete && !(r->notes & CM_CRIT_NOTE_EI_PUBLISHED)) {
             out->ei_pairs++;
             if (fabs(cm_crit_round1(r->ei) - m->published.ei) <= tolerance + CRIT_EPS) {
                 out->ei_matched++;

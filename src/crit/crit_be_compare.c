@@ -155,6 +155,30 @@ cleanup:
     return rc;
 }
 
+/* A class that cannot be decided: SR at or above its threshold and no EI, or an EI range
+ * (end uses without a sector) that straddles the threshold without a published EI. */
+static int undetermined(const cm_crit_result_t *r, const cm_crit_options_t *opt)
+{
+    if (!above(r->sr, opt->sr_threshold, opt)) {
+        return 0; /* not critical whatever EI is */
+    }
+    return isnan(r->ei) || r->undetermined;
+}
+
+static cm_error_t explain_undetermined(cm_i_buf_t *b, const cm_crit_result_t *r,
+                                       const char *which)
+{
+    if (isnan(r->ei)) {
+        return cm_i_buf_printf(b, "%s class undetermined: SR %.1f, EI not computable (no end-use "
+                                  "shares)",
+                               which, r->sr);
+    }
+    return cm_i_buf_printf(b,
+                           "%s class undetermined: SR %.1f, EI %.1f-%.1f (%.0f %% of the end "
+                           "uses without a sector)",
+                           which, r->sr, r->ei_low, r->ei_high, 100.0 * r->ei_unassigned);
+}
+
 cm_error_t cm_crit_be_compare(const cm_crit_inputs_t *eu, const cm_crit_results_t *eu_res,
                               const cm_crit_inputs_t *be, const cm_crit_results_t *be_res,
                               const cm_crit_options_t *opt, cm_crit_be_changes_t *out,
@@ -189,15 +213,25 @@ cm_error_t cm_crit_be_compare(const cm_crit_inputs_t *eu, const cm_crit_results_
         cm_crit_be_change_t *c = &out->items[i];
         c->critical_eu = re->critical;
         c->critical_be = rb->critical;
+        c->undetermined_eu = undetermined(re, opt);
+        c->undetermined_be = undetermined(rb, opt);
         c->sr_crossed =
             above(re->sr, opt->sr_threshold, opt) != above(rb->sr, opt->sr_threshold, opt);
-        c->ei_crossed =
-            above(re->ei, opt->ei_threshold, opt) != above(rb->ei, opt->ei_threshold, opt);
+        c->ei_crossed = !isnan(re->ei) && !isnan(rb->ei) &&
+                        above(re->ei, opt->ei_threshold, opt) != above(rb->ei, opt->ei_threshold, opt);
+        cm_i_buf_reset(&b);
+        if (c->undetermined_eu || c->undetermined_be) {
+            out->n_undetermined++;
+            c->sr_crossed = c->ei_crossed = 0;
+            CM_TRY(explain_undetermined(&b, c->undetermined_eu ? re : rb,
+                                        c->undetermined_eu ? "EU" : "Belgian"));
+            CM_TRY(cm_i_buf_steal(&b, &c->explanation));
+            continue;
+        }
         if (c->critical_eu == c->critical_be) {
             continue;
         }
         out->n_changed++;
-        cm_i_buf_reset(&b);
         if (c->sr_crossed) {
             CM_TRY(explain_sr(&b, &eu->materials[i], re, &be->materials[i], rb, opt));
         }

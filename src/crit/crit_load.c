@@ -511,7 +511,8 @@ cm_error_t cm_crit_load_eu(cm_store_t *store, cm_crit_inputs_t *out, cm_error_in
     }
     CM_TRY(cm_store_query(store,
                           "SELECT u.material, u.product, u.value, u.flag, "
-                          "json_extract(u.attrs, '$.nace'), v.value FROM observation u "
+                          "json_extract(u.attrs, '$.nace'), "
+                          "COALESCE(json_extract(u.attrs, '$.va'), v.value) FROM observation u "
                           "LEFT JOIN observation v ON v.variable = 'value_added' "
                           "AND v.dataset_id = u.dataset_id AND v.region = u.region "
                           "AND v.product = json_extract(u.attrs, '$.nace') "

@@ -58,8 +58,26 @@ void cm_crit_sens_destroy(cm_crit_sens_t *s)
     cm_free(s->count);
     cm_free(s->critical);
     cm_free(s->cells);
+    cm_free(s->undetermined);
     cm_free(s->dependent);
     memset(s, 0, sizeof *s);
+}
+
+/* EI side of one cell for a material whose SR passes: 1 critical, 0 not, -1 undetermined.
+ * A computed EI with end uses without a sector is critical only when its lower bound passes,
+ * and undetermined when only the upper bound does; a published or absent EI is used as is. */
+static int class_at(const cm_crit_result_t *r, cm_real_t threshold, int round_decision)
+{
+    if ((r->notes & CM_CRIT_NOTE_EI_PUBLISHED) || !(r->ei_unassigned > 0.0)) {
+        if (isnan(r->ei)) {
+            return -1;
+        }
+        return cm_i_crit_at_least(r->ei, threshold, round_decision);
+    }
+    if (cm_i_crit_at_least(r->ei_low, threshold, round_decision)) {
+        return 1;
+    }
+    return cm_i_crit_at_least(r->ei_high, threshold, round_decision) ? -1 : 0;
 }
 
 cm_error_t cm_crit_sensitivity(const cm_crit_inputs_t *in, const cm_crit_results_t *res,
@@ -84,6 +102,8 @@ cm_error_t cm_crit_sensitivity(const cm_crit_inputs_t *in, const cm_crit_results
     out->count = cm_calloc(ncell, sizeof *out->count);
     out->cells = cm_calloc(nm + 1, sizeof *out->cells);
     out->dependent = cm_calloc(nm + 1, sizeof *out->dependent);
+    out->undetermined = cm_calloc(nm + 1, sizeof *out->undetermined);
+    CM_NOMEM(out->undetermined, err);
     out->critical = cm_calloc(nm * ncell + 1, sizeof *out->critical);
     CM_NOMEM(out->sr, err);
     CM_NOMEM(out->ei, err);
@@ -109,7 +129,12 @@ cm_error_t cm_crit_sensitivity(const cm_crit_inputs_t *in, const cm_crit_results
                 continue; /* raising the EI threshold cannot help: the row stays 0 */
             }
             for (size_t j = 0; j < nei; j++) {
-                if (cm_i_crit_at_least(r->ei, out->ei[j], opt->round_decision)) {
+                int crit = class_at(r, out->ei[j], opt->round_decision);
+                if (crit < 0) {
+                    out->undetermined[m]++;
+                    continue;
+                }
+                if (crit) {
                     row[i * nei + j] = 1;
                     out->cells[m]++;
                     if (!group) {
@@ -117,6 +142,9 @@ cm_error_t cm_crit_sensitivity(const cm_crit_inputs_t *in, const cm_crit_results
                     }
                 }
             }
+        }
+        if (!group && out->undetermined[m] > 0) {
+            out->n_undetermined++;
         }
         if (!group && out->cells[m] > 0 && out->cells[m] < ncell) {
             out->dependent[m] = 1;

@@ -654,6 +654,11 @@ static cm_error_t use_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_
     }
     CM_TRY(cm_i_buf_puts(&attrs, "{\"nace\":"));
     CM_TRY(cm_i_ing_json_str(&attrs, code));
+    if (code[0] != '\0' && cm_num_has_value(&va)) {
+        /* the row's own value added: the figure the EU multiplied this share by, even where
+         * it disagrees with the NACE code's (shifted rows: docs/crit.md, choice 8) */
+        CM_TRY(cm_i_buf_printf(&attrs, ",\"va\":%.17g", va.value));
+    }
     CM_TRY(cm_i_buf_puts(&attrs, "}"));
     CM_TRY(add_value(g, row, "use_share", material, NULL, NULL, EU_PERIOD, app, &share, fraction,
                      "1", attrs.data, err));

@@ -14,3 +14,16 @@ awk -F, 'NR > 1 && $4 != $7 && $NF == "" { bad = 1 } END { exit bad }' out/be_re
 awk -F, 'NR > 1 && ($2 == "" || $5 == "") { bad = 1 } END { exit bad }' out/be_substitutions.csv || exit 1
 # Belgian import reliance is within [0, 1] where computed
 awk -F, 'NR > 1 { for (i = 11; i <= 12; i++) if ($i != "" && ($i < 0 || $i > 1)) bad = 1 } END { exit bad }' out/be_results.csv
+# a Belgian EI that cannot be computed is an undetermined class, not a change: germanium has no
+# end-use shares, europium's end uses are 90 % "Other"; both are listed with the reason
+grep -q "^undetermined classes (" o || { cat o; exit 1; }
+grep -q "^  germanium: Belgian class undetermined: SR [0-9.]*, EI not computable" o || { cat o; exit 1; }
+grep -q "^  europium: Belgian class undetermined: SR [0-9.]*, EI .* (90 % of the end uses without a sector)" o || { cat o; exit 1; }
+grep -q '^germanium,[^,]*,[^,]*,1,[^,]*,,NA,undetermined,' out/be_results.csv || { grep '^germanium' out/be_results.csv; exit 1; }
+# the EU column takes the published EI where end uses are missing: the same list as crit eu
+n_eu=$("$CAMBIUM" crit eu --store s.db --wgi-year 2023 --wgi-fallback 5 | sed -n 's/^critical (computed, \([0-9]*\)).*/\1/p')
+grep -q "^critical (groups left out): EU $n_eu, " o || { echo "crit eu: $n_eu"; grep '^critical' o; exit 1; }
+# changes + undetermined + unchanged = materials; the printed counts agree with the CSV
+n_ch=$(awk -F, 'NR > 1 && ($8 == "becomes critical" || $8 == "no longer critical")' out/be_results.csv | wc -l)
+n_un=$(awk -F, 'NR > 1 && $8 == "undetermined"' out/be_results.csv | wc -l)
+grep -q "^class changes ($n_ch):" o && grep -q "^undetermined classes ($n_un;" o || { echo "counts $n_ch $n_un"; exit 1; }

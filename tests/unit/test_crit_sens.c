@@ -108,6 +108,60 @@ static void test_counts_by_hand(void **state)
     fixture_destroy(&f);
 }
 
+/* Undetermined cells: a material without end uses (SR 2) is undetermined wherever its SR
+ * passes; one with 40 % of its end uses without a sector (EI range [1.8, 5.8]) is critical
+ * nowhere and undetermined everywhere on the default grid; neither is counted. */
+static void test_undetermined(void **state)
+{
+    (void)state;
+    fixture_t f;
+    memset(&f, 0, sizeof f);
+    cm_error_info_t err;
+    add_material(&f.in, &f.wgi, "c", "CCC", 1.3, 3.5, 0);
+    size_t idx = 0;
+    CHECK_OK(cm_crit_inputs_add(&f.in, "noeu", NULL, &idx, &err), &err);
+    CHECK_OK(cm_crit_material_add_share(&f.in.materials[idx], CM_CRIT_EXTRACTION, CM_CRIT_GLOBAL,
+                                        "CCC", 1.0, 1.0, 0, &err),
+             &err);
+    CHECK_OK(cm_crit_inputs_add(&f.in, "other", NULL, &idx, &err), &err);
+    cm_crit_material_t *o = &f.in.materials[idx];
+    CHECK_OK(cm_crit_material_add_share(o, CM_CRIT_EXTRACTION, CM_CRIT_GLOBAL, "CCC", 1.0, 1.0, 0,
+                                        &err),
+             &err);
+    CHECK_OK(cm_crit_material_add_enduse(o, "use", "C25", 0.6, 300.0, 0, &err), &err);
+    CHECK_OK(cm_crit_material_add_enduse(o, "Other", "", 0.4, NAN, 0, &err), &err);
+    cm_crit_options_default(&f.opt);
+    f.opt.va_max = 1000.0;
+    CHECK_OK(cm_crit_bind(&f.in, &f.wgi, &f.opt, &err), &err);
+    CHECK_OK(cm_crit_compute(&f.in, &f.wgi, &f.opt, &f.res, &err), &err);
+    ASSERT_NEAR(f.res.items[2].ei_low, 1.8, 1e-12, 0);
+    ASSERT_NEAR(f.res.items[2].ei_high, 5.8, 1e-12, 0);
+    cm_crit_sens_t s;
+    memset(&s, 0, sizeof s);
+    cm_crit_axis_t sr = {0.8, 1.2, 0.1}, ei = {2.4, 3.2, 0.1};
+    CHECK_OK(cm_crit_sensitivity(&f.in, &f.res, &f.opt, &sr, &ei, &s, &err), &err);
+    size_t ncell = s.n_sr * s.n_ei;
+    assert_int_equal(s.undetermined[0], 0);
+    assert_int_equal(s.undetermined[1], ncell);
+    assert_int_equal(s.undetermined[2], ncell);
+    assert_int_equal(s.cells[1], 0);
+    assert_int_equal(s.cells[2], 0);
+    assert_int_equal(s.n_undetermined, 2);
+    /* only c is counted anywhere; cells + undetermined never exceed the grid */
+    for (size_t c = 0; c < ncell; c++) {
+        assert_true(s.count[c] <= 1);
+    }
+    for (size_t m = 0; m < s.n_materials; m++) {
+        assert_true(s.cells[m] + s.undetermined[m] <= ncell);
+    }
+    /* SR 1.3 is below no threshold here; with thresholds above 1.3 nothing is undetermined */
+    cm_crit_axis_t sr_hi = {1.4, 1.6, 0.1};
+    CHECK_OK(cm_crit_sensitivity(&f.in, &f.res, &f.opt, &sr_hi, &ei, &s, &err), &err);
+    assert_int_equal(s.n_undetermined, 0);
+    cm_crit_sens_destroy(&s);
+    fixture_destroy(&f);
+}
+
 static void test_raw_decision(void **state)
 {
     (void)state;
@@ -239,6 +293,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CM_TEST(test_counts_by_hand),
         CM_TEST(test_raw_decision),
+        CM_TEST(test_undetermined),
         CM_TEST(test_monotone),
         CM_TEST(test_errors),
     };
