@@ -368,6 +368,15 @@ CM_EXPORT cm_error_t cm_array_view(cm_array_t *a, cm_matrix_view_t *view, cm_err
 CM_EXPORT cm_error_t cm_array_view_block(cm_array_t *a, const size_t *idx, cm_matrix_view_t *view,
                                          cm_error_info_t *err);
 
+/**
+ * \brief Zero-copy column-major 2-D view grouping the first \p nrowdims dimensions as rows and
+ * the others as columns (a [sector, region, sector_to, region_to] array with 2 is the N x N
+ * matrix; with nrowdims = ndim it is a column; 0 makes a 1 x size row).
+ * \return CM_OK, CM_EINVAL (NULL or uninitialised, nrowdims > ndim).
+ */
+CM_EXPORT cm_error_t cm_array_view_rows(cm_array_t *a, size_t nrowdims, cm_matrix_view_t *view,
+                                        cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif

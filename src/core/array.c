@@ -358,6 +358,34 @@ cm_error_t cm_array_view(cm_array_t *a, cm_matrix_view_t *view, cm_error_info_t 
     return CM_OK;
 }
 
+cm_error_t cm_array_view_rows(cm_array_t *a, size_t nrowdims, cm_matrix_view_t *view,
+                              cm_error_info_t *err)
+{
+    if (a == NULL || view == NULL || a->unit == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_array_view_rows: NULL or uninitialised argument");
+    }
+    if (nrowdims > a->ndim) {
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_array_view_rows: %zu row dimensions of a %zu-dimensional array",
+                            nrowdims, a->ndim);
+    }
+    size_t nrow = 1;
+    for (size_t k = 0; k < nrowdims; k++) {
+        nrow *= a->shape[k];
+    }
+    view->data = a->data;
+    view->nrow = nrow;
+    view->ncol = nrow > 0 ? a->size / nrow : 0;
+    if (nrow == 0) { /* an empty dimension among the rows: no elements at all */
+        view->ncol = 1;
+        for (size_t k = nrowdims; k < a->ndim; k++) {
+            view->ncol *= a->shape[k];
+        }
+    }
+    view->ld = nrow > 0 ? nrow : 1;
+    return CM_OK;
+}
+
 cm_error_t cm_array_view_block(cm_array_t *a, const size_t *idx, cm_matrix_view_t *view,
                                cm_error_info_t *err)
 {

@@ -925,6 +925,20 @@ static void test_views_share_memory(void **state)
     CHECK_OK(cm_array_get(&m3, at3, &val, &err), &err);
     assert_true(val == -4.0);
     CHECK_ERROR(cm_array_view(&m3, &v, &err), CM_EINVAL);
+    /* grouped rows: (product, region) x time is 15 x 4; product x (region, time) is 5 x 12 */
+    CHECK_OK(cm_array_view_rows(&m3, 2, &v, &err), &err);
+    assert_int_equal(v.nrow, 15);
+    assert_int_equal(v.ncol, 4);
+    assert_int_equal(v.ld, 15);
+    assert_true(v.data[1 + 5 * 2 + 15 * 2] == -4.0); /* (copper, NLD), 2021 */
+    CHECK_OK(cm_array_view_rows(&m3, 1, &v, &err), &err);
+    assert_int_equal(v.nrow, 5);
+    assert_int_equal(v.ncol, 12);
+    assert_true(v.data[1 + 5 * (2 + 3 * 2)] == -4.0);
+    CHECK_OK(cm_array_view_rows(&m3, 0, &v, &err), &err);
+    assert_int_equal(v.nrow, 1);
+    assert_int_equal(v.ncol, 60);
+    CHECK_ERROR(cm_array_view_rows(&m3, 4, &v, &err), CM_EINVAL);
     size_t badfix[] = {4};
     CHECK_ERROR(cm_array_view_block(&m3, badfix, &v, &err), CM_EINVAL);
     assert_non_null(strstr(err.message, "'time'"));
