@@ -62,10 +62,22 @@ typedef struct cm_mrio_ext_t {
                                                                 population */
 } cm_mrio_ext_t;
 
+/** Indices into ::cm_mrio_t.dims. */
+enum {
+    CM_MRIO_SECTOR = 0,
+    CM_MRIO_REGION,
+    CM_MRIO_SECTOR_TO,
+    CM_MRIO_REGION_TO,
+    CM_MRIO_CATEGORY,
+    CM_MRIO_NDIMS
+};
+
 /** An MRIO system. Zero-initialise; free with ::cm_mrio_destroy. */
 typedef struct cm_mrio_t {
     char *name;         /**< owned, may be NULL */
     size_t n_regions, n_sectors, n_categories;
+    cm_dim_t *dims[CM_MRIO_NDIMS]; /**< the dimensions every table is built on (one reference
+                                        each, set by ::cm_mrio_init); tables take their own */
     cm_array_t Z;       /**< transactions; emptied when turned into A in place */
     cm_array_t Y;       /**< final demand */
     cm_array_t x;       /**< gross output (read, or computed as Z e + Y e) */
