@@ -149,6 +149,13 @@ cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t
     /* rows: TTL_<code> products matching the industry columns, then the named rows */
     for (size_t r = 0; r < t.nrows; r++) {
         const char *lab = cm_table_cell(&t, r, 0);
+        if ((strcmp(lab, ROW_VALU) == 0 && r_valu >= 0) ||
+            (strcmp(lab, ROW_OUTPUT) == 0 && r_output >= 0) ||
+            (strcmp(lab, ROW_TAX_IMP) == 0 && r_tax_imp >= 0) ||
+            (strcmp(lab, ROW_TAX_INT) == 0 && r_tax_int >= 0)) {
+            CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, t.line[r], 1, "row '%s' given twice",
+                                    lab));
+        }
         if (strcmp(lab, ROW_VALU) == 0) {
             r_valu = (long)r;
         } else if (strcmp(lab, ROW_OUTPUT) == 0) {

@@ -422,6 +422,16 @@ static void test_oecd_errors(void **state)
                                       &m, &err),
                 CM_EPARSE);
     assert_int_equal(err.column, 3);
+    CHECK_ERROR(cm_mrio_read_oecd_iot(oecd_fixture("e8.csv", OECD_HEAD,
+                                                   "\"TTL_01\",1,2,3,0,0,0,-1,0,0,4,-2\n"
+                                                   "\"TTL_02\",5,6,7,1,1,1,0,0,0,8,-9\n"
+                                                   "\"VALU\",2,8,0,0,0,0,0,0,0,0,0\n"
+                                                   "\"VALU\",2,8,0,0,0,0,0,0,0,0,0\n"
+                                                   "\"OUTPUT\",8,16,0,0,0,0,0,0,0,0,0\n"),
+                                      &m, &err),
+                CM_EPARSE);
+    assert_int_equal(err.line, 5);
+    assert_non_null(strstr(err.message, "twice"));
     CHECK_ERROR(cm_mrio_read_oecd_iot("/nonexistent/BEL.csv", &m, &err), CM_EFILE);
     CHECK_ERROR(cm_mrio_read_oecd_iot(NULL, &m, &err), CM_EINVAL);
     assert_null(m.Z.data);
@@ -606,7 +616,7 @@ static void test_beutel(void **state)
         for (size_t i = 0; i < 6; i++) {
             s -= BEUTEL_COLSUM_L[i] * m.Z.data[i + 6 * j] / m.x.data[j];
         }
-        ASSERT_NEAR(s, 1.0, 0.0, 2e-4);
+        ASSERT_NEAR(s, 1.0, 0.0, 1e-4); /* largest: 4.7e-5 */
     }
     (void)BEUTEL_DIAG_L;
     cm_mrio_destroy(&m);
