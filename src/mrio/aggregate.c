@@ -37,8 +37,8 @@ static cm_error_t map_build(const cm_dim_t *old, const char *const *map, const c
         const char *code = map != NULL ? map[i] : cm_dim_code(old, i);
         if (code == NULL || code[0] == '\0') {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
-                                 "aggregation: %s '%s' (item %zu) has no new code in the map",
-                                 what, cm_dim_code(old, i), i + 1));
+                                 "aggregation: %s '%s' (item %zu) has no new code in the map", what,
+                                 cm_dim_code(old, i), i + 1));
         }
         size_t k = 0;
         while (k < a->n_new && strcmp(a->codes[k], code) != 0) {

@@ -153,8 +153,8 @@ cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t
             (strcmp(lab, ROW_OUTPUT) == 0 && r_output >= 0) ||
             (strcmp(lab, ROW_TAX_IMP) == 0 && r_tax_imp >= 0) ||
             (strcmp(lab, ROW_TAX_INT) == 0 && r_tax_int >= 0)) {
-            CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, t.line[r], 1, "row '%s' given twice",
-                                    lab));
+            CM_FAIL(
+                cm_error_set_at(err, CM_EPARSE, path, t.line[r], 1, "row '%s' given twice", lab));
         }
         if (strcmp(lab, ROW_VALU) == 0) {
             r_valu = (long)r;
@@ -179,8 +179,8 @@ cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t
         } else {
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, t.line[r], 1,
                                     "expected a row " ROW_PREFIX "<code>, " ROW_TAX_IMP
-                                    ", " ROW_TAX_INT ", " ROW_TOTAL_INT ", " ROW_VALU " or "
-                                    ROW_OUTPUT ", got '%s'",
+                                    ", " ROW_TAX_INT ", " ROW_TOTAL_INT ", " ROW_VALU
+                                    " or " ROW_OUTPUT ", got '%s'",
                                     lab));
         }
     }
@@ -225,8 +225,8 @@ cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t
         const char *lab[] = {"value added", "taxes less subsidies on products"};
         const char *units[] = {OECD_UNIT, OECD_UNIT};
         cm_mrio_ext_t *e = NULL;
-        CM_TRY(cm_mrio_add_ext(m, "factor_inputs", 1, idx, taxes ? 2 : 1, lab, units, taxes, &e,
-                               err));
+        CM_TRY(
+            cm_mrio_add_ext(m, "factor_inputs", 1, idx, taxes ? 2 : 1, lab, units, taxes, &e, err));
         e->title = cm_strdup("Factor inputs");
         CM_NOMEM(e->title, err);
         size_t s = e->n_stressors;

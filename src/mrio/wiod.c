@@ -29,11 +29,11 @@ static cm_error_t wiod_path(const char *dir, const char *file, char *out, size_t
  * region k / n_items and is item k % n_items. Codes are borrowed from the table. */
 typedef struct wiod_layout_t {
     cm_table_t t;
-    size_t n;                 /* rows */
+    size_t n; /* rows */
     size_t n_regions, n_items;
-    const char **regions;     /* n_regions, first-appearance order */
-    const char **items;       /* n_items, as in the first region's block */
-    const char **labels;      /* n, the "label" column ("BEL_c12") */
+    const char **regions; /* n_regions, first-appearance order */
+    const char **items;   /* n_items, as in the first region's block */
+    const char **labels;  /* n, the "label" column ("BEL_c12") */
 } wiod_layout_t;
 
 static void layout_destroy(wiod_layout_t *l)
@@ -45,13 +45,12 @@ static void layout_destroy(wiod_layout_t *l)
     memset(l, 0, sizeof *l);
 }
 
-static cm_error_t need_col(const cm_table_t *t, const char *name, size_t *col,
-                           cm_error_info_t *err)
+static cm_error_t need_col(const cm_table_t *t, const char *name, size_t *col, cm_error_info_t *err)
 {
     cm_int_t c = cm_table_col(t, name);
     if (c < 0) {
-        return cm_error_set_at(err, CM_EPARSE, t->name, 1, 0, "expected a column '%s' in the header",
-                               name);
+        return cm_error_set_at(err, CM_EPARSE, t->name, 1, 0,
+                               "expected a column '%s' in the header", name);
     }
     *col = (size_t)c;
     return CM_OK;
@@ -81,7 +80,8 @@ static cm_error_t layout_read(const char *path, const char *item_col, wiod_layou
     CM_NOMEM(l->labels, err);
     {
         const char *first = cm_table_cell(&l->t, 0, c_region);
-        while (l->n_items < l->n && strcmp(cm_table_cell(&l->t, l->n_items, c_region), first) == 0) {
+        while (l->n_items < l->n &&
+               strcmp(cm_table_cell(&l->t, l->n_items, c_region), first) == 0) {
             l->items[l->n_items] = cm_table_cell(&l->t, l->n_items, c_item);
             l->n_items++;
         }
@@ -128,8 +128,8 @@ typedef struct wiod_matrix_t {
     size_t ncol;
     cm_real_t *data; /* element (i, j) at data[i + ld * j] */
     size_t ld;
-    int nonneg;      /* negative entries are an error */
-    size_t seen;     /* data rows read */
+    int nonneg;  /* negative entries are an error */
+    size_t seen; /* data rows read */
     int64_t last_line;
 } wiod_matrix_t;
 
@@ -155,8 +155,7 @@ static cm_error_t matrix_row(const cm_csv_row_t *row, void *user, cm_error_info_
     size_t i = mx->seen;
     if (i >= mx->nrow) {
         return cm_error_set_at(err, CM_EPARSE, mx->path, row->line, 1,
-                               "expected %zu data rows, got more ('%s')", mx->nrow,
-                               row->fields[0]);
+                               "expected %zu data rows, got more ('%s')", mx->nrow, row->fields[0]);
     }
     if (strcmp(row->fields[0], mx->row_labels[i]) != 0) {
         return cm_error_set_at(err, CM_EPARSE, mx->path, row->line, 1,

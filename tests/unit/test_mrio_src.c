@@ -183,9 +183,10 @@ static void test_wiod_errors(void **state)
     assert_int_equal(err.line, 4);
     assert_non_null(strstr(err.message, "c1"));
     /* final demand for other regions */
-    dir = wiod_fixture("wiod_e7", "wiod2011_final_labels.csv",
-                       "index,label,country,category,category_name\n0,AAA_CONS_h,AAA,CONS_h,H\n"
-                       "1,AAA_INVEN,AAA,INVEN,I\n2,CCC_CONS_h,CCC,CONS_h,H\n3,CCC_INVEN,CCC,INVEN,I\n");
+    dir = wiod_fixture(
+        "wiod_e7", "wiod2011_final_labels.csv",
+        "index,label,country,category,category_name\n0,AAA_CONS_h,AAA,CONS_h,H\n"
+        "1,AAA_INVEN,AAA,INVEN,I\n2,CCC_CONS_h,CCC,CONS_h,H\n3,CCC_INVEN,CCC,INVEN,I\n");
     CHECK_ERROR(cm_mrio_read_wiod(dir, &m, &err), CM_EPARSE);
     assert_non_null(strstr(err.message, "CCC"));
     /* a missing file */
@@ -833,8 +834,7 @@ static void test_aggregate_pymrio(void **state)
     assert_null(m.ext[1].F_Y.data);
     assert_string_equal(cm_dim_code(m.ext[0].F.dim[0], 1), "emission_type2 | water");
     /* hand-computed cells through the old labels */
-    const char *s1[] = {"food", "mining"}, *s2[] = {"manufactoring", "electricity",
-                                                   "construction"};
+    const char *s1[] = {"food", "mining"}, *s2[] = {"manufactoring", "electricity", "construction"};
     const char *r1[] = {"reg1", "reg2"}, *r2[] = {"reg3", "reg4", "reg5", "reg6"};
     double z = 0.0, y = 0.0, f = 0.0, fy = 0.0;
     for (size_t a = 0; a < 2; a++) {
