@@ -124,7 +124,8 @@ def main():
         mrio_io.write_tables(f"{out}/{name}", tables, {"systemtype": "Extension", "name": e["name"]})
     t3 = time.perf_counter()
     print(json.dumps({"program": "numpy LU (scipy.linalg.lu_factor/lu_solve)", "N": N,
-                      "read": t1 - t0, "compute": t2 - t1, "write": t3 - t2, "total": t3 - t0,
+                      "read": round(t1 - t0, 4), "compute": round(t2 - t1, 4),
+                      "write": round(t3 - t2, 4), "total": round(t3 - t0, 4),
                       "blas": mrio_io.blas_info()}))
 
 
