@@ -69,6 +69,7 @@ run() {
 }
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 f() { case $1 in nan|-|'') echo "-" ;; *) printf '%.3g' "$1" ;; esac; }
+fm() { case $1 in nan|-|'') echo "-" ;; *) echo "$1" ;; esac; }
 ratio() { if [ "$1" = nan ] || [ "$2" = nan ] || [ "$2" = 0 ]; then echo "-"; else printf '%.2f' "$(echo "$1 / $2" | bc -l)"; fi; }
 
 ROWS=$WORK/rows.txt
@@ -125,8 +126,8 @@ printf '%6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %7s %6s | %7s %7s %7s %7
     "py/cm" "py/cm c" "cm/LU" "cm/fl" "pyMB/cm" load
 while read -r N cE cT cM pE pT pM lE lT lM fT fM L; do
     printf '%6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %7s %6s | %7s %7s %7s %7s %7s | %s\n' \
-        "$N" "$(f "$cE")" "$(f "$cT")" "$(f "$cM")" "$(f "$pE")" "$(f "$pT")" "$(f "$pM")" \
-        "$(f "$lE")" "$(f "$lT")" "$(f "$lM")" "$(f "$fT")" "$(f "$fM")" \
+        "$N" "$(f "$cE")" "$(f "$cT")" "$(fm "$cM")" "$(f "$pE")" "$(f "$pT")" "$(fm "$pM")" \
+        "$(f "$lE")" "$(f "$lT")" "$(fm "$lM")" "$(f "$fT")" "$(fm "$fM")" \
         "$(ratio "$pE" "$cE")" "$(ratio "$pT" "$cT")" "$(ratio "$cT" "$lT")" "$(ratio "$cT" "$fT")" \
         "$(ratio "$pM" "$cM")" "$L"
 done <"$ROWS"
