@@ -31,6 +31,9 @@ void cm_mrio_options_default(cm_mrio_options_t *opt)
  * unless one region's share alone is larger. */
 #define RHS_CAP_DOUBLES ((size_t)1 << 23)
 
+/* Right-hand sides per forward solve of the import multipliers (BLAS 3 width). */
+#define RHS_GROUP_COLUMNS 128
+
 /* Sectors named in error messages before "and k more". */
 #define NAMES_MAX 8
 
@@ -52,6 +55,7 @@ typedef struct calc_t {
     int *ipiv;
     int lwork;
     size_t batch;            /* regions per solve of the import multipliers */
+    size_t group;            /* regions per forward solve within a batch */
     int route_xdiag;         /* D_imp through x_diag blocks (many stressors) */
 } calc_t;
 
@@ -360,6 +364,7 @@ static cm_error_t allocate(calc_t *k, cm_error_info_t *err)
             size_t per = N * k->stot;
             k->batch = RHS_CAP_DOUBLES / per;
             k->batch = k->batch < 1 ? 1 : (k->batch > R ? R : k->batch);
+            k->group = (RHS_GROUP_COLUMNS + k->stot - 1) / k->stot;
             k->rhs = cm_malloc_array(per, k->batch * sizeof *k->rhs);
             CM_NOMEM(k->rhs, err);
         }
@@ -461,9 +466,17 @@ static cm_error_t multipliers(calc_t *k, const double *lu, cm_error_info_t *err)
     return CM_OK;
 }
 
+/* The row interchanges of dgetrs 'T' (applied last, in reverse order). */
+static void laswp_reverse(int nrhs, double *b, int ldb, const int *ipiv, int k1, int incx)
+{
+    int k2 = ldb;
+    dlaswp_(&nrhs, b, &ldb, &k1, &k2, ipiv, &incx);
+}
+
 /* D_imp: per consuming region r, the footprint of the emissions outside r. Either the
  * multipliers of S restricted to the other regions (s R right-hand sides in batches), or the
- * columns of x_diag = L Y_diag of region r (n right-hand sides per region). */
+ * columns of x_diag = L Y_diag of region r (n right-hand sides per region). Both return
+ * pymrio's S x_trade. */
 static cm_error_t imports(calc_t *k, const double *lu, cm_error_info_t *err)
 {
     cm_mrio_t *m = k->m;
@@ -498,8 +511,15 @@ static cm_error_t imports(calc_t *k, const double *lu, cm_error_info_t *err)
         }
         return CM_OK;
     }
+    /* M_r = S_r L with S_r = S on region r's columns only: (I - A)^T M_r^T = S_r^T. With the
+     * factors P L U, A^T = U^T L^T P^T: the forward solve with U^T leaves the rows above
+     * region r's block zero, so it starts at that block (a third of the flops of a full
+     * dgetrs 'T' on average; in groups of regions, a little more); the solve with L^T and
+     * the interchanges take the whole batch. */
+    int one = 1, minus1 = -1;
     for (size_t r0 = 0; r0 < R; r0 += k->batch) {
         size_t nb = R - r0 < k->batch ? R - r0 : k->batch;
+        memset(k->rhs, 0, N * nb * stot * sizeof *k->rhs);
         for (size_t b = 0; b < nb; b++) {
             size_t r = r0 + b;
             for (size_t e = 0; e < m->n_ext; e++) {
@@ -507,17 +527,25 @@ static cm_error_t imports(calc_t *k, const double *lu, cm_error_info_t *err)
                 size_t s = x->n_stressors;
                 for (size_t p = 0; p < s; p++) {
                     double *col = k->rhs + N * (b * stot + k->off[e] + p);
-                    for (size_t j = 0; j < N; j++) {
-                        col[j] = j / n == r ? 0.0 : x->S.data[p + s * j];
+                    for (size_t j = r * n; j < (r + 1) * n; j++) {
+                        col[j] = x->S.data[p + s * j];
                     }
                 }
             }
         }
-        int nr = (int)(nb * stot);
-        dgetrs_("T", &nn, &nr, lu, &nn, k->ipiv, k->rhs, &nn, &info, 1);
-        if (info != 0) {
-            return cm_error_set(err, CM_EINVAL, "dgetrs failed (info %d)", info);
+        /* the forward solves in groups of regions wide enough for BLAS 3 (a group starts at
+         * its first region's block) */
+        for (size_t g0 = 0; g0 < nb; g0 += k->group) {
+            size_t ng = nb - g0 < k->group ? nb - g0 : k->group;
+            size_t top = (r0 + g0) * n;
+            cblas_dtrsm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit,
+                        (int)(N - top), (int)(ng * stot), 1.0, lu + top + N * top, nn,
+                        k->rhs + top + N * (g0 * stot), nn);
         }
+        int nr = (int)(nb * stot);
+        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasUnit, nn, nr, 1.0, lu,
+                    nn, k->rhs, nn);
+        laswp_reverse(nr, k->rhs, nn, k->ipiv, one, minus1);
         for (size_t b = 0; b < nb; b++) {
             size_t r = r0 + b;
             for (size_t e = 0; e < m->n_ext; e++) {
@@ -529,7 +557,7 @@ static cm_error_t imports(calc_t *k, const double *lu, cm_error_info_t *err)
                         double sum = 0.0;
                         for (size_t q = 0; q < R; q++) {
                             size_t i = q * n + kk;
-                            sum += mr[i] * k->yagg[i + N * r];
+                            sum += (x->M.data[p + s * i] - mr[i]) * k->yagg[i + N * r];
                         }
                         x->D_imp.data[p + s * (kk + n * r)] = sum;
                     }
