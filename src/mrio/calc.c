@@ -27,10 +27,6 @@ void cm_mrio_options_default(cm_mrio_options_t *opt)
     opt->accounts = CM_MRIO_ACC_ALL;
 }
 
-/* At most this many doubles for the right-hand sides of the import multipliers at once,
- * unless one region's share alone is larger. */
-#define RHS_CAP_DOUBLES ((size_t)1 << 23)
-
 /* Right-hand sides per forward solve of the import multipliers (BLAS 3 width). */
 #define RHS_GROUP_COLUMNS 128
 
@@ -361,10 +357,16 @@ static cm_error_t allocate(calc_t *k, cm_error_info_t *err)
             k->cbuf = cm_malloc_array(k->stot, n * sizeof *k->cbuf);
             CM_NOMEM(k->cbuf, err);
         } else {
+            /* at most a quarter of the N x N buffer at once (or one region's columns) */
             size_t per = N * k->stot;
-            k->batch = RHS_CAP_DOUBLES / per;
+            k->batch = (N / 4) * N / per;
             k->batch = k->batch < 1 ? 1 : (k->batch > R ? R : k->batch);
+            /* groups of regions wide enough for BLAS 3, and at most a quarter of them so that
+             * the forward solves keep most of the saving */
             k->group = (RHS_GROUP_COLUMNS + k->stot - 1) / k->stot;
+            if (k->group > (R + 3) / 4) {
+                k->group = (R + 3) / 4;
+            }
             k->rhs = cm_malloc_array(per, k->batch * sizeof *k->rhs);
             CM_NOMEM(k->rhs, err);
         }
