@@ -636,13 +636,14 @@ static void accounts(calc_t *k)
 static void note_worst(cm_mrio_check_t *check, double dev, double *worst, const cm_mrio_ext_t *e,
                        size_t p, const char *where)
 {
-    if (dev > *worst) {
-        *worst = dev;
-    }
-    double other = worst == &check->worst_cba_pba ? check->worst_balance : check->worst_cba_pba;
-    if (dev >= other && dev > 0.0) {
+    /* worst_what names the largest deviation of either kind */
+    double overall = fmax(check->worst_cba_pba, check->worst_balance);
+    if (dev > overall) {
         snprintf(check->worst_what, sizeof check->worst_what, "%s: %s, %s", e->name,
                  cm_dim_code(e->F.dim[0], p), where);
+    }
+    if (dev > *worst) {
+        *worst = dev;
     }
 }
 
