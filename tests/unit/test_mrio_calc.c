@@ -856,6 +856,27 @@ static void test_options(void **state)
     assert_non_null(strstr(err.message, "Z is gone"));
     CHECK_ERROR(cm_mrio_calc(NULL, &opt, &chk, &err), CM_EINVAL);
     cm_mrio_destroy(&m);
+    /* no extension: x, A and L only */
+    {
+        static const char *const reg[] = {"A", "B"}, *const sec[] = {"s"}, *const cat[] = {"fd"};
+        const double y[4] = {50, 20, 20, 60};
+        memset(&m, 0, sizeof m);
+        CHECK_OK(cm_mrio_init(&m, 2, reg, 1, sec, 1, cat, &err), &err);
+        memcpy(m.Z.data, Z2, sizeof y);
+        memcpy(m.Y.data, y, sizeof y);
+        cm_mrio_options_default(&opt);
+        opt.want_L = 1;
+        CHECK_OK(cm_mrio_calc(&m, &opt, &chk, &err), &err);
+        ASSERT_NEAR(m.L.data[3], 24.0 / 17, 1e-13, 0);
+        assert_int_equal(chk.n_identities, 0);
+        /* Y of the wrong shape */
+        cm_mrio_destroy(&m);
+        CHECK_OK(cm_mrio_init(&m, 2, reg, 1, sec, 1, cat, &err), &err);
+        cm_array_destroy(&m.Y);
+        CHECK_ERROR(cm_mrio_calc(&m, &opt, &chk, &err), CM_EINVAL);
+        assert_non_null(strstr(err.message, "Y"));
+        cm_mrio_destroy(&m);
+    }
     /* shapes: a system without dimensions */
     memset(&m, 0, sizeof m);
     CHECK_ERROR(cm_mrio_calc(&m, NULL, NULL, &err), CM_EINVAL);
