@@ -469,10 +469,10 @@ static cm_error_t multipliers(calc_t *k, const double *lu, cm_error_info_t *err)
 }
 
 /* The row interchanges of dgetrs 'T' (applied last, in reverse order). */
-static void laswp_reverse(int nrhs, double *b, int ldb, const int *ipiv, int k1, int incx)
+static void laswp_reverse(int nrhs, double *b, int n, const int *ipiv)
 {
-    int k2 = ldb;
-    dlaswp_(&nrhs, b, &ldb, &k1, &k2, ipiv, &incx);
+    int k1 = 1, incx = -1;
+    dlaswp_(&nrhs, b, &n, &k1, &n, ipiv, &incx);
 }
 
 /* D_imp: per consuming region r, the footprint of the emissions outside r. Either the
@@ -518,7 +518,6 @@ static cm_error_t imports(calc_t *k, const double *lu, cm_error_info_t *err)
      * region r's block zero, so it starts at that block (a third of the flops of a full
      * dgetrs 'T' on average; in groups of regions, a little more); the solve with L^T and
      * the interchanges take the whole batch. */
-    int one = 1, minus1 = -1;
     for (size_t r0 = 0; r0 < R; r0 += k->batch) {
         size_t nb = R - r0 < k->batch ? R - r0 : k->batch;
         memset(k->rhs, 0, N * nb * stot * sizeof *k->rhs);
@@ -547,7 +546,7 @@ static cm_error_t imports(calc_t *k, const double *lu, cm_error_info_t *err)
         int nr = (int)(nb * stot);
         cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasUnit, nn, nr, 1.0, lu,
                     nn, k->rhs, nn);
-        laswp_reverse(nr, k->rhs, nn, k->ipiv, one, minus1);
+        laswp_reverse(nr, k->rhs, nn, k->ipiv);
         for (size_t b = 0; b < nb; b++) {
             size_t r = r0 + b;
             for (size_t e = 0; e < m->n_ext; e++) {
