@@ -50,9 +50,9 @@ typedef struct calc_t {
     double *work;            /* dgetri workspace */
     int *ipiv;
     int lwork;
-    size_t batch;            /* regions per solve of the import multipliers */
-    size_t group;            /* regions per forward solve within a batch */
-    int route_xdiag;         /* D_imp through x_diag blocks (many stressors) */
+    size_t batch;    /* regions per solve of the import multipliers */
+    size_t group;    /* regions per forward solve within a batch */
+    int route_xdiag; /* D_imp through x_diag blocks (many stressors) */
 } calc_t;
 
 static const char *sector_name(const cm_mrio_t *m, size_t j, char *buf, size_t len)
@@ -119,10 +119,9 @@ static void calc_free(calc_t *k)
 
 static void ext_results_destroy(cm_mrio_ext_t *e)
 {
-    cm_array_t *r[] = {&e->S,         &e->S_Y,       &e->M,         &e->D_cba,
-                       &e->D_pba,     &e->D_imp,     &e->D_exp,     &e->D_cba_reg,
-                       &e->D_pba_reg, &e->D_imp_reg, &e->D_exp_reg, &e->D_cba_cap,
-                       &e->D_pba_cap, &e->D_imp_cap, &e->D_exp_cap};
+    cm_array_t *r[] = {&e->S,         &e->S_Y,       &e->M,         &e->D_cba,     &e->D_pba,
+                       &e->D_imp,     &e->D_exp,     &e->D_cba_reg, &e->D_pba_reg, &e->D_imp_reg,
+                       &e->D_exp_reg, &e->D_cba_cap, &e->D_pba_cap, &e->D_imp_cap, &e->D_exp_cap};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
         cm_array_destroy(r[i]);
     }
@@ -166,15 +165,18 @@ static cm_error_t prepare(calc_t *k, cm_error_info_t *err)
     cm_mrio_t *m = k->m;
     if (m->dims[CM_MRIO_SECTOR] == NULL || m->n_regions == 0 || m->n_sectors == 0 ||
         m->n_categories == 0) {
-        return cm_error_set(err, CM_EINVAL, "cm_mrio_calc: a system without dimensions "
-                                            "(cm_mrio_init first)");
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_mrio_calc: a system without dimensions "
+                            "(cm_mrio_init first)");
     }
     k->R = m->n_regions;
     k->n = m->n_sectors;
     k->c = m->n_categories;
     if (k->n > (size_t)INT_MAX / k->R) {
-        return cm_error_set(err, CM_EOVERFLOW, "cm_mrio_calc: %zu x %zu rows exceed LAPACK's "
-                                               "int", k->R, k->n);
+        return cm_error_set(err, CM_EOVERFLOW,
+                            "cm_mrio_calc: %zu x %zu rows exceed LAPACK's "
+                            "int",
+                            k->R, k->n);
     }
     k->N = k->R * k->n;
     if (m->Z.data != NULL) {
@@ -206,8 +208,10 @@ static cm_error_t prepare(calc_t *k, cm_error_info_t *err)
         k->stot += e->n_stressors;
     }
     if (k->stot > (size_t)INT_MAX / k->R) {
-        return cm_error_set(err, CM_EOVERFLOW, "cm_mrio_calc: %zu stressors exceed LAPACK's "
-                                               "int", k->stot);
+        return cm_error_set(err, CM_EOVERFLOW,
+                            "cm_mrio_calc: %zu stressors exceed LAPACK's "
+                            "int",
+                            k->stot);
     }
 cleanup:
     return rc;
@@ -228,8 +232,9 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
     }
     if (!have_x || k->opt.recompute_x) {
         if (m->Z.data == NULL) {
-            return cm_error_set(err, CM_EINVAL, "x cannot be computed: Z is gone (turned into A "
-                                                "by an earlier calculation) and x is %s",
+            return cm_error_set(err, CM_EINVAL,
+                                "x cannot be computed: Z is gone (turned into A "
+                                "by an earlier calculation) and x is %s",
                                 have_x ? "to be recomputed" : "absent");
         }
         if (m->x.data == NULL) {
@@ -271,8 +276,8 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
     check->zero_output = nzero;
     if (nzero > 0 && k->opt.zero_output == CM_MRIO_ZERO_ERROR) {
         name_list(m, flag, N, names, sizeof names);
-        CM_FAIL(cm_error_set(err, CM_EINVAL, "%zu sector(s) with zero gross output: %s", nzero,
-                             names));
+        CM_FAIL(
+            cm_error_set(err, CM_EINVAL, "%zu sector(s) with zero gross output: %s", nzero, names));
     }
     /* column sums of A, from Z (or A itself when Z is gone) */
     memset(flag, 0, N);
@@ -389,8 +394,7 @@ cleanup:
 }
 
 /* Final demand by region, L yagg by solves, the total output and its residual. */
-static cm_error_t demand(calc_t *k, const double *lu, cm_mrio_check_t *check,
-                         cm_error_info_t *err)
+static cm_error_t demand(calc_t *k, const double *lu, cm_mrio_check_t *check, cm_error_info_t *err)
 {
     cm_mrio_t *m = k->m;
     size_t N = k->N, R = k->R, c = k->c;

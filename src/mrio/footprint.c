@@ -47,12 +47,12 @@ cm_error_t cm_mrio_footprint(const cm_mrio_t *m, const cm_mrio_ext_t *ext, const
     }
     cm_int_t r = cm_dim_index(m->dims[CM_MRIO_REGION_TO], region);
     if (r < 0) {
-        return cm_error_set(err, CM_EINVAL, "unknown region '%s' (expected one of the %zu "
-                                            "regions of the system, e.g. '%s')",
+        return cm_error_set(err, CM_EINVAL,
+                            "unknown region '%s' (expected one of the %zu "
+                            "regions of the system, e.g. '%s')",
                             region, m->n_regions, cm_dim_code(m->dims[CM_MRIO_REGION_TO], 0));
     }
-    if (ext->D_cba_reg.data == NULL || ext->D_pba_reg.data == NULL ||
-        ext->D_imp_reg.data == NULL) {
+    if (ext->D_cba_reg.data == NULL || ext->D_pba_reg.data == NULL || ext->D_imp_reg.data == NULL) {
         return cm_error_set(err, CM_EINVAL,
                             "extension '%s': the accounts CBA, PBA and IMP are not computed "
                             "(cm_mrio_calc with those accounts first)",
@@ -118,9 +118,8 @@ cm_error_t cm_mrio_footprint(const cm_mrio_t *m, const cm_mrio_ext_t *ext, const
         out->rmc_imported[g] += imp;
         out->rmi[g] += ext->D_pba_reg.data[p + s * ri] + imp;
     }
-    double pop = m->population.data != NULL && ri < m->population.size
-                     ? m->population.data[ri]
-                     : NAN;
+    double pop =
+        m->population.data != NULL && ri < m->population.size ? m->population.data[ri] : NAN;
     for (size_t g = 0; g < out->n_groups; g++) {
         out->rmc_domestic[g] = out->rmc[g] - out->rmc_imported[g];
         out->per_capita[g] = out->rmc[g] / pop;

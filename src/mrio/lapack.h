@@ -19,7 +19,7 @@ void dgetri_(const int *n, double *a, const int *lda, const int *ipiv, double *w
              const int *lwork, int *info);
 
 /* Row interchanges ipiv[k1-1 .. k2-1] on the n columns of a (incx = -1: in reverse order). */
-void dlaswp_(const int *n, double *a, const int *lda, const int *k1, const int *k2,
-             const int *ipiv, const int *incx);
+void dlaswp_(const int *n, double *a, const int *lda, const int *k1, const int *k2, const int *ipiv,
+             const int *incx);
 
 #endif

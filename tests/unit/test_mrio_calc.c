@@ -98,8 +98,8 @@ static void test_worked_example(void **state)
 
 typedef struct tsv_t {
     size_t nrow, ncol, nidx;
-    double *v;     /* row-major nrow x ncol */
-    char **labels; /* nrow x nidx */
+    double *v;             /* row-major nrow x ncol */
+    char **labels;         /* nrow x nidx */
     char **head1, **head2; /* ncol labels of the first two header lines (NULL when absent) */
 } tsv_t;
 
@@ -490,9 +490,9 @@ static void rsys_build(const rsys_t *d, cm_mrio_t *m, int with_pop)
         if (d->s[e] == 0) {
             continue;
         }
-        CHECK_OK(cm_mrio_add_ext(m, e == 0 ? "e1" : "e2", 1, idx, d->s[e], lab, un, e == 0, &x,
-                                 &err),
-                 &err);
+        CHECK_OK(
+            cm_mrio_add_ext(m, e == 0 ? "e1" : "e2", 1, idx, d->s[e], lab, un, e == 0, &x, &err),
+            &err);
         memcpy(x->F.data, d->f[e], d->s[e] * NN * sizeof(double));
         if (e == 0) {
             memcpy(x->F_Y.data, d->fy, d->s[0] * RR * RC_ * sizeof(double));
@@ -932,8 +932,7 @@ static void test_footprint(void **state)
     static const char *const reg[] = {"be", "nl", "cn"}, *const sec[] = {"mine", "manu"};
     static const char *const cat[] = {"hh"};
     static const char *const idx[] = {"material", "type"};
-    static const char *const lab[] = {"biomass", "wood", "biomass", "crops", "metal ores",
-                                      "iron"};
+    static const char *const lab[] = {"biomass", "wood", "biomass", "crops", "metal ores", "iron"};
     const char *units[] = {"t", "t", "t"};
     cm_mrio_t m;
     cm_mrio_ext_t *e = NULL;
