@@ -243,7 +243,7 @@ typedef struct cm_mrio_footprint_t {
 } cm_mrio_footprint_t;
 
 /**
- * rief Material footprint (RMC, RMI, domestic and imported parts, per capita) of \p region
+ * \brief Material footprint (RMC, RMI, domestic and imported parts, per capita) of \p region
  * from the computed accounts of extension \p ext, summed into groups by \p group_of (for each
  * stressor row its group code, NULL to leave the row out; NULL map: one group per stressor).
  * 
