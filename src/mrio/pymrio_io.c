@@ -93,21 +93,22 @@ cleanup:
     return rc;
 }
 
-static int box_has(const box_t *b, const char *rel)
+static cm_error_t box_has(const box_t *b, const char *rel, int *has, cm_error_info_t *err)
 {
+    cm_error_t rc = CM_OK;
     char *shown = NULL, *loc = NULL;
-    int has = 0;
-    if (box_names(b, rel, &shown, &loc, NULL) == CM_OK) {
-        if (b->zip == NULL) {
-            struct stat st;
-            has = stat(loc, &st) == 0 && S_ISREG(st.st_mode);
-        } else {
-            has = zip_name_locate(b->zip, loc, 0) >= 0;
-        }
+    *has = 0;
+    CM_TRY(box_names(b, rel, &shown, &loc, err));
+    if (b->zip == NULL) {
+        struct stat st;
+        *has = stat(loc, &st) == 0 && S_ISREG(st.st_mode);
+    } else {
+        *has = zip_name_locate(b->zip, loc, 0) >= 0;
     }
+cleanup:
     cm_free(shown);
     cm_free(loc);
-    return has;
+    return rc;
 }
 
 /* The error for a missing file: CM_EFILE in a folder, CM_EPARSE in a zip. */
@@ -179,8 +180,12 @@ static cm_error_t box_open(const char *path, box_t *b, cm_error_info_t *err)
     CM_NOMEM(b->prefix, err);
     memcpy(b->prefix, top, toplen);
     b->prefix[toplen] = '\0';
-    if (!box_has(b, "file_parameters.json")) {
-        CM_FAIL(box_missing(b, "file_parameters.json", err));
+    {
+        int has = 0;
+        CM_TRY(box_has(b, "file_parameters.json", &has, err));
+        if (!has) {
+            CM_FAIL(box_missing(b, "file_parameters.json", err));
+        }
     }
 cleanup:
     if (rc != CM_OK) {
@@ -199,7 +204,9 @@ static cm_error_t box_read_all(const box_t *b, const char *rel, char **out, size
     *out = NULL;
     CM_TRY(box_names(b, rel, &shown, &loc, err));
     if (b->zip == NULL) {
-        if (!box_has(b, rel)) {
+        int has = 0;
+        CM_TRY(box_has(b, rel, &has, err));
+        if (!has) {
             CM_FAIL(box_missing(b, rel, err));
         }
         CM_TRY(cm_file_read_all(loc, MAX_SMALL_FILE, out, len, err));
@@ -1181,7 +1188,9 @@ static cm_error_t read_metadata(reader_t *rd, cm_error_info_t *err)
     char *text = NULL, *shown = NULL, *loc = NULL;
     size_t len = 0;
     json_t *j = NULL;
-    if (!box_has(&rd->box, "metadata.json")) {
+    int has = 0;
+    CM_TRY(box_has(&rd->box, "metadata.json", &has, err));
+    if (!has) {
         return CM_OK;
     }
     CM_TRY(box_read_all(&rd->box, "metadata.json", &text, &len, err));
@@ -1308,20 +1317,25 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Is rel/file_parameters.json an extension's? */
-static int is_extension(const box_t *b, const char *dir)
+/* Does dir hold an extension (a file_parameters.json with "systemtype": "Extension")? */
+static cm_error_t is_extension(const box_t *b, const char *dir, int *yes, cm_error_info_t *err)
 {
+    cm_error_t rc = CM_OK;
     char *rel = NULL;
     json_t *p = NULL;
-    int yes = 0;
-    if (join_path(dir, "/", "file_parameters.json", &rel, NULL) == CM_OK && box_has(b, rel) &&
-        load_params(b, rel, &p, NULL) == CM_OK) {
+    int has = 0;
+    *yes = 0;
+    CM_TRY(join_path(dir, "/", "file_parameters.json", &rel, err));
+    CM_TRY(box_has(b, rel, &has, err));
+    if (has) {
+        CM_TRY(load_params(b, rel, &p, err));
         const json_t *t = json_object_get(p, "systemtype");
-        yes = json_is_string(t) && strcmp(json_string_value(t), "Extension") == 0;
+        *yes = json_is_string(t) && strcmp(json_string_value(t), "Extension") == 0;
     }
+cleanup:
     json_decref(p);
     cm_free(rel);
-    return yes;
+    return rc;
 }
 
 /* The sub-folders that hold an extension, sorted. */
@@ -1379,10 +1393,11 @@ static cm_error_t list_extensions(const box_t *b, char ***out, size_t *n, cm_err
         }
         v[cnt] = cell_dup(name, nlen);
         CM_NOMEM(v[cnt], err);
-        if (is_extension(b, v[cnt])) {
-            cnt++;
-        } else {
-            cm_free(v[cnt]);
+        int yes = 0;
+        cnt++;
+        CM_TRY(is_extension(b, v[cnt - 1], &yes, err));
+        if (!yes) {
+            cm_free(v[--cnt]);
         }
     }
     if (cnt > 1) {
