@@ -172,28 +172,10 @@ void cm_i_mrio_format_end(void *previous)
     }
 }
 
-/* The decimal w * 10^-k of p significant digits nearest to v when it reads back as exactly v:
- * with w <= 2^53 and |k| <= 22, the parse of that text is the single correctly rounded IEEE
- * operation w / 10^k (or w * 10^-k), which is computed here to check. Trailing zeros are
- * dropped, and the text is laid out as %g does (fixed from 1e-4 to below 1e17, otherwise
- * d.ddde+XX). Returns 0 when no such p-digit decimal exists or the check cannot be exact. */
-static size_t short_decimal(char *buf, double v, int p)
+/* Text of (neg ? -1 : 1) * u * 10^-k (u > 0) as %g lays it out: trailing zeros dropped,
+ * fixed notation for decimal exponents from -4 to 16, otherwise d.ddde+XX. */
+static size_t layout(char *buf, int neg, uint64_t u, int k)
 {
-    double a = fabs(v);
-    int d = (int)floor(log10(a));
-    int k = p - 1 - d;
-    if (k > 22 || k < -22) {
-        return 0;
-    }
-    double w = nearbyint(k >= 0 ? a * pow10_exact[k] : a / pow10_exact[-k]);
-    if (!(w >= 1.0 && w <= 9007199254740992.0)) {
-        return 0;
-    }
-    double back = k >= 0 ? w / pow10_exact[k] : w * pow10_exact[-k];
-    if (back != a) {
-        return 0;
-    }
-    uint64_t u = (uint64_t)w;
     while (u % 10u == 0 && u > 0) {
         u /= 10u;
         k--;
@@ -213,7 +195,7 @@ static size_t short_decimal(char *buf, double v, int p)
     }
     int x = nd - 1 - k; /* decimal exponent of the first digit */
     size_t len = 0;
-    if (v < 0) {
+    if (neg) {
         buf[len++] = '-';
     }
     if (x >= -4 && x < 17) {
@@ -250,6 +232,76 @@ static size_t short_decimal(char *buf, double v, int p)
     }
     buf[len] = '\0';
     return len;
+}
+
+/* The decimal w * 10^-k of p significant digits nearest to v when it reads back as exactly v:
+ * with w <= 2^53 and |k| <= 22, the parse of that text is the single correctly rounded IEEE
+ * operation w / 10^k (or w * 10^-k), which is computed here to check. Returns 0 when no such
+ * p-digit decimal exists or the check cannot be exact. */
+static size_t short_decimal(char *buf, double v, int p)
+{
+    double a = fabs(v);
+    int d = (int)floor(log10(a));
+    int k = p - 1 - d;
+    if (k > 22 || k < -22) {
+        return 0;
+    }
+    double w = nearbyint(k >= 0 ? a * pow10_exact[k] : a / pow10_exact[-k]);
+    if (!(w >= 1.0 && w <= 9007199254740992.0)) {
+        return 0;
+    }
+    double back = k >= 0 ? w / pow10_exact[k] : w * pow10_exact[-k];
+    if (back != a) {
+        return 0;
+    }
+    return layout(buf, v < 0, (uint64_t)w, k);
+}
+
+/* The correctly rounded 17 significant digits of v, computed exactly in 128-bit integers
+ * when 1e-6 <= |v| < 1e17 (v = m 2^e with m < 2^53: round(m 10^k 2^e) with 10^k < 2^74 fits);
+ * 0 outside that range or without a 128-bit type. 17 digits always read back exactly. */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 u128_t;
+#endif
+
+static size_t exact17(char *buf, double v)
+{
+#if defined(__SIZEOF_INT128__)
+    double a = fabs(v);
+    if (!(a >= 1e-6 && a < 1e17)) {
+        return 0;
+    }
+    int ex = 0;
+    double f = frexp(a, &ex); /* a = f 2^ex, 0.5 <= f < 1 */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int shift = 53 - ex;      /* a = m 2^-shift */
+    int d = (int)floor(log10(a));
+    int k = 16 - d;
+    if (k < 0 || k > 22 || shift < 0 || shift > 120) {
+        return 0;
+    }
+    u128_t p10 = 1;
+    for (int i = 0; i < k; i++) {
+        p10 *= 10u;
+    }
+    u128_t prod = (u128_t)m * p10;
+    u128_t w = shift > 0 ? prod >> shift : prod;
+    if (shift > 0) {
+        u128_t rem = prod & ((((u128_t)1) << shift) - 1);
+        u128_t half = ((u128_t)1) << (shift - 1);
+        if (rem > half || (rem == half && (w & 1u))) {
+            w++;
+        }
+    }
+    if (w >= (u128_t)UINT64_MAX) {
+        return 0;
+    }
+    return layout(buf, v < 0, (uint64_t)w, k);
+#else
+    (void)buf;
+    (void)v;
+    return 0;
+#endif
 }
 
 size_t cm_i_mrio_format_number(char *buf, double v)
@@ -292,6 +344,9 @@ size_t cm_i_mrio_format_number(char *buf, double v)
     size_t len = short_decimal(buf, v, 15);
     if (len == 0) {
         len = short_decimal(buf, v, 16);
+    }
+    if (len == 0) {
+        len = exact17(buf, v);
     }
     if (len == 0) {
         int n = snprintf(buf, 32, "%.17g", v);
