@@ -603,6 +603,12 @@ static void test_errors(void **state)
     snprintf(bad, sizeof bad, "%s", SMALL_Z);
     *strstr(bad, "r2\tb") = '\0';
     expect_error("rows", "Z.txt", bad, CM_EPARSE, "Z.txt", 0, 0, "expected 4 rows, found 3");
+    /* a duplicate sector */
+    expect_error("dupsec", "Z.txt", "region\t\tr1\tr1\tr2\tr2\nsector\t\ta\ta\ta\ta\n", CM_EINVAL,
+                 NULL, 0, 0, "'a'");
+    /* population of other regions */
+    expect_error("pop", "population.txt", "\tr1\tr3\nPopulation\t1\t2\n", CM_EPARSE,
+                 "population.txt", 1, 3, "'r2', found 'r3'");
     /* file_parameters without Z */
     expect_error("params", "file_parameters.json",
                  "{\"files\": {\"Y\": {\"name\": \"Y.txt\", \"nr_index_col\": \"2\", "
@@ -625,6 +631,12 @@ static void test_errors(void **state)
     snprintf(under, sizeof under, "%s/Z.txt/out", dir);
     CHECK_ERROR(cm_mrio_write(&m, under, CM_MRIO_WRITE_INPUTS, &err), CM_EFILE);
     assert_non_null(strstr(err.message, "Z.txt"));
+    /* an extension name that is not a folder name */
+    char *name = m.ext[0].name;
+    m.ext[0].name = "../up";
+    CHECK_ERROR(cm_mrio_write(&m, tmp_path("badext"), CM_MRIO_WRITE_INPUTS, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "../up"));
+    m.ext[0].name = name;
     cm_mrio_destroy(&m);
 }
 
