@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include "cambium/cm_array.h"
+#include "cambium/cm_error.h"
+
 /* Outcome of ::cm_i_mrio_parse_number. */
 typedef enum cm_i_mrio_num_t {
     CM_I_MRIO_NUM_OK = 0,    /* a finite number */
@@ -31,5 +34,45 @@ size_t cm_i_mrio_format_number(char *buf, double v);
  * calls; returns the previous locale handle to give to ::cm_i_mrio_format_end. */
 void *cm_i_mrio_format_begin(void);
 void cm_i_mrio_format_end(void *previous);
+
+/* Label axes of the pymrio tables: a grid of outer x inner labels (region x sector, region x
+ * category; item i is (a[i / nb], b[i % nb])) or a list of n tuples of nlev labels
+ * (a[i * nlev + level]). */
+typedef struct cm_i_mrio_axis_t {
+    size_t nlev;          /* label cells per item (2 for a grid) */
+    size_t n;             /* items */
+    const char *const *a; /* grid: outer labels; list: n * nlev labels */
+    size_t na;
+    const char *const *b; /* grid: inner labels; NULL for a list */
+    size_t nb;
+} cm_i_mrio_axis_t;
+
+static inline const char *cm_i_mrio_axis_label(const cm_i_mrio_axis_t *x, size_t i, size_t level)
+{
+    if (x->b != NULL) {
+        return level == 0 ? x->a[i / x->nb] : x->b[i % x->nb];
+    }
+    return x->a[i * x->nlev + level];
+}
+
+static inline cm_i_mrio_axis_t cm_i_mrio_axis_grid(const char *const *a, size_t na,
+                                                   const char *const *b, size_t nb)
+{
+    cm_i_mrio_axis_t x = {2, na * nb, a, na, b, nb};
+    return x;
+}
+
+static inline cm_i_mrio_axis_t cm_i_mrio_axis_list(const char *const *a, size_t n, size_t nlev)
+{
+    cm_i_mrio_axis_t x = {nlev, n, a, n, NULL, 0};
+    return x;
+}
+
+/* "<a><sep><b>" into a new string (cm_free); CM_ENOMEM or CM_EOVERFLOW (64 KiB) named. */
+cm_error_t cm_i_mrio_join_path(const char *a, const char *sep, const char *b, char **out,
+                               cm_error_info_t *err);
+
+/* The item codes of a dimension (borrowed) in a new array (cm_free). */
+cm_error_t cm_i_mrio_codes_of(const cm_dim_t *d, const char ***out, cm_error_info_t *err);
 
 #endif

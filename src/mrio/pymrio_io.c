@@ -1,4 +1,4 @@
-/* Reading and writing pymrio's folder format (cm_mrio_read, cm_mrio_write); docs/mrio-format.md.
+/* Reading pymrio's folder format (cm_mrio_read); writing is pymrio_write.c; docs/mrio-format.md.
  *
  * A table is tab-separated text as pandas' to_csv writes it: nr_header header rows (for more
  * than one, each starts with the level name, then nr_index_col - 1 empty cells, then the
@@ -51,7 +51,7 @@ static void box_close(box_t *b)
 }
 
 /* "<dir>/<rel>" or "<prefix><rel>" (the zip entry name); cm_free. */
-static cm_error_t join_path(const char *a, const char *sep, const char *b, char **out,
+cm_error_t cm_i_mrio_join_path(const char *a, const char *sep, const char *b, char **out,
                             cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
@@ -76,12 +76,12 @@ static cm_error_t box_names(const box_t *b, const char *rel, char **shown, char 
     *shown = NULL;
     *loc = NULL;
     if (b->zip == NULL) {
-        CM_TRY(join_path(b->path, "/", rel, loc, err));
+        CM_TRY(cm_i_mrio_join_path(b->path, "/", rel, loc, err));
         *shown = cm_strdup(*loc);
         CM_NOMEM(*shown, err);
     } else {
-        CM_TRY(join_path(b->prefix, "", rel, loc, err));
-        CM_TRY(join_path(b->path, ":", *loc, shown, err));
+        CM_TRY(cm_i_mrio_join_path(b->prefix, "", rel, loc, err));
+        CM_TRY(cm_i_mrio_join_path(b->path, ":", *loc, shown, err));
     }
 cleanup:
     if (rc != CM_OK) {
@@ -659,40 +659,8 @@ cleanup:
     return rc;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Label axes: a region x sector (or region x category) grid, or a list of label tuples.      */
-
-typedef struct axis_t {
-    size_t nlev;             /* label cells per item */
-    size_t n;                /* items */
-    const char *const *a;    /* grid: outer labels (regions); list: n * nlev labels */
-    size_t na;
-    const char *const *b;    /* grid: inner labels; NULL for a list */
-    size_t nb;
-} axis_t;
-
-static const char *axis_label(const axis_t *x, size_t i, size_t level)
-{
-    if (x->b != NULL) {
-        return level == 0 ? x->a[i / x->nb] : x->b[i % x->nb];
-    }
-    return x->a[i * x->nlev + level];
-}
-
-static axis_t axis_grid(const char *const *a, size_t na, const char *const *b, size_t nb)
-{
-    axis_t x = {2, na * nb, a, na, b, nb};
-    return x;
-}
-
-static axis_t axis_list(const char *const *a, size_t n, size_t nlev)
-{
-    axis_t x = {nlev, n, a, n, NULL, 0};
-    return x;
-}
-
 /* The header's columns must be the axis, level by level. */
-static cm_error_t check_cols(const src_t *s, const hdr_t *h, const axis_t *x,
+static cm_error_t check_cols(const src_t *s, const hdr_t *h, const cm_i_mrio_axis_t *x,
                              cm_error_info_t *err)
 {
     char found[80];
@@ -703,7 +671,7 @@ static cm_error_t check_cols(const src_t *s, const hdr_t *h, const axis_t *x,
     }
     for (size_t j = 0; j < h->ncol; j++) {
         for (size_t l = 0; l < h->nhdr; l++) {
-            const char *want = axis_label(x, j, l);
+            const char *want = cm_i_mrio_axis_label(x, j, l);
             const char *got = h->cols[l * h->ncol + j];
             if (strcmp(want, got) != 0) {
                 cell_quote(found, sizeof found, got, strlen(got));
@@ -750,7 +718,7 @@ static cm_error_t grid_from_header(const src_t *s, const hdr_t *h, const char **
         o[r] = h->cols[r * n];
     }
     {
-        axis_t x = axis_grid(o, no, (const char *const *)&h->cols[h->ncol], n);
+        cm_i_mrio_axis_t x = cm_i_mrio_axis_grid(o, no, (const char *const *)&h->cols[h->ncol], n);
         CM_TRY(check_cols(s, h, &x, err));
     }
     *outer = o;
@@ -828,7 +796,7 @@ static int blank(const char *line, size_t len)
 
 /* A body whose rows are known: row i must carry the labels of rows->i; its values go to
  * data[i * rs + j * cs]. */
-static cm_error_t read_body_fixed(src_t *s, const hdr_t *h, const axis_t *rows, double *data,
+static cm_error_t read_body_fixed(src_t *s, const hdr_t *h, const cm_i_mrio_axis_t *rows, double *data,
                                   size_t rs, size_t cs, unsigned flags, cm_i_buf_t *scratch,
                                   cm_error_info_t *err)
 {
@@ -860,7 +828,7 @@ static cm_error_t read_body_fixed(src_t *s, const hdr_t *h, const axis_t *rows, 
                 CM_FAIL(cm_error_set_at(err, CM_EPARSE, s->name, s->line, k + 1,
                                         "expected %zu label cells, found %zu", rows->nlev, k));
             }
-            const char *want = axis_label(rows, i, k);
+            const char *want = cm_i_mrio_axis_label(rows, i, k);
             if (!cell_is(cell, clen, want)) {
                 cell_quote(found, sizeof found, cell, clen);
                 CM_FAIL(cm_error_set_at(err, CM_EPARSE, s->name, s->line, k + 1,
@@ -873,7 +841,7 @@ static cm_error_t read_body_fixed(src_t *s, const hdr_t *h, const axis_t *rows, 
     if (i != rows->n) {
         CM_FAIL(cm_error_set_at(err, CM_EPARSE, s->name, s->line + 1, 1,
                                 "expected %zu rows, found %zu (next: '%s')", rows->n, i,
-                                axis_label(rows, i, 0)));
+                                cm_i_mrio_axis_label(rows, i, 0)));
     }
 cleanup:
     return rc;
@@ -1041,7 +1009,7 @@ static cm_error_t open_table(reader_t *rd, const char *dir, const fspec_t *spec,
     cm_error_t rc = CM_OK;
     char *rel = NULL;
     if (dir != NULL) {
-        CM_TRY(join_path(dir, "/", spec->name, &rel, err));
+        CM_TRY(cm_i_mrio_join_path(dir, "/", spec->name, &rel, err));
     }
     CM_TRY(src_open(&rd->box, rel != NULL ? rel : spec->name, s, err));
     CM_TRY(read_header(s, spec->nidx, spec->nhdr, &rd->scratch, h, err));
@@ -1050,7 +1018,7 @@ cleanup:
     return rc;
 }
 
-static cm_error_t codes_of(const cm_dim_t *d, const char ***out, cm_error_info_t *err)
+cm_error_t cm_i_mrio_codes_of(const cm_dim_t *d, const char ***out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     size_t n = cm_dim_size(d);
@@ -1066,7 +1034,7 @@ cleanup:
 
 /* The unit column of unit.txt: rows must be `rows`; *uniform gets the unit when all agree. */
 static cm_error_t read_units(reader_t *rd, const char *dir, const fspec_t *spec,
-                             const axis_t *rows, char **units, cm_error_info_t *err)
+                             const cm_i_mrio_axis_t *rows, char **units, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     src_t s;
@@ -1104,11 +1072,11 @@ static cm_error_t read_units(reader_t *rd, const char *dir, const fspec_t *spec,
                                         "expected %zu label cells and a unit, found %zu",
                                         rows->nlev, k));
             }
-            if (k < rows->nlev && !cell_is(cell, clen, axis_label(rows, i, k))) {
+            if (k < rows->nlev && !cell_is(cell, clen, cm_i_mrio_axis_label(rows, i, k))) {
                 cell_quote(found, sizeof found, cell, clen);
                 CM_FAIL(cm_error_set_at(err, CM_EPARSE, s.name, s.line, k + 1,
                                         "expected row label '%s', found '%s'",
-                                        axis_label(rows, i, k), found));
+                                        cm_i_mrio_axis_label(rows, i, k), found));
             }
             if (k == rows->nlev) {
                 units[i] = cell_dup(cell, clen);
@@ -1134,7 +1102,7 @@ static cm_error_t read_system_units(reader_t *rd, const fspec_t *spec, cm_error_
     size_t N = m->n_regions * m->n_sectors;
     char **units = cm_calloc(N, sizeof *units);
     CM_NOMEM(units, err);
-    axis_t rows = axis_grid(rd->regions, m->n_regions, rd->sectors, m->n_sectors);
+    cm_i_mrio_axis_t rows = cm_i_mrio_axis_grid(rd->regions, m->n_regions, rd->sectors, m->n_sectors);
     CM_TRY(read_units(rd, NULL, spec, &rows, units, err));
     int uniform = 1;
     for (size_t i = 1; i < N; i++) {
@@ -1165,7 +1133,7 @@ static cm_error_t read_population(reader_t *rd, const fspec_t *spec, cm_error_in
     s.fd = -1;
     CM_TRY(open_table(rd, NULL, spec, &s, &h, err));
     {
-        axis_t cols = axis_list(rd->regions, m->n_regions, 1);
+        cm_i_mrio_axis_t cols = cm_i_mrio_axis_list(rd->regions, m->n_regions, 1);
         CM_TRY(check_cols(&s, &h, &cols, err));
     }
     CM_TRY(read_body_rows(&s, &h, &r, &rd->scratch, err));
@@ -1231,7 +1199,7 @@ static cm_error_t read_extension(reader_t *rd, const char *dir, cm_error_info_t 
     memset(&r, 0, sizeof r);
     memset(&s, 0, sizeof s);
     s.fd = -1;
-    CM_TRY(join_path(dir, "/", "file_parameters.json", &rel, err));
+    CM_TRY(cm_i_mrio_join_path(dir, "/", "file_parameters.json", &rel, err));
     CM_TRY(load_params(&rd->box, rel, &params, err));
     CM_TRY(file_spec(params, rel, "F", &fs, err));
     CM_TRY(file_spec(params, rel, "F_Y", &fys, err));
@@ -1243,7 +1211,7 @@ static cm_error_t read_extension(reader_t *rd, const char *dir, cm_error_info_t 
     /* F */
     CM_TRY(open_table(rd, dir, &fs, &s, &h, err));
     {
-        axis_t cols = axis_grid(rd->regions, m->n_regions, rd->sectors, m->n_sectors);
+        cm_i_mrio_axis_t cols = cm_i_mrio_axis_grid(rd->regions, m->n_regions, rd->sectors, m->n_sectors);
         CM_TRY(check_cols(&s, &h, &cols, err));
     }
     CM_TRY(read_body_rows(&s, &h, &r, &rd->scratch, err));
@@ -1253,13 +1221,13 @@ static cm_error_t read_extension(reader_t *rd, const char *dir, cm_error_info_t 
                                 "expected at least one stressor row, found none"));
     }
     src_close(&s);
-    axis_t rows = axis_list((const char *const *)r.labels, nst, h.nidx);
+    cm_i_mrio_axis_t rows = cm_i_mrio_axis_list((const char *const *)r.labels, nst, h.nidx);
     /* F_Y */
     if (fys.name != NULL) {
         fy = cm_malloc_array(nst * (RC > 0 ? RC : 1), sizeof *fy);
         CM_NOMEM(fy, err);
         CM_TRY(open_table(rd, dir, &fys, &s, &hy, err));
-        axis_t cols = axis_grid(rd->regions, m->n_regions, rd->cats, m->n_categories);
+        cm_i_mrio_axis_t cols = cm_i_mrio_axis_grid(rd->regions, m->n_regions, rd->cats, m->n_categories);
         CM_TRY(check_cols(&s, &hy, &cols, err));
         if (hy.nidx != h.nidx) {
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, s.name, hy.col_line, 0,
@@ -1325,7 +1293,7 @@ static cm_error_t is_extension(const box_t *b, const char *dir, int *yes, cm_err
     json_t *p = NULL;
     int has = 0;
     *yes = 0;
-    CM_TRY(join_path(dir, "/", "file_parameters.json", &rel, err));
+    CM_TRY(cm_i_mrio_join_path(dir, "/", "file_parameters.json", &rel, err));
     CM_TRY(box_has(b, rel, &has, err));
     if (has) {
         CM_TRY(load_params(b, rel, &p, err));
@@ -1462,16 +1430,16 @@ cm_error_t cm_mrio_read(const char *path, cm_mrio_t *m, cm_error_info_t *err)
                                 zh.nidx != 2 ? zh.nidx : yh.nidx));
     }
     {
-        axis_t ycols = axis_grid(regions, nreg, cats, ncat);
+        cm_i_mrio_axis_t ycols = cm_i_mrio_axis_grid(regions, nreg, cats, ncat);
         CM_TRY(check_cols(&ys, &yh, &ycols, err));
     }
     CM_TRY(cm_mrio_init(m, nreg, regions, nsec, sectors, ncat, cats, err));
-    CM_TRY(codes_of(m->dims[CM_MRIO_REGION], &rd.regions, err));
-    CM_TRY(codes_of(m->dims[CM_MRIO_SECTOR], &rd.sectors, err));
-    CM_TRY(codes_of(m->dims[CM_MRIO_CATEGORY], &rd.cats, err));
+    CM_TRY(cm_i_mrio_codes_of(m->dims[CM_MRIO_REGION], &rd.regions, err));
+    CM_TRY(cm_i_mrio_codes_of(m->dims[CM_MRIO_SECTOR], &rd.sectors, err));
+    CM_TRY(cm_i_mrio_codes_of(m->dims[CM_MRIO_CATEGORY], &rd.cats, err));
     {
         size_t N = nreg * nsec;
-        axis_t rows = axis_grid(rd.regions, nreg, rd.sectors, nsec);
+        cm_i_mrio_axis_t rows = cm_i_mrio_axis_grid(rd.regions, nreg, rd.sectors, nsec);
         CM_TRY(read_body_fixed(&zs, &zh, &rows, m->Z.data, 1, N, BODY_NONNEG, &rd.scratch, err));
         src_close(&zs);
         CM_TRY(read_body_fixed(&ys, &yh, &rows, m->Y.data, 1, N, 0, &rd.scratch, err));
@@ -1522,441 +1490,3 @@ cleanup:
     return rc;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Writing.                                                                                   */
-
-#define OUT_BYTES ((size_t)4 << 20)
-
-typedef struct out_t {
-    cm_afile_t *f;
-    char *buf;
-    size_t len;
-    cm_error_info_t *err;
-} out_t;
-
-static cm_error_t out_flush(out_t *o)
-{
-    cm_error_t rc = CM_OK;
-    if (o->len > 0) {
-        rc = cm_afile_write(o->f, o->buf, o->len, o->err);
-        o->len = 0;
-    }
-    return rc;
-}
-
-static cm_error_t out_put(out_t *o, const char *s, size_t n)
-{
-    if (o->len + n > OUT_BYTES) {
-        cm_error_t rc = out_flush(o);
-        if (rc != CM_OK) {
-            return rc;
-        }
-        if (n > OUT_BYTES) {
-            return cm_afile_write(o->f, s, n, o->err);
-        }
-    }
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-    return CM_OK;
-}
-
-/* A label cell, quoted as pandas does when it holds a tab, a quote or a line break. */
-static cm_error_t out_label(out_t *o, const char *s)
-{
-    cm_error_t rc = CM_OK;
-    if (strpbrk(s, "\t\"\r\n") == NULL) {
-        return out_put(o, s, strlen(s));
-    }
-    CM_TRY(out_put(o, "\"", 1));
-    for (const char *p = s; *p != '\0'; p++) {
-        CM_TRY(out_put(o, p, 1));
-        if (*p == '"') {
-            CM_TRY(out_put(o, "\"", 1));
-        }
-    }
-    CM_TRY(out_put(o, "\"", 1));
-cleanup:
-    return rc;
-}
-
-/* A table to write: rows x cols labelled by axes, values at data[i * rs + j * cs]. */
-typedef struct wtab_t {
-    const char *file;              /* file name in the folder */
-    const char *key;               /* its key in file_parameters.json */
-    const char *const *idx_names;  /* rows.nlev index names */
-    axis_t rows;
-    const char *const *levels;     /* cols.nlev level names */
-    axis_t cols;
-    const double *data;
-    size_t rs, cs;
-} wtab_t;
-
-static cm_error_t write_table(const char *dir, const wtab_t *t, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    char *path = NULL;
-    void *loc = NULL;
-    out_t o;
-    memset(&o, 0, sizeof o);
-    o.err = err;
-    CM_TRY(join_path(dir, "/", t->file, &path, err));
-    o.buf = cm_malloc(OUT_BYTES);
-    CM_NOMEM(o.buf, err);
-    CM_TRY(cm_afile_open(path, &o.f, err));
-    /* header */
-    if (t->cols.nlev == 1) {
-        for (size_t k = 0; k < t->rows.nlev; k++) {
-            CM_TRY(out_label(&o, t->idx_names[k]));
-            CM_TRY(out_put(&o, "\t", k + 1 < t->rows.nlev || t->cols.n > 0 ? 1 : 0));
-        }
-        for (size_t j = 0; j < t->cols.n; j++) {
-            CM_TRY(out_label(&o, axis_label(&t->cols, j, 0)));
-            CM_TRY(out_put(&o, j + 1 < t->cols.n ? "\t" : "\n", 1));
-        }
-    } else {
-        for (size_t l = 0; l < t->cols.nlev; l++) {
-            CM_TRY(out_label(&o, t->levels[l]));
-            for (size_t k = 0; k < t->rows.nlev; k++) {
-                CM_TRY(out_put(&o, "\t", 1));
-            }
-            for (size_t j = 0; j < t->cols.n; j++) {
-                CM_TRY(out_label(&o, axis_label(&t->cols, j, l)));
-                CM_TRY(out_put(&o, j + 1 < t->cols.n ? "\t" : "\n", 1));
-            }
-        }
-        int named = 0;
-        for (size_t k = 0; k < t->rows.nlev; k++) {
-            named |= t->idx_names[k][0] != '\0';
-        }
-        if (named) {
-            for (size_t k = 0; k < t->rows.nlev; k++) {
-                CM_TRY(out_label(&o, t->idx_names[k]));
-                CM_TRY(out_put(&o, "\t", k + 1 < t->rows.nlev ? 1 : 0));
-            }
-            for (size_t j = 0; j < t->cols.n; j++) {
-                CM_TRY(out_put(&o, "\t", 1));
-            }
-            CM_TRY(out_put(&o, "\n", 1));
-        }
-    }
-    /* rows */
-    loc = cm_i_mrio_format_begin();
-    for (size_t i = 0; i < t->rows.n; i++) {
-        for (size_t k = 0; k < t->rows.nlev; k++) {
-            CM_TRY(out_label(&o, axis_label(&t->rows, i, k)));
-            CM_TRY(out_put(&o, "\t", 1));
-        }
-        const double *row = t->data + i * t->rs;
-        for (size_t j = 0; j < t->cols.n; j++) {
-            if (o.len + 40 > OUT_BYTES) {
-                CM_TRY(out_flush(&o));
-            }
-            o.len += cm_i_mrio_format_number(o.buf + o.len, row[j * t->cs]);
-            o.buf[o.len++] = j + 1 < t->cols.n ? '\t' : '\n';
-        }
-    }
-    cm_i_mrio_format_end(loc);
-    loc = NULL;
-    CM_TRY(out_flush(&o));
-    rc = cm_afile_commit(o.f, err);
-    o.f = NULL;
-cleanup:
-    if (loc != NULL) {
-        cm_i_mrio_format_end(loc);
-    }
-    cm_afile_abort(o.f);
-    cm_free(o.buf);
-    cm_free(path);
-    return rc;
-}
-
-/* The unit table: row labels and one "unit" column. */
-static cm_error_t write_units(const char *dir, const char *const *idx_names, const axis_t *rows,
-                              const char *const *units, const char *uniform, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    char *path = NULL;
-    out_t o;
-    memset(&o, 0, sizeof o);
-    o.err = err;
-    CM_TRY(join_path(dir, "/", "unit.txt", &path, err));
-    o.buf = cm_malloc(OUT_BYTES);
-    CM_NOMEM(o.buf, err);
-    CM_TRY(cm_afile_open(path, &o.f, err));
-    for (size_t k = 0; k < rows->nlev; k++) {
-        CM_TRY(out_label(&o, idx_names[k]));
-        CM_TRY(out_put(&o, "\t", 1));
-    }
-    CM_TRY(out_put(&o, "unit\n", 5));
-    for (size_t i = 0; i < rows->n; i++) {
-        for (size_t k = 0; k < rows->nlev; k++) {
-            CM_TRY(out_label(&o, axis_label(rows, i, k)));
-            CM_TRY(out_put(&o, "\t", 1));
-        }
-        const char *u = units != NULL ? units[i] : uniform;
-        CM_TRY(out_label(&o, u != NULL ? u : ""));
-        CM_TRY(out_put(&o, "\n", 1));
-    }
-    CM_TRY(out_flush(&o));
-    rc = cm_afile_commit(o.f, err);
-    o.f = NULL;
-cleanup:
-    cm_afile_abort(o.f);
-    cm_free(o.buf);
-    cm_free(path);
-    return rc;
-}
-
-/* Add {"name", "nr_index_col", "nr_header"} for one written file. */
-static cm_error_t param_add(json_t *files, const char *key, const char *file, size_t nidx,
-                            size_t nhdr, cm_error_info_t *err)
-{
-    char a[32], b[32];
-    snprintf(a, sizeof a, "%zu", nidx);
-    snprintf(b, sizeof b, "%zu", nhdr);
-    json_t *e = json_pack("{s:s, s:s, s:s}", "name", file, "nr_index_col", a, "nr_header", b);
-    if (e == NULL || json_object_set_new(files, key, e) != 0) {
-        return cm_error_set(err, CM_ENOMEM, "out of memory building file_parameters.json");
-    }
-    return CM_OK;
-}
-
-static cm_error_t write_params(const char *dir, json_t *files, const char *systemtype,
-                               const char *name, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    char *path = NULL;
-    json_t *root = json_object();
-    CM_NOMEM(root, err);
-    if (json_object_set(root, "files", files) != 0 ||
-        json_object_set_new(root, "systemtype", json_string(systemtype)) != 0 ||
-        (name != NULL && json_object_set_new(root, "name", json_string(name)) != 0)) {
-        CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory building file_parameters.json"));
-    }
-    CM_TRY(join_path(dir, "/", "file_parameters.json", &path, err));
-    CM_TRY(cm_json_write_file(path, root, JSON_INDENT(4) | JSON_PRESERVE_ORDER, err));
-cleanup:
-    json_decref(root);
-    cm_free(path);
-    return rc;
-}
-
-/* mkdir -p */
-static cm_error_t make_dirs(const char *dir, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    char *p = cm_strdup(dir);
-    CM_NOMEM(p, err);
-    for (char *q = p + 1;; q++) {
-        if (*q == '/' || *q == '\0') {
-            char c = *q;
-            *q = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                CM_FAIL(cm_error_set(err, CM_EFILE, "cannot create the folder '%s': %s", p,
-                                     strerror(errno)));
-            }
-            *q = c;
-            if (c == '\0') {
-                break;
-            }
-        }
-    }
-    {
-        struct stat st;
-        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            CM_FAIL(cm_error_set(err, CM_EFILE, "cannot create the folder '%s': not a folder",
-                                 dir));
-        }
-    }
-cleanup:
-    cm_free(p);
-    return rc;
-}
-
-static int has_data(const cm_array_t *a, size_t size)
-{
-    return a->data != NULL && a->size == size;
-}
-
-/* Write one table and list it. */
-static cm_error_t emit(const char *dir, json_t *files, const wtab_t *t, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    CM_TRY(write_table(dir, t, err));
-    CM_TRY(param_add(files, t->key, t->file, t->rows.nlev, t->cols.nlev, err));
-cleanup:
-    return rc;
-}
-
-typedef struct wctx_t {
-    const cm_mrio_t *m;
-    const char **regions, **sectors, **cats;
-    size_t R, n, c, N;
-} wctx_t;
-
-static cm_error_t write_extension(const wctx_t *w, const cm_mrio_ext_t *e, const char *dir,
-                                  unsigned what, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    json_t *files = json_object();
-    const char *lev_rs[] = {"region", "sector"};
-    const char *lev_rc[] = {"region", "category"};
-    const char *lev_r[] = {"region"};
-    size_t ns = e->n_stressors;
-    CM_NOMEM(files, err);
-    CM_TRY(make_dirs(dir, err));
-    axis_t rows = axis_list((const char *const *)e->labels, ns, e->n_index);
-    axis_t grid = axis_grid(w->regions, w->R, w->sectors, w->n);
-    axis_t ygrid = axis_grid(w->regions, w->R, w->cats, w->c);
-    axis_t regs = axis_list(w->regions, w->R, 1);
-    const char *const *inames = (const char *const *)e->index_names;
-    struct {
-        const cm_array_t *a;
-        const char *key;
-        int kind; /* 0 sector grid, 1 category grid, 2 regions */
-        unsigned flag;
-    } list[] = {
-        {&e->F, "F", 0, CM_MRIO_WRITE_INPUTS},
-        {&e->F_Y, "F_Y", 1, CM_MRIO_WRITE_INPUTS},
-        {&e->S, "S", 0, CM_MRIO_WRITE_RESULTS},
-        {&e->S_Y, "S_Y", 1, CM_MRIO_WRITE_RESULTS},
-        {&e->M, "M", 0, CM_MRIO_WRITE_RESULTS},
-        {&e->D_cba, "D_cba", 0, CM_MRIO_WRITE_RESULTS},
-        {&e->D_pba, "D_pba", 0, CM_MRIO_WRITE_RESULTS},
-        {&e->D_imp, "D_imp", 0, CM_MRIO_WRITE_RESULTS},
-        {&e->D_exp, "D_exp", 0, CM_MRIO_WRITE_RESULTS},
-        {&e->D_cba_reg, "D_cba_reg", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_pba_reg, "D_pba_reg", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_imp_reg, "D_imp_reg", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_exp_reg, "D_exp_reg", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_cba_cap, "D_cba_cap", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_pba_cap, "D_pba_cap", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_imp_cap, "D_imp_cap", 2, CM_MRIO_WRITE_RESULTS},
-        {&e->D_exp_cap, "D_exp_cap", 2, CM_MRIO_WRITE_RESULTS},
-    };
-    for (size_t k = 0; k < sizeof list / sizeof list[0]; k++) {
-        const axis_t *cols = list[k].kind == 0 ? &grid : list[k].kind == 1 ? &ygrid : &regs;
-        if (!(what & list[k].flag) || !has_data(list[k].a, ns * cols->n)) {
-            continue;
-        }
-        char file[32];
-        snprintf(file, sizeof file, "%s.txt", list[k].key);
-        wtab_t t = {file, list[k].key, inames, rows,
-                    list[k].kind == 0 ? lev_rs : list[k].kind == 1 ? lev_rc : lev_r,
-                    *cols, list[k].a->data, 1, ns};
-        CM_TRY(emit(dir, files, &t, err));
-    }
-    CM_TRY(write_units(dir, inames, &rows, (const char *const *)e->units, NULL, err));
-    CM_TRY(param_add(files, "unit", "unit.txt", e->n_index, 1, err));
-    CM_TRY(write_params(dir, files, "Extension", e->title != NULL ? e->title : e->name, err));
-cleanup:
-    json_decref(files);
-    return rc;
-}
-
-static cm_error_t write_metadata(const cm_mrio_t *m, const char *dir, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    char *path = NULL;
-    json_t *j = NULL;
-    CM_TRY(join_path(dir, "/", "metadata.json", &path, err));
-    if (m->meta_json != NULL) {
-        CM_TRY(cm_file_write_atomic(path, m->meta_json, strlen(m->meta_json), err));
-    } else {
-        j = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "name", m->name != NULL ? m->name : "",
-                      "description", "", "system", "", "version", "", "history");
-        CM_NOMEM(j, err);
-        CM_TRY(cm_json_write_file(path, j, JSON_INDENT(4) | JSON_PRESERVE_ORDER, err));
-    }
-cleanup:
-    json_decref(j);
-    cm_free(path);
-    return rc;
-}
-
-cm_error_t cm_mrio_write(const cm_mrio_t *m, const char *dir, unsigned what,
-                         cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    json_t *files = NULL;
-    char *sub = NULL;
-    wctx_t w;
-    memset(&w, 0, sizeof w);
-    if (m == NULL || dir == NULL || m->dims[CM_MRIO_REGION] == NULL) {
-        return cm_error_set(err, CM_EINVAL, "cm_mrio_write: NULL argument or empty system");
-    }
-    cm_json_init();
-    w.m = m;
-    w.R = m->n_regions;
-    w.n = m->n_sectors;
-    w.c = m->n_categories;
-    w.N = w.R * w.n;
-    CM_TRY(codes_of(m->dims[CM_MRIO_REGION], &w.regions, err));
-    CM_TRY(codes_of(m->dims[CM_MRIO_SECTOR], &w.sectors, err));
-    CM_TRY(codes_of(m->dims[CM_MRIO_CATEGORY], &w.cats, err));
-    CM_TRY(make_dirs(dir, err));
-    files = json_object();
-    CM_NOMEM(files, err);
-    {
-        const char *lev_rs[] = {"region", "sector"};
-        const char *lev_rc[] = {"region", "category"};
-        const char *idx_rs[] = {"region", "sector"};
-        const char *indout[] = {"indout"};
-        const char *pop_idx[] = {""};
-        const char *pop_row[] = {"Population"};
-        const char *lev_none[] = {""};
-        axis_t grid = axis_grid(w.regions, w.R, w.sectors, w.n);
-        axis_t ygrid = axis_grid(w.regions, w.R, w.cats, w.c);
-        size_t NN = w.N * w.N;
-        if ((what & CM_MRIO_WRITE_INPUTS) && has_data(&m->Z, NN)) {
-            wtab_t t = {"Z.txt", "Z", idx_rs, grid, lev_rs, grid, m->Z.data, 1, w.N};
-            CM_TRY(emit(dir, files, &t, err));
-        }
-        if ((what & CM_MRIO_WRITE_INPUTS) && has_data(&m->Y, w.N * w.R * w.c)) {
-            wtab_t t = {"Y.txt", "Y", idx_rs, grid, lev_rc, ygrid, m->Y.data, 1, w.N};
-            CM_TRY(emit(dir, files, &t, err));
-        }
-        if ((what & CM_MRIO_WRITE_X) && has_data(&m->x, w.N)) {
-            wtab_t t = {"x.txt", "x", idx_rs, grid, lev_none, axis_list(indout, 1, 1),
-                        m->x.data, 1, w.N};
-            CM_TRY(emit(dir, files, &t, err));
-        }
-        if ((what & CM_MRIO_WRITE_A) && has_data(&m->A, NN)) {
-            wtab_t t = {"A.txt", "A", idx_rs, grid, lev_rs, grid, m->A.data, 1, w.N};
-            CM_TRY(emit(dir, files, &t, err));
-        }
-        if ((what & CM_MRIO_WRITE_L) && has_data(&m->L, NN)) {
-            wtab_t t = {"L.txt", "L", idx_rs, grid, lev_rs, grid, m->L.data, 1, w.N};
-            CM_TRY(emit(dir, files, &t, err));
-        }
-        CM_TRY(write_units(dir, idx_rs, &grid, NULL,
-                           m->unit_row != NULL ? m->unit_row : m->Z.unit, err));
-        CM_TRY(param_add(files, "unit", "unit.txt", 2, 1, err));
-        if ((what & CM_MRIO_WRITE_INPUTS) && has_data(&m->population, w.R)) {
-            wtab_t t = {"population.txt", "population", pop_idx, axis_list(pop_row, 1, 1),
-                        lev_none, axis_list(w.regions, w.R, 1), m->population.data, 0, 1};
-            CM_TRY(emit(dir, files, &t, err));
-        }
-    }
-    CM_TRY(write_params(dir, files, "IOSystem", NULL, err));
-    CM_TRY(write_metadata(m, dir, err));
-    for (size_t i = 0; i < m->n_ext; i++) {
-        const cm_mrio_ext_t *e = &m->ext[i];
-        if (e->name == NULL || e->name[0] == '\0' || e->name[0] == '.' ||
-            strchr(e->name, '/') != NULL) {
-            CM_FAIL(cm_error_set(err, CM_EINVAL, "extension %zu: expected a folder name, got '%s'",
-                                 i + 1, e->name != NULL ? e->name : "(null)"));
-        }
-        CM_TRY(join_path(dir, "/", e->name, &sub, err));
-        CM_TRY(write_extension(&w, e, sub, what, err));
-        cm_free(sub);
-        sub = NULL;
-    }
-cleanup:
-    cm_free(sub);
-    json_decref(files);
-    cm_free(w.regions);
-    cm_free(w.sectors);
-    cm_free(w.cats);
-    return rc;
-}
