@@ -23,11 +23,13 @@ typedef enum cm_i_mrio_num_t {
  * in the "C" locale, so the result is always the correctly rounded double. */
 cm_i_mrio_num_t cm_i_mrio_parse_number(const char *s, size_t len, double *out);
 
-/* Format a finite v into buf (at least 32 bytes), locale-independent, so that it reads back
- * as exactly v; returns the length. Integers below 2^53 are printed as such; otherwise the
- * shortest of 15 or 16 significant digits that reads back exactly (checked with one exact
- * IEEE operation), else "%.17g" through snprintf, with the "C" locale in effect (set by the
- * caller with ::cm_i_mrio_format_begin / ::cm_i_mrio_format_end around a batch). */
+/* Format v into buf (at least 32 bytes, NUL-terminated), locale-independent, so that it
+ * reads back as exactly v; returns the length. Integers below 2^53 are printed as such;
+ * otherwise the shortest of 15 or 16 significant digits that reads back exactly (checked with
+ * one exact IEEE operation), else the correctly rounded 17 digits (128-bit integers, for
+ * 1e-6 <= |v| < 1e17), else "%.17g" through snprintf with the "C" locale in effect (set by
+ * the caller with ::cm_i_mrio_format_begin / ::cm_i_mrio_format_end around a batch). NaN
+ * gives "" (pandas' empty cell), infinities "inf" and "-inf". */
 size_t cm_i_mrio_format_number(char *buf, double v);
 
 /* Switch the calling thread to the "C" locale for a batch of ::cm_i_mrio_format_number
