@@ -146,8 +146,8 @@ enum {
 
 /**
  * \brief Write \p m in pymrio's layout under \p dir (created), so that pymrio.load_all() reads
- * it back: numbers in the shortest text of at most 17 significant digits that reads back
- * exactly (what %.17g gives, without its needless digits), file_parameters.json per folder
+ * it back: numbers as pandas writes them (Python's repr: at most 17 significant digits that
+ * read back exactly, "12.0", "1e-05"; NaN as an empty cell), file_parameters.json per folder
  * listing the files written by this call, metadata.json (meta_json as read, or a minimal one),
  * unit.txt (unit_row for every row; per stressor in extensions). Tables without data are
  * skipped. Every file is written to a temporary name and renamed; a failure leaves earlier

@@ -24,12 +24,13 @@ typedef enum cm_i_mrio_num_t {
 cm_i_mrio_num_t cm_i_mrio_parse_number(const char *s, size_t len, double *out);
 
 /* Format v into buf (at least 32 bytes, NUL-terminated), locale-independent, so that it
- * reads back as exactly v; returns the length. Integers below 2^53 are printed as such;
- * otherwise the shortest of 15 or 16 significant digits that reads back exactly (checked with
- * one exact IEEE operation), else the correctly rounded 17 digits (128-bit integers, for
- * 1e-6 <= |v| < 1e17), else "%.17g" through snprintf with the "C" locale in effect (set by
- * the caller with ::cm_i_mrio_format_begin / ::cm_i_mrio_format_end around a batch). NaN
- * gives "" (pandas' empty cell), infinities "inf" and "-inf". */
+ * reads back as exactly v, in the layout of Python's repr (what pandas' to_csv writes: "0.0",
+ * "12.0", "0.1", "1e-05", "1e+16"); returns the length. Integers below 2^53 are printed
+ * directly; otherwise the shortest of 15 or 16 significant digits that reads back exactly
+ * (checked with one exact IEEE operation), else the correctly rounded 17 digits (128-bit
+ * integers, for 1e-6 <= |v| < 1e17), else "%.17g" through snprintf with the "C" locale in
+ * effect (set by the caller with ::cm_i_mrio_format_begin / ::cm_i_mrio_format_end around a
+ * batch). NaN gives "" (pandas' empty cell), infinities "inf" and "-inf". */
 size_t cm_i_mrio_format_number(char *buf, double v);
 
 /* Switch the calling thread to the "C" locale for a batch of ::cm_i_mrio_format_number

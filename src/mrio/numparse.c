@@ -172,8 +172,9 @@ void cm_i_mrio_format_end(void *previous)
     }
 }
 
-/* Text of (neg ? -1 : 1) * u * 10^-k (u > 0) as %g lays it out: trailing zeros dropped,
- * fixed notation for decimal exponents from -4 to 16, otherwise d.ddde+XX. */
+/* Text of (neg ? -1 : 1) * u * 10^-k (u > 0) as Python's repr (so pandas' to_csv) lays it
+ * out: trailing zeros dropped, fixed notation for decimal exponents from -4 to 15 (integers
+ * with ".0"), otherwise d.ddde+XX. */
 static size_t layout(char *buf, int neg, uint64_t u, int k)
 {
     while (u % 10u == 0 && u > 0) {
@@ -198,13 +199,15 @@ static size_t layout(char *buf, int neg, uint64_t u, int k)
     if (neg) {
         buf[len++] = '-';
     }
-    if (x >= -4 && x < 17) {
+    if (x >= -4 && x < 16) {
         if (k <= 0) {
             memcpy(buf + len, dig, (size_t)nd);
             len += (size_t)nd;
             for (int i = 0; i < -k; i++) {
                 buf[len++] = '0';
             }
+            buf[len++] = '.';
+            buf[len++] = '0';
         } else if (k < nd) {
             memcpy(buf + len, dig, (size_t)(nd - k));
             len += (size_t)(nd - k);
@@ -258,7 +261,8 @@ static size_t short_decimal(char *buf, double v, int p)
 }
 
 /* The correctly rounded 17 significant digits of v, computed exactly in 128-bit integers
- * when 1e-6 <= |v| < 1e17 (v = m 2^e with m < 2^53: round(m 10^k 2^e) with 10^k < 2^74 fits);
+ * when 1e-6 <= |v| < 1e17 (v = m 2^e with m < 2^53: m 10^k with 10^k < 2^74 fits, and for
+ * v >= 2^53, k <= 1 and e <= 4);
  * 0 outside that range or without a 128-bit type. 17 digits always read back exactly. */
 #if defined(__SIZEOF_INT128__)
 __extension__ typedef unsigned __int128 u128_t;
@@ -277,7 +281,7 @@ static size_t exact17(char *buf, double v)
     int shift = 53 - ex;      /* a = m 2^-shift */
     int d = (int)floor(log10(a));
     int k = 16 - d;
-    if (k < 0 || k > 22 || shift < 0 || shift > 120) {
+    if (k < 0 || k > 22 || shift < -8 || shift > 120) {
         return 0;
     }
     u128_t p10 = 1;
@@ -285,7 +289,8 @@ static size_t exact17(char *buf, double v)
         p10 *= 10u;
     }
     u128_t prod = (u128_t)m * p10;
-    u128_t w = shift > 0 ? prod >> shift : prod;
+    /* shift < 0 only for a >= 2^53 (k <= 1, a < 1e17: at most 2^61 after the shift) */
+    u128_t w = shift > 0 ? prod >> shift : prod << -shift;
     if (shift > 0) {
         u128_t rem = prod & ((((u128_t)1) << shift) - 1);
         u128_t half = ((u128_t)1) << (shift - 1);
@@ -316,14 +321,14 @@ size_t cm_i_mrio_format_number(char *buf, double v)
     }
     if (v == 0.0) {
         if (signbit(v)) {
-            memcpy(buf, "-0", 3);
-            return 2;
+            memcpy(buf, "-0.0", 5);
+            return 4;
         }
-        memcpy(buf, "0", 2);
-        return 1;
+        memcpy(buf, "0.0", 4);
+        return 3;
     }
-    if (fabs(v) < 9007199254740992.0 && v == floor(v)) {
-        /* an exact integer: its digits are what %.17g prints (at most 16 of them) */
+    if (fabs(v) < 1e16 && v == floor(v) && fabs(v) < 9007199254740992.0) {
+        /* an exact integer below 2^53: its digits and ".0", as Python's repr */
         char tmp[24];
         int n = 0;
         uint64_t u = (uint64_t)fabs(v);
@@ -338,6 +343,8 @@ size_t cm_i_mrio_format_number(char *buf, double v)
         while (n > 0) {
             buf[len++] = tmp[--n];
         }
+        buf[len++] = '.';
+        buf[len++] = '0';
         buf[len] = '\0';
         return len;
     }
