@@ -121,10 +121,17 @@ CM_EXPORT cm_error_t cm_mrio_add_ext(cm_mrio_t *m, const char *name, size_t n_in
  * optional x.txt, unit.txt, population.txt, metadata.json; one sub-folder per extension with
  * F.txt, optional F_Y.txt, unit.txt) or a .zip of one (the folder may be the zip's root or its
  * single top folder; EXIOBASE 3 is distributed so). Tab-separated, header rows and index
- * columns as file_parameters.json says.
- * \return CM_OK; CM_EIO (missing file, named); CM_EPARSE (file, line, column: a non-number, NaN,
- *   a negative entry in Z, labels of Z, Y, F that disagree: the first mismatch named; a zip
- *   without the expected files); CM_ENOMEM.
+ * columns as file_parameters.json says. Extensions are the sub-folders whose
+ * file_parameters.json says "systemtype": "Extension", in name order. Columns in error
+ * positions count tab-separated fields (1-based). Format and mapping: docs/mrio-format.md.
+ * \param[out] m a zeroed or destroyed system; left zeroed on failure.
+ * \return CM_OK; CM_EINVAL (NULL argument; a duplicate region, sector or category, named);
+ *   CM_EFILE (missing or unreadable file, named);
+ *   CM_EPARSE (file, line, column: a non-number, NaN or an empty cell, an infinity, a negative
+ *   entry in Z, labels of Z, Y, F, F_Y, unit.txt, population that disagree: the first mismatch
+ *   named with what was expected; not a zip; a zip without the expected entries, named);
+ *   CM_EOVERFLOW (a line over 1 GiB); CM_EINVAL (duplicate region, sector or category);
+ *   CM_ENOMEM. Complexity: one pass over the text; memory: the tables plus 8 MiB per open file.
  */
 CM_EXPORT cm_error_t cm_mrio_read(const char *path, cm_mrio_t *m, cm_error_info_t *err);
 
@@ -139,9 +146,14 @@ enum {
 
 /**
  * \brief Write \p m in pymrio's layout under \p dir (created), so that pymrio.load_all() reads
- * it back: numbers with %.17g, file_parameters.json per folder. Every file is written to a
- * temporary name and renamed; a failure leaves earlier files as they were.
- * \return CM_OK; CM_EIO (named path); CM_ENOMEM.
+ * it back: numbers as pandas writes them (Python's repr: at most 17 significant digits that
+ * read back exactly, "12.0", "1e-05"; NaN as an empty cell), file_parameters.json per folder
+ * listing the files written by this call, metadata.json (meta_json as read, or a minimal one),
+ * unit.txt (unit_row for every row; per stressor in extensions). Tables without data are
+ * skipped. Every file is written to a temporary name and renamed; a failure leaves earlier
+ * files as they were.
+ * \return CM_OK; CM_EINVAL (NULL argument, system without dimensions, an extension name that
+ *   is not a folder name); CM_EFILE (named path); CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_mrio_write(const cm_mrio_t *m, const char *dir, unsigned what,
                                    cm_error_info_t *err);
@@ -243,7 +255,7 @@ typedef struct cm_mrio_footprint_t {
 } cm_mrio_footprint_t;
 
 /**
- * rief Material footprint (RMC, RMI, domestic and imported parts, per capita) of \p region
+ * \brief Material footprint (RMC, RMI, domestic and imported parts, per capita) of \p region
  * from the computed accounts of extension \p ext, summed into groups by \p group_of (for each
  * stressor row its group code, NULL to leave the row out; NULL map: one group per stressor).
  * 

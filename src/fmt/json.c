@@ -10,9 +10,17 @@
 
 static pthread_once_t json_once = PTHREAD_ONCE_INIT;
 
+/* Set when an allocation for jansson failed on this thread: jansson's parser reports some
+ * allocation failures as syntax errors ("string or '}' expected"), so the loader checks this. */
+static _Thread_local int json_alloc_failed;
+
 static void *json_alloc_cb(size_t n)
 {
-    return cm_malloc(n);
+    void *p = cm_malloc(n);
+    if (p == NULL) {
+        json_alloc_failed = 1;
+    }
+    return p;
 }
 
 static void json_free_cb(void *p)
@@ -43,9 +51,10 @@ cm_error_t cm_json_load_buffer(const char *data, size_t len, const char *name, j
         name = "<buffer>";
     }
     memset(&je, 0, sizeof je);
+    json_alloc_failed = 0;
     json_t *j = json_loadb(data != NULL ? data : "", len, JSON_REJECT_DUPLICATES, &je);
     if (j == NULL) {
-        if (json_error_code(&je) == json_error_out_of_memory) {
+        if (json_error_code(&je) == json_error_out_of_memory || json_alloc_failed) {
             return cm_error_set(err, CM_ENOMEM, "out of memory parsing JSON");
         }
         return cm_error_set_at(err, CM_EPARSE, name, je.line > 0 ? je.line : 0,
