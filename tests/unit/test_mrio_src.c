@@ -619,138 +619,49 @@ static void test_beutel(void **state)
         }
         ASSERT_NEAR(s, 1.0, 0.0, 1e-4); /* largest: 4.7e-5 */
     }
-    (void)BEUTEL_DIAG_L;
+    /* cm_mrio_calc's L against the printed table 15.10 (4 decimals) */
+    cm_mrio_options_t opt;
+    cm_mrio_check_t check;
+    cm_error_info_t err;
+    cm_mrio_options_default(&opt);
+    opt.want_L = 1;
+    CHECK_OK(cm_mrio_calc(&m, &opt, &check, &err), &err);
+    assert_non_null(m.L.data);
+    assert_int_equal(m.L.size, 36);
+    for (size_t k = 0; k < 3; k++) {
+        ASSERT_NEAR(m.L.data[k + 6 * k], BEUTEL_DIAG_L[k], 0.0, 5e-5);
+    }
+    for (size_t j = 0; j < 6; j++) {
+        double s = 0.0;
+        for (size_t i = 0; i < 6; i++) {
+            s += m.L.data[i + 6 * j];
+        }
+        ASSERT_NEAR(s, BEUTEL_COLSUM_L[j], 0.0, 5e-5);
+    }
+    assert_true(check.x_residual < 1e-12);
     cm_mrio_destroy(&m);
 }
 
 /* --- aggregation --------------------------------------------------------------------------- */
 
-/* Test-local reader of one pymrio text file (tab-separated, 2 header rows + an index-name row,
- * \p n_index index columns): values (i, j) at cell (2 + i, n_index + j). */
-static void read_tab(const char *dir, const char *file, cm_table_t *t)
-{
-    char path[4096];
-    cm_csv_options_t opt;
-    cm_error_info_t err;
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    cm_csv_options_default(&opt);
-    opt.separator = '\t';
-    opt.strict_fields = 0;
-    CHECK_OK(cm_table_read(t, path, &opt, 1, &err), &err);
-}
-
-static double cell_num(const cm_table_t *t, size_t r, size_t c)
-{
-    cm_num_t v;
-    cm_error_info_t err;
-    CHECK_OK(cm_num_parse(cm_table_cell(t, r, c), NULL, &v, &err), &err);
-    return v.value;
-}
-
-static void fill_ext(const char *dir, const char *sub, size_t n_index, cm_mrio_t *m, size_t N,
-                     size_t NC)
-{
-    char file[256];
-    cm_table_t f = CM_TABLE_NULL, u = CM_TABLE_NULL, fy = CM_TABLE_NULL;
-    cm_error_info_t err;
-    snprintf(file, sizeof file, "%s/F.txt", sub);
-    read_tab(dir, file, &f);
-    snprintf(file, sizeof file, "%s/unit.txt", sub);
-    read_tab(dir, file, &u);
-    size_t S = f.nrows - 2;
-    const char *labels[8], *units[4];
-    const char *idx[2] = {cm_table_cell(&f, 1, 0), n_index > 1 ? cm_table_cell(&f, 1, 1) : NULL};
-    assert_true(S <= 4);
-    for (size_t s = 0; s < S; s++) {
-        for (size_t k = 0; k < n_index; k++) {
-            labels[s * n_index + k] = cm_table_cell(&f, 2 + s, k);
-        }
-        units[s] = cm_table_cell(&u, s, n_index);
-    }
-    snprintf(file, sizeof file, "%s/%s/F_Y.txt", dir, sub);
-    FILE *probe = fopen(file, "r");
-    int with_fy = probe != NULL;
-    if (probe != NULL) {
-        fclose(probe);
-    }
-    cm_mrio_ext_t *e = NULL;
-    CHECK_OK(cm_mrio_add_ext(m, sub, n_index, idx, S, labels, units, with_fy, &e, &err), &err);
-    for (size_t s = 0; s < S; s++) {
-        for (size_t j = 0; j < N; j++) {
-            e->F.data[s + S * j] = cell_num(&f, 2 + s, n_index + j);
-        }
-    }
-    if (with_fy) {
-        snprintf(file, sizeof file, "%s/F_Y.txt", sub);
-        read_tab(dir, file, &fy);
-        for (size_t s = 0; s < S; s++) {
-            for (size_t j = 0; j < NC; j++) {
-                e->F_Y.data[s + S * j] = cell_num(&fy, 2 + s, n_index + j);
-            }
-        }
-    }
-    cm_table_destroy(&f);
-    cm_table_destroy(&u);
-    cm_table_destroy(&fy);
-}
-
-/* The pymrio test system (6 regions x 8 sectors, 7 categories) from pymrio_format/. */
+/* The pymrio test system (6 regions x 8 sectors, 7 categories) from pymrio_format/ through
+ * cm_mrio_read, with x = Z e + Y e (the folder has no x.txt). */
 static void pymrio_test_system(const char *dir, cm_mrio_t *m)
 {
-    cm_table_t z = CM_TABLE_NULL, y = CM_TABLE_NULL, pop = CM_TABLE_NULL;
     cm_error_info_t err;
-    const char *regions[16], *sectors[16], *cats[16];
-    size_t R = 0, n = 0, c = 0;
-    read_tab(dir, "Z.txt", &z);
-    read_tab(dir, "Y.txt", &y);
-    read_tab(dir, "population.txt", &pop);
-    size_t N = z.ncols - 2;
-    for (size_t j = 0; j < N; j++) {
-        const char *r = z.header[2 + j];
-        if (R == 0 || strcmp(regions[R - 1], r) != 0) {
-            assert_true(R < 16);
-            regions[R++] = r;
-        }
-    }
-    n = N / R;
-    assert_int_equal(n * R, N);
-    for (size_t s = 0; s < n; s++) {
-        sectors[s] = cm_table_cell(&z, 0, 2 + s);
-    }
-    c = (y.ncols - 2) / R;
-    assert_true(c < 16);
-    for (size_t k = 0; k < c; k++) {
-        cats[k] = cm_table_cell(&y, 0, 2 + k);
-    }
     memset(m, 0, sizeof *m);
-    CHECK_OK(cm_mrio_init(m, R, regions, n, sectors, c, cats, &err), &err);
+    CHECK_OK(cm_mrio_read(dir, m, &err), &err);
+    size_t N = m->n_regions * m->n_sectors, C = m->n_regions * m->n_categories;
     for (size_t i = 0; i < N; i++) {
-        for (size_t j = 0; j < N; j++) {
-            m->Z.data[i + N * j] = cell_num(&z, 2 + i, 2 + j);
-        }
-        for (size_t k = 0; k < R * c; k++) {
-            m->Y.data[i + N * k] = cell_num(&y, 2 + i, 2 + k);
-        }
-        double s = 0.0; /* x = Z e + Y e */
+        double s = 0.0;
         for (size_t j = 0; j < N; j++) {
             s += m->Z.data[i + N * j];
         }
-        for (size_t k = 0; k < R * c; k++) {
+        for (size_t k = 0; k < C; k++) {
             s += m->Y.data[i + N * k];
         }
         m->x.data[i] = s;
     }
-    CHECK_OK(cm_array_init_dims(&m->population, 1, &m->dims[CM_MRIO_REGION_TO], "1", &err), &err);
-    for (size_t r = 0; r < R; r++) {
-        m->population.data[r] = cell_num(&pop, 0, 1 + r);
-    }
-    m->unit_row = cm_strdup("Mill USD");
-    assert_non_null(m->unit_row);
-    fill_ext(dir, "emissions", 2, m, N, R * c);
-    fill_ext(dir, "factor_inputs", 1, m, N, R * c);
-    cm_table_destroy(&z);
-    cm_table_destroy(&y);
-    cm_table_destroy(&pop);
 }
 
 /* A concordance merged from pymrio's one-group files (old code, new code or "None"). */
@@ -867,6 +778,31 @@ static void test_aggregate_pymrio(void **state)
                 fy, 1e-14, 0.0);
     ASSERT_NEAR(m.population.data[0], 780e6 + 3700e6, 1e-15, 0.0); /* population.txt */
     assert_string_equal(m.unit_row, "Mill USD");
+    /* the aggregated system calculates; footprints add up to all emissions (F and F_Y) */
+    {
+        cm_mrio_t c;
+        cm_mrio_options_t opt;
+        cm_mrio_check_t check;
+        pymrio_test_system(dir, &c);
+        CHECK_OK(cm_mrio_aggregate(&c, rmap, smap, &err), &err);
+        cm_mrio_options_default(&opt);
+        CHECK_OK(cm_mrio_calc(&c, &opt, &check, &err), &err);
+        for (size_t s = 0; s < 2; s++) {
+            double cba = 0.0, emitted = 0.0;
+            for (size_t r = 0; r < 2; r++) {
+                cba += c.ext[0].D_cba_reg.data[s + 2 * r];
+            }
+            for (size_t j = 0; j < 48; j++) {
+                emitted += old.ext[0].F.data[s + 2 * j];
+            }
+            for (size_t j = 0; j < 42; j++) {
+                emitted += old.ext[0].F_Y.data[s + 2 * j];
+            }
+            ASSERT_NEAR(cba, emitted, 1e-9, 0.0);
+        }
+        assert_true(check.worst_cba_pba < 1e-9);
+        cm_mrio_destroy(&c);
+    }
     /* everything to one region and one sector: the totals in single cells */
     const char *all_r[6] = {"world", "world", "world", "world", "world", "world"};
     const char *all_s[3] = {"all", "all", "all"};
