@@ -9,6 +9,7 @@ static const cm_cli_verb_t *const verbs[] = {
     &cm_cli_verb_import,
     &cm_cli_verb_crit,
     &cm_cli_verb_supply,
+    &cm_cli_verb_mrio,
     NULL,
 };
 

@@ -188,7 +188,12 @@ typedef struct cm_mrio_options_t {
 
 /** Identities and residuals of a calculation. */
 typedef struct cm_mrio_check_t {
-    double x_residual;      /**< max |x_L - x| / max |x| with x_L the solution of (I - A) x_L = Y e */
+    double x_residual;      /**< scaled residual of the solves: max |x_s - x| / max |x| with x_s the
+                                 solution of (I - A) x_s = x - Z e (= (I - A) x exactly) */
+    double x_deviation;     /**< max |L Y e - x| / max |x|: x = L y; equals the residual when x is
+                                 computed, and shows a read x's imbalance amplified by L */
+    double input_balance;   /**< max |x - Z e - Y e| / max |x| (0 when x is computed): the
+                                 rounding of a published x */
     double max_colsum_A;    /**< largest column sum of A */
     size_t zero_output;     /**< sectors with x = 0 */
     size_t n_identities;    /**< identities checked */
@@ -220,15 +225,16 @@ CM_EXPORT cm_error_t cm_mrio_calc(cm_mrio_t *m, const cm_mrio_options_t *opt,
  * sectors; final demand categories as labelled; negative final demand, e.g. inventory
  * changes, kept). Value added (output minus intermediate inputs) becomes the extension
  * "factor_inputs" with the stressor "value added".
- * \return CM_OK; CM_EIO; CM_EPARSE (file, line, column); CM_ENOMEM.
+ * \return CM_OK; CM_EFILE; CM_EPARSE (file, line, column); CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_mrio_read_wiod(const char *dir, cm_mrio_t *m, cm_error_info_t *err);
 
 /**
  * \brief Read a national symmetric IOT in the OECD layout (BEL2020ttl.csv: one region; the
  * domestic-technology assumption: total use, domestic + imported, as Z) into a one-region
- * system with final demand categories and value added as the extension "factor_inputs".
- * \return CM_OK; CM_EIO; CM_EPARSE; CM_ENOMEM.
+ * system with final demand categories (exports included, the import column IMPO left out) and
+ * value added (VALU) and taxes less subsidies on products as the extension "factor_inputs".
+ * \return CM_OK; CM_EFILE; CM_EPARSE; CM_ENOMEM.
  */
 CM_EXPORT cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t *err);
 

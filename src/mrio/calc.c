@@ -39,6 +39,8 @@ typedef struct calc_t {
     size_t R, n, c, N, stot; /* regions, sectors, categories, R n, stressors of all extensions */
     size_t *off;             /* n_ext offsets into the stacked stressors */
     double *recix;           /* N: 1/x, 0 where x = 0 */
+    double *ze;              /* N: Z e (A x when Z is gone), for the solve residual */
+    double *xs;              /* N: the solution of (I - A) xs = x - Z e */
     double *yagg;            /* N x R: Y summed over categories per region */
     double *ly;              /* N x R: L yagg */
     double *xtot;            /* N: row sums of ly */
@@ -105,6 +107,8 @@ static void calc_free(calc_t *k)
 {
     cm_free(k->off);
     cm_free(k->recix);
+    cm_free(k->ze);
+    cm_free(k->xs);
     cm_free(k->yagg);
     cm_free(k->ly);
     cm_free(k->xtot);
@@ -230,32 +234,45 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
     for (size_t j = 0; m->x.data != NULL && j < N && !have_x; j++) {
         have_x = m->x.data[j] != 0.0;
     }
-    if (!have_x || k->opt.recompute_x) {
-        if (m->Z.data == NULL) {
-            return cm_error_set(err, CM_EINVAL,
-                                "x cannot be computed: Z is gone (turned into A "
-                                "by an earlier calculation) and x is %s",
-                                have_x ? "to be recomputed" : "absent");
-        }
-        if (m->x.data == NULL) {
-            cm_dim_t *xd[] = {m->dims[CM_MRIO_SECTOR], m->dims[CM_MRIO_REGION]};
-            CM_TRY(cm_array_init_dims(&m->x, 2, xd, "1", err));
-        }
-        for (size_t i = 0; i < N; i++) {
-            m->x.data[i] = 0.0;
-        }
+    if ((!have_x || k->opt.recompute_x) && m->Z.data == NULL) {
+        return cm_error_set(err, CM_EINVAL,
+                            "x cannot be computed: Z is gone (turned into A "
+                            "by an earlier calculation) and x is %s",
+                            have_x ? "to be recomputed" : "absent");
+    }
+    if (m->x.data == NULL) {
+        cm_dim_t *xd[] = {m->dims[CM_MRIO_SECTOR], m->dims[CM_MRIO_REGION]};
+        CM_TRY(cm_array_init_dims(&m->x, 2, xd, "1", err));
+    }
+    /* Z e (or A x), and Y e: x = Z e + Y e when computed; the balance of a read x */
+    k->ze = cm_calloc(N + 1, sizeof *k->ze);
+    CM_NOMEM(k->ze, err);
+    {
+        double *ye = cm_calloc(N + 1, sizeof *ye);
+        CM_NOMEM(ye, err);
         for (size_t j = 0; j < N; j++) {
-            const double *col = m->Z.data + j * N;
+            const double *col = m->Z.data != NULL ? m->Z.data + j * N : m->A.data + j * N;
+            double f = m->Z.data != NULL ? 1.0 : m->x.data[j];
             for (size_t i = 0; i < N; i++) {
-                m->x.data[i] += col[i];
+                k->ze[i] += f * col[i];
             }
         }
         for (size_t j = 0; j < RC; j++) {
             const double *col = m->Y.data + j * N;
             for (size_t i = 0; i < N; i++) {
-                m->x.data[i] += col[i];
+                ye[i] += col[i];
             }
         }
+        double dmax = 0.0, xmax = 0.0;
+        for (size_t i = 0; i < N; i++) {
+            if (!have_x || k->opt.recompute_x) {
+                m->x.data[i] = k->ze[i] + ye[i];
+            }
+            dmax = fmax(dmax, fabs(m->x.data[i] - k->ze[i] - ye[i]));
+            xmax = fmax(xmax, fabs(m->x.data[i]));
+        }
+        check->input_balance = xmax > 0.0 ? dmax / xmax : dmax;
+        cm_free(ye);
     }
     flag = cm_calloc(N, 1);
     CM_NOMEM(flag, err);
@@ -328,6 +345,8 @@ static cm_error_t allocate(calc_t *k, cm_error_info_t *err)
     CM_NOMEM(k->yagg, err);
     k->ly = cm_malloc_array(N * R, sizeof *k->ly);
     CM_NOMEM(k->ly, err);
+    k->xs = cm_malloc_array(N + 1, sizeof *k->xs);
+    CM_NOMEM(k->xs, err);
     k->xtot = cm_malloc_array(N, sizeof *k->xtot);
     CM_NOMEM(k->xtot, err);
     k->ipiv = cm_malloc_array(N, sizeof *k->ipiv);
@@ -421,6 +440,19 @@ static cm_error_t demand(calc_t *k, const double *lu, cm_mrio_check_t *check, cm
         k->xtot[i] = s;
         dmax = fmax(dmax, fabs(s - m->x.data[i]));
         xmax = fmax(xmax, fabs(m->x.data[i]));
+    }
+    check->x_deviation = xmax > 0.0 ? dmax / xmax : dmax;
+    /* the solve itself: (I - A) x = x - A x = x - Z e exactly, so solving with that
+     * right-hand side must give x back whatever the balance of the inputs */
+    double *xs = k->xs;
+    for (size_t i = 0; i < N; i++) {
+        xs[i] = m->x.data[i] - k->ze[i];
+    }
+    int one = 1;
+    dgetrs_("N", &nn, &one, lu, &nn, k->ipiv, xs, &nn, &info, 1);
+    dmax = 0.0;
+    for (size_t i = 0; i < N; i++) {
+        dmax = fmax(dmax, fabs(xs[i] - m->x.data[i]));
     }
     check->x_residual = xmax > 0.0 ? dmax / xmax : dmax;
     return CM_OK;

@@ -247,12 +247,15 @@ cm_error_t cm_mrio_read_wiod(const char *dir, cm_mrio_t *m, cm_error_info_t *err
         CM_TRY(matrix_read(&my, err));
         CM_TRY(wiod_path(dir, "output.csv", path, sizeof path, err));
         CM_TRY(matrix_read(&mo, err));
-        /* value added = x - column sums of Z (taxes, margins and value added together) */
+        /* value added = x - column sums of Z (taxes, margins and value added together); gross
+         * output itself as a second row, so that both have consumption- and production-based
+         * accounts (D_cba of gross output: the output of all regions that a region's final
+         * demand sets in motion) */
         const char *idx[] = {"inputtype"};
-        const char *lab[] = {"value added"};
-        const char *units[] = {WIOD_UNIT};
+        const char *lab[] = {"value added", "gross output"};
+        const char *units[] = {WIOD_UNIT, WIOD_UNIT};
         cm_mrio_ext_t *e = NULL;
-        CM_TRY(cm_mrio_add_ext(m, "factor_inputs", 1, idx, 1, lab, units, 0, &e, err));
+        CM_TRY(cm_mrio_add_ext(m, "factor_inputs", 1, idx, 2, lab, units, 0, &e, err));
         e->title = cm_strdup("Factor inputs");
         CM_NOMEM(e->title, err);
         for (size_t j = 0; j < N; j++) {
@@ -260,7 +263,8 @@ cm_error_t cm_mrio_read_wiod(const char *dir, cm_mrio_t *m, cm_error_info_t *err
             for (size_t i = 0; i < N; i++) {
                 s += m->Z.data[i + N * j];
             }
-            e->F.data[j] = m->x.data[j] - s;
+            e->F.data[2 * j] = m->x.data[j] - s;
+            e->F.data[2 * j + 1] = m->x.data[j];
         }
     }
 cleanup:

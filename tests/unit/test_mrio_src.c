@@ -283,8 +283,16 @@ static void test_wiod_2011(void **state)
                   worst, worst / xmax);
     assert_true(worst <= 108.0);
     assert_true(worst / xmax < 3.3e-5);
-    /* value added closes the columns: sum VA + sum Z = sum x */
-    ASSERT_NEAR(sum_of(&m.ext[0].F) + sum_of(&m.Z), sum_of(&m.x), 1e-12, 0.0);
+    /* value added closes the columns: sum VA + sum Z = sum x; gross output is x itself */
+    double va = 0.0, go = 0.0;
+    for (size_t j = 0; j < m.x.size; j++) {
+        va += m.ext[0].F.data[2 * j];
+        go += m.ext[0].F.data[2 * j + 1];
+        assert_true(m.ext[0].F.data[2 * j + 1] == m.x.data[j]);
+    }
+    ASSERT_NEAR(va + sum_of(&m.Z), sum_of(&m.x), 1e-12, 0.0);
+    ASSERT_NEAR(go, sum_of(&m.x), 1e-12, 0.0);
+    assert_string_equal(m.ext[0].labels[1], "gross output");
     ASSERT_NEAR(sum_of(&m.Z), 72440092.0, 0.0, 0.5);
     ASSERT_NEAR(sum_of(&m.Y), 69268600.0, 0.0, 0.5);
     cm_mrio_destroy(&m);

@@ -1,0 +1,645 @@
+/* cambium mrio: environmentally extended input-output analysis (docs/mrio.md).
+ *   mrio calc IN... --out DIR      x, A, M and the accounts, written in pymrio's layout
+ *   mrio footprint IN --region R   material footprint (RMC, RMI, domestic/imported, per capita)
+ * An input is a pymrio folder or .zip, a WIOD 2013 folder or an OECD national IOT (.csv);
+ * "YEAR=PATH" labels it with a year (several years in one call, one output folder each). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cambium/cm_mrio.h"
+
+typedef enum { FMT_AUTO, FMT_PYMRIO, FMT_WIOD, FMT_OECD } mrio_fmt_t;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int has_file(const char *dir, const char *name)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &st) == 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Read one input of any supported layout. */
+static cm_error_t read_input(const char *path, mrio_fmt_t fmt, cm_mrio_t *m, cm_error_info_t *err)
+{
+    if (fmt == FMT_AUTO) {
+        if (is_dir(path) && has_file(path, "wiod2011_Z.csv")) {
+            fmt = FMT_WIOD;
+        } else if (!is_dir(path) && ends_with(path, ".csv")) {
+            fmt = FMT_OECD;
+        } else {
+            fmt = FMT_PYMRIO;
+        }
+    }
+    switch (fmt) {
+    case FMT_WIOD:
+        return cm_mrio_read_wiod(path, m, err);
+    case FMT_OECD:
+        return cm_mrio_read_oecd_iot(path, m, err);
+    default:
+        return cm_mrio_read(path, m, err);
+    }
+}
+
+/* "2011=dir" -> year 2011 and path "dir"; a plain path has no year (0). */
+static const char *split_year(const char *arg, int *year)
+{
+    const char *eq = strchr(arg, '=');
+    *year = 0;
+    if (eq == NULL || eq - arg != 4) {
+        return arg;
+    }
+    char y[5];
+    memcpy(y, arg, 4);
+    y[4] = '\0';
+    int v = 0;
+    if (!cm_cli_parse_int(y, 1800, 2200, &v)) {
+        return arg;
+    }
+    *year = v;
+    return eq + 1;
+}
+
+static int parse_fmt(const char *verb, const char *text, mrio_fmt_t *fmt)
+{
+    if (strcmp(text, "pymrio") == 0) {
+        *fmt = FMT_PYMRIO;
+    } else if (strcmp(text, "wiod") == 0) {
+        *fmt = FMT_WIOD;
+    } else if (strcmp(text, "oecd") == 0) {
+        *fmt = FMT_OECD;
+    } else if (strcmp(text, "auto") == 0) {
+        *fmt = FMT_AUTO;
+    } else {
+        return cm_cli_usage_error(verb, "--format: expected auto, pymrio, wiod or oecd, got '%s'",
+                                  text);
+    }
+    return CM_EXIT_OK;
+}
+
+/* --- the regional accounts as one JSON document (the store's result content) -------------- */
+
+static json_t *reg_json(const cm_mrio_t *m)
+{
+    json_t *root = json_object();
+    if (root == NULL) {
+        return NULL;
+    }
+    static const char *const names[] = {"D_cba_reg", "D_pba_reg", "D_imp_reg", "D_exp_reg"};
+    for (size_t e = 0; e < m->n_ext; e++) {
+        const cm_mrio_ext_t *x = &m->ext[e];
+        const cm_array_t *acc[] = {&x->D_cba_reg, &x->D_pba_reg, &x->D_imp_reg, &x->D_exp_reg};
+        json_t *eo = json_object();
+        if (eo == NULL || json_object_set_new(root, x->name, eo) != 0) {
+            json_decref(root);
+            return NULL;
+        }
+        for (size_t a = 0; a < 4; a++) {
+            if (acc[a]->data == NULL) {
+                continue;
+            }
+            json_t *ao = json_object();
+            if (ao == NULL || json_object_set_new(eo, names[a], ao) != 0) {
+                json_decref(root);
+                return NULL;
+            }
+            for (size_t i = 0; i < x->n_stressors; i++) {
+                json_t *so = json_object();
+                if (so == NULL ||
+                    json_object_set_new(ao, cm_dim_code(acc[a]->dim[0], i), so) != 0) {
+                    json_decref(root);
+                    return NULL;
+                }
+                for (size_t r = 0; r < m->n_regions; r++) {
+                    if (cm_cli_jset(so, cm_dim_code(acc[a]->dim[1], r),
+                                    cm_cli_jnum(acc[a]->data[i + x->n_stressors * r]))) {
+                        json_decref(root);
+                        return NULL;
+                    }
+                }
+            }
+        }
+    }
+    return root;
+}
+
+/* Keep the regional accounts of one run in the store, keyed by the year, the options and the
+ * SHA-256 of the input (file, or the folder's Z.txt / wiod2011_Z.csv). */
+static cm_error_t store_result(const char *store_path, const char *in, int year,
+                               const cm_mrio_t *m, const cm_mrio_options_t *opt,
+                               const cm_mrio_check_t *chk, const char *out_dir,
+                               cm_error_info_t *err)
+{
+    cm_store_t *store = NULL;
+    char sha[65], key_file[4096];
+    char *content = NULL, *params = NULL;
+    json_t *doc = NULL, *par = NULL;
+    if (is_dir(in)) {
+        snprintf(key_file, sizeof key_file, "%s/%s", in,
+                 has_file(in, "wiod2011_Z.csv") ? "wiod2011_Z.csv" : "Z.txt");
+    } else {
+        snprintf(key_file, sizeof key_file, "%s", in);
+    }
+    cm_error_t rc = cm_sha256_file(key_file, sha, err);
+    if (rc == CM_OK) {
+        rc = cm_store_open(store_path, CM_STORE_CREATE, &store, err);
+    }
+    if (rc == CM_OK) {
+        doc = json_object();
+        par = json_object();
+        json_t *accounts = reg_json(m);
+        if (doc == NULL || par == NULL || accounts == NULL ||
+            cm_cli_jset(doc, "accounts", accounts) ||
+            cm_cli_jset(doc, "x_residual", cm_cli_jnum(chk->x_residual)) ||
+            cm_cli_jset(doc, "x_deviation", cm_cli_jnum(chk->x_deviation)) ||
+            cm_cli_jset(doc, "input_balance", cm_cli_jnum(chk->input_balance)) ||
+            cm_cli_jset(doc, "worst_balance", cm_cli_jnum(chk->worst_balance)) ||
+            cm_cli_jset(doc, "worst_cba_pba", cm_cli_jnum(chk->worst_cba_pba)) ||
+            cm_cli_jset(par, "year", year > 0 ? json_integer(year) : json_null()) ||
+            cm_cli_jset(par, "zero_output",
+                        json_string(opt->zero_output == CM_MRIO_ZERO_ERROR ? "error" : "pymrio")) ||
+            cm_cli_jset(par, "accounts", json_integer((json_int_t)opt->accounts))) {
+            rc = cm_error_set(err, CM_ENOMEM, "out of memory building the result");
+        }
+    }
+    if (rc == CM_OK) {
+        content = json_dumps(doc, JSON_COMPACT);
+        params = json_dumps(par, JSON_COMPACT | JSON_SORT_KEYS);
+        if (content == NULL || params == NULL) {
+            rc = cm_error_set(err, CM_ENOMEM, "out of memory serialising the result");
+        }
+    }
+    if (rc == CM_OK) {
+        const char *inputs[] = {sha};
+        rc = cm_store_result_put(store, "mrio-calc", params, 1, inputs, content, out_dir, NULL,
+                                 err);
+    }
+    free(content);
+    free(params);
+    json_decref(doc);
+    json_decref(par);
+    cm_store_close(store);
+    return rc;
+}
+
+/* --- mrio calc ------------------------------------------------------------------------------- */
+
+static void calc_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: cambium mrio calc IN... --out DIR [--write-A] [--write-L] [--format F]\n"
+            "                         [--accounts LIST] [--zero-output pymrio|error]\n"
+            "                         [--allow-colsum] [--recompute-x] [--store DB] [--timings]\n"
+            "\n"
+            "Compute x, A, and for every extension S, S_Y, M and the accounts D_cba, D_pba,\n"
+            "D_imp, D_exp with their _reg and _cap forms, as pymrio's calc_all does, and write\n"
+            "them in pymrio's folder layout (pymrio.load_all() reads them back). (I - A) is\n"
+            "LU-factorised in place; L is formed only with --write-L. The identities are\n"
+            "checked and reported after each run.\n"
+            "\n"
+            "IN is a pymrio folder or .zip, a WIOD 2013 folder (wiod2011_*.csv) or an OECD\n"
+            "national IOT (.csv, one region, domestic-technology assumption); 'YEAR=IN'\n"
+            "labels an input with a year. Several inputs are processed in one call, each\n"
+            "into DIR/<year or 1, 2, ...>.\n"
+            "\n"
+            "options:\n"
+            "  --out DIR          output folder (created; files replaced atomically)\n"
+            "  --write-A          also write A.txt\n"
+            "  --write-L          form and write L.txt (an inverse: N x N more work)\n"
+            "  --format F         auto (default), pymrio, wiod or oecd\n"
+            "  --accounts LIST    comma-separated subset of cba,pba,imp,exp (default all)\n"
+            "  --zero-output C    pymrio (default: 1/x = 0 where x = 0) or error\n"
+            "  --allow-colsum     column sums of A >= 1 only noted (default: error)\n"
+            "  --recompute-x      x = Z e + Y e even when x.txt is given\n"
+            "  --store DB         keep the regional accounts per year in the store\n"
+            "  --timings          print 'timings: read X s, compute Y s, write Z s' on stderr\n"
+            "  -h, --help         print this help\n"
+            "\n"
+            "Exit codes: 0 success, 1 bad input or failed identity, 2 usage error.\n");
+}
+
+static int parse_accounts(const char *text, unsigned *acc)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text);
+    *acc = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "cba") == 0) {
+            *acc |= CM_MRIO_ACC_CBA;
+        } else if (strcmp(t, "pba") == 0) {
+            *acc |= CM_MRIO_ACC_PBA;
+        } else if (strcmp(t, "imp") == 0) {
+            *acc |= CM_MRIO_ACC_IMP;
+        } else if (strcmp(t, "exp") == 0) {
+            *acc |= CM_MRIO_ACC_EXP;
+        } else if (strcmp(t, "all") == 0) {
+            *acc |= CM_MRIO_ACC_ALL;
+        } else {
+            return cm_cli_usage_error("mrio calc",
+                                      "--accounts: expected cba, pba, imp, exp or all, got '%s'", t);
+        }
+    }
+    if (*acc == 0) {
+        return cm_cli_usage_error("mrio calc", "--accounts: expected a non-empty list");
+    }
+    return CM_EXIT_OK;
+}
+
+/* Identity tolerance: relative to the largest account value of the stressor. */
+#define MRIO_IDENTITY_TOL 1e-9
+
+static int calc_one(const char *in, int year, size_t k, size_t n_in, const char *out_root,
+                    mrio_fmt_t fmt, const cm_mrio_options_t *opt, unsigned what,
+                    const char *store_opt, int timings)
+{
+    cm_error_info_t err;
+    memset(&err, 0, sizeof err);
+    cm_mrio_t m;
+    memset(&m, 0, sizeof m);
+    cm_mrio_check_t chk;
+    memset(&chk, 0, sizeof chk);
+    char out[4096];
+    if (n_in > 1) {
+        if (year > 0) {
+            snprintf(out, sizeof out, "%s/%d", out_root, year);
+        } else {
+            snprintf(out, sizeof out, "%s/%zu", out_root, k + 1);
+        }
+    } else {
+        snprintf(out, sizeof out, "%s", out_root);
+    }
+    double t0 = now_s();
+    cm_error_t rc = read_input(in, fmt, &m, &err);
+    double t1 = now_s(), t2 = t1, t3 = t1;
+    if (rc == CM_OK) {
+        rc = cm_mrio_calc(&m, opt, &chk, &err);
+        t2 = now_s();
+    }
+    if (rc == CM_OK) {
+        rc = cm_mrio_write(&m, out, what, &err);
+        t3 = now_s();
+    }
+    int status = CM_EXIT_OK;
+    if (rc == CM_OK) {
+        char yl[16] = "";
+        if (year > 0) {
+            snprintf(yl, sizeof yl, " (%d)", year);
+        }
+        printf("%s%s: %zu regions x %zu sectors (N = %zu), %zu final-demand categories, %zu "
+               "extensions -> %s\n",
+               in, yl, m.n_regions, m.n_sectors, m.n_regions * m.n_sectors, m.n_categories,
+               m.n_ext, out);
+        printf("  identities (%zu checked, scaled): residual of the solves %.3g; sum D_cba = sum "
+               "D_pba %.3g; D_cba_reg = D_pba_reg - D_exp_reg + D_imp_reg %.3g%s%s%s\n",
+               chk.n_identities, chk.x_residual, chk.worst_cba_pba, chk.worst_balance,
+               chk.worst_what[0] ? " (largest at " : "", chk.worst_what,
+               chk.worst_what[0] ? ")" : "");
+        printf("  inputs: x - Z e - Y e %.3g of the largest x (a published x's rounding); x = L y "
+               "within %.3g\n",
+               chk.input_balance, chk.x_deviation);
+        printf("  largest column sum of A %.6g; zero-output sectors %zu\n", chk.max_colsum_A,
+               chk.zero_output);
+        if (chk.worst_cba_pba > MRIO_IDENTITY_TOL || chk.worst_balance > MRIO_IDENTITY_TOL ||
+            !(chk.x_residual <= MRIO_IDENTITY_TOL)) {
+            fprintf(stderr, "cambium mrio calc: %s: an identity fails beyond %.0e (see above)\n",
+                    in, MRIO_IDENTITY_TOL);
+            status = CM_EXIT_WORK;
+        }
+        if (timings) {
+            fprintf(stderr, "timings: read %.3f s, compute %.3f s, write %.3f s\n", t1 - t0,
+                    t2 - t1, t3 - t2);
+        }
+    }
+    if (rc == CM_OK && store_opt != NULL) {
+        rc = store_result(cm_cli_store_path(store_opt), in, year, &m, opt, &chk, out, &err);
+    }
+    if (rc != CM_OK) {
+        status = cm_cli_fail(&err, rc);
+    }
+    cm_mrio_destroy(&m);
+    return status;
+}
+
+static int mrio_calc(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},       {"write-A", no_argument, NULL, 'A'},
+        {"write-L", no_argument, NULL, 'L'},         {"format", required_argument, NULL, 'f'},
+        {"accounts", required_argument, NULL, 'a'},  {"zero-output", required_argument, NULL, 'z'},
+        {"allow-colsum", no_argument, NULL, 'c'},    {"recompute-x", no_argument, NULL, 'x'},
+        {"store", required_argument, NULL, 's'},     {"timings", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    const char *out = NULL, *store_opt = NULL;
+    mrio_fmt_t fmt = FMT_AUTO;
+    cm_mrio_options_t opt;
+    cm_mrio_options_default(&opt);
+    unsigned what = CM_MRIO_WRITE_INPUTS | CM_MRIO_WRITE_X | CM_MRIO_WRITE_RESULTS;
+    int timings = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'A':
+            what |= CM_MRIO_WRITE_A;
+            opt.keep_A = 1;
+            break;
+        case 'L':
+            what |= CM_MRIO_WRITE_L;
+            opt.want_L = 1;
+            break;
+        case 'f':
+            if (parse_fmt("mrio calc", optarg, &fmt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
+            }
+            break;
+        case 'a':
+            if (parse_accounts(optarg, &opt.accounts) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
+            }
+            break;
+        case 'z':
+            if (strcmp(optarg, "pymrio") == 0) {
+                opt.zero_output = CM_MRIO_ZERO_PYMRIO;
+            } else if (strcmp(optarg, "error") == 0) {
+                opt.zero_output = CM_MRIO_ZERO_ERROR;
+            } else {
+                return cm_cli_usage_error("mrio calc",
+                                          "--zero-output: expected pymrio or error, got '%s'",
+                                          optarg);
+            }
+            break;
+        case 'c':
+            opt.allow_colsum_ge1 = 1;
+            break;
+        case 'x':
+            opt.recompute_x = 1;
+            break;
+        case 's':
+            store_opt = optarg;
+            break;
+        case 't':
+            timings = 1;
+            break;
+        case 'h':
+            calc_usage(stdout);
+            return CM_EXIT_OK;
+        default:
+            return cm_cli_getopt_fail("mrio calc", c, argv);
+        }
+    }
+    if (optind >= argc) {
+        return cm_cli_usage_error("mrio calc", "expected at least one input (a pymrio folder or "
+                                               "zip, a WIOD folder or an OECD IOT file)");
+    }
+    if (out == NULL) {
+        return cm_cli_usage_error("mrio calc", "--out DIR is required");
+    }
+    size_t n_in = (size_t)(argc - optind);
+    int status = CM_EXIT_OK;
+    for (size_t k = 0; k < n_in && status == CM_EXIT_OK; k++) {
+        int year = 0;
+        const char *in = split_year(argv[optind + (int)k], &year);
+        status = calc_one(in, year, k, n_in, out, fmt, &opt, what, store_opt, timings);
+    }
+    return status;
+}
+
+/* --- mrio footprint -------------------------------------------------------------------------- */
+
+static void fp_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: cambium mrio footprint IN --region R [--extension E] [--groups FILE]\n"
+            "                              [--format F]\n"
+            "\n"
+            "Material footprint of region R from a material-extraction extension: raw material\n"
+            "consumption RMC (= D_cba_reg), its domestic and imported parts, raw material\n"
+            "input RMI (domestic extraction + imports in raw material equivalents) and RMC\n"
+            "per capita, by material group. docs/mrio.md.\n"
+            "\n"
+            "options:\n"
+            "  --region R       the region (a code of the system)\n"
+            "  --extension E    the extension (default: 'materials', else the first)\n"
+            "  --groups FILE    CSV 'stressor,group' (the stressor as its labels joined by\n"
+            "                   ' | '); stressors not listed are left out. Default: one\n"
+            "                   group per stressor\n"
+            "  --format F       auto (default), pymrio, wiod or oecd\n"
+            "  -h, --help       print this help\n"
+            "\n"
+            "Exit codes: 0 success, 1 bad input, 2 usage error.\n");
+}
+
+/* group of each stressor row from a CSV with the header 'stressor,group' (rows not listed:
+ * NULL). */
+static cm_error_t load_groups(const char *path, const cm_mrio_ext_t *e, char ***out,
+                              cm_error_info_t *err)
+{
+    cm_table_t t = CM_TABLE_NULL;
+    cm_csv_options_t copt;
+    cm_csv_options_default(&copt);
+    char **g = calloc(e->n_stressors + 1, sizeof *g);
+    if (g == NULL) {
+        return cm_error_set(err, CM_ENOMEM, "out of memory");
+    }
+    cm_error_t rc = cm_table_read(&t, path, &copt, 1, err);
+    cm_int_t cs = rc == CM_OK ? cm_table_col(&t, "stressor") : -1;
+    cm_int_t cg = rc == CM_OK ? cm_table_col(&t, "group") : -1;
+    if (rc == CM_OK && (cs < 0 || cg < 0)) {
+        rc = cm_error_set_at(err, CM_EPARSE, path, 1, 1,
+                             "expected the header 'stressor,group', got '%s%s%s'",
+                             t.ncols > 0 ? t.header[0] : "", t.ncols > 1 ? "," : "",
+                             t.ncols > 1 ? t.header[1] : "");
+    }
+    for (size_t row = 0; rc == CM_OK && row < t.nrows; row++) {
+        const char *st = cm_table_cell(&t, row, (size_t)cs);
+        cm_int_t idx = cm_dim_index(e->F.dim[0], st);
+        if (idx < 0) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, t.line[row], (int64_t)cs + 1,
+                                 "expected a stressor of extension '%s' (labels joined by ' | '), "
+                                 "got '%s'",
+                                 e->name, st);
+            break;
+        }
+        free(g[idx]);
+        g[idx] = strdup(cm_table_cell(&t, row, (size_t)cg));
+        if (g[idx] == NULL) {
+            rc = cm_error_set(err, CM_ENOMEM, "out of memory");
+        }
+    }
+    cm_table_destroy(&t);
+    if (rc != CM_OK) {
+        for (size_t i = 0; i < e->n_stressors; i++) {
+            free(g[i]);
+        }
+        free(g);
+        g = NULL;
+    }
+    *out = g;
+    return rc;
+}
+
+static int mrio_footprint(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"region", required_argument, NULL, 'r'}, {"extension", required_argument, NULL, 'e'},
+        {"groups", required_argument, NULL, 'g'}, {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *region = NULL, *ext_name = NULL, *groups = NULL;
+    mrio_fmt_t fmt = FMT_AUTO;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            region = optarg;
+            break;
+        case 'e':
+            ext_name = optarg;
+            break;
+        case 'g':
+            groups = optarg;
+            break;
+        case 'f':
+            if (parse_fmt("mrio footprint", optarg, &fmt) != CM_EXIT_OK) {
+                return CM_EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            fp_usage(stdout);
+            return CM_EXIT_OK;
+        default:
+            return cm_cli_getopt_fail("mrio footprint", c, argv);
+        }
+    }
+    if (optind + 1 != argc) {
+        return cm_cli_usage_error("mrio footprint", "expected exactly one input");
+    }
+    if (region == NULL) {
+        return cm_cli_usage_error("mrio footprint", "--region R is required");
+    }
+    int year = 0;
+    const char *in = split_year(argv[optind], &year);
+    cm_error_info_t err;
+    memset(&err, 0, sizeof err);
+    cm_mrio_t m;
+    memset(&m, 0, sizeof m);
+    cm_mrio_footprint_t fp;
+    memset(&fp, 0, sizeof fp);
+    char **map = NULL;
+    cm_mrio_options_t opt;
+    cm_mrio_options_default(&opt);
+    const cm_mrio_ext_t *e = NULL;
+    cm_error_t rc = read_input(in, fmt, &m, &err);
+    if (rc == CM_OK) {
+        for (size_t i = 0; i < m.n_ext && e == NULL; i++) {
+            if (strcmp(m.ext[i].name, ext_name != NULL ? ext_name : "materials") == 0) {
+                e = &m.ext[i];
+            }
+        }
+        if (e == NULL && ext_name == NULL && m.n_ext > 0) {
+            e = &m.ext[0];
+        }
+        if (e == NULL) {
+            rc = cm_error_set(&err, CM_EINVAL, "%s: no extension '%s'", in,
+                              ext_name != NULL ? ext_name : "materials");
+        }
+    }
+    if (rc == CM_OK && groups != NULL) {
+        rc = load_groups(groups, e, &map, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_mrio_calc(&m, &opt, NULL, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_mrio_footprint(&m, e, region, (const char *const *)map, &fp, &err);
+    }
+    if (rc == CM_OK) {
+        printf("material footprint of %s from extension '%s' (%s)\n", region, e->name, fp.unit);
+        printf("%-40s %14s %14s %14s %14s %12s\n", "group", "RMC", "domestic", "imported", "RMI",
+               "RMC/capita");
+        for (size_t g = 0; g < fp.n_groups; g++) {
+            printf("%-40s %14.6g %14.6g %14.6g %14.6g %12.6g\n", fp.groups[g], fp.rmc[g],
+                   fp.rmc_domestic[g], fp.rmc_imported[g], fp.rmi[g], fp.per_capita[g]);
+        }
+    }
+    int status = rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
+    if (map != NULL) {
+        for (size_t i = 0; e != NULL && i < e->n_stressors; i++) {
+            free(map[i]);
+        }
+        free(map);
+    }
+    cm_mrio_footprint_destroy(&fp);
+    cm_mrio_destroy(&m);
+    return status;
+}
+
+/* --- dispatch ---------------------------------------------------------------------------------- */
+
+static void mrio_usage(FILE *out)
+{
+    fprintf(out, "usage: cambium mrio <subcommand> [options]\n"
+                 "\n"
+                 "Environmentally extended input-output analysis, pymrio-compatible\n"
+                 "(docs/mrio.md).\n"
+                 "\n"
+                 "subcommands:\n"
+                 "  calc         x, A, multipliers and the four accounts, in pymrio's layout\n"
+                 "  footprint    material footprint (RMC, RMI) of one region\n"
+                 "\n"
+                 "Run 'cambium mrio <subcommand> --help' for its options.\n"
+                 "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.\n");
+}
+
+static int mrio_run(int argc, char **argv)
+{
+    if (argc < 2) {
+        mrio_usage(stderr);
+        return CM_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        mrio_usage(stdout);
+        return CM_EXIT_OK;
+    }
+    if (strcmp(argv[1], "calc") == 0) {
+        return mrio_calc(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "footprint") == 0) {
+        return mrio_footprint(argc - 1, argv + 1);
+    }
+    return cm_cli_usage_error("mrio", "unknown subcommand '%s' (expected calc or footprint)",
+                              argv[1]);
+}
+
+const cm_cli_verb_t cm_cli_verb_mrio = {"mrio", "input-output footprints (pymrio-compatible)",
+                                        mrio_run};
