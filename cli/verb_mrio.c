@@ -102,6 +102,81 @@ static int parse_fmt(const char *verb, const char *text, mrio_fmt_t *fmt)
     return CM_EXIT_OK;
 }
 
+/* --- aggregation maps ---------------------------------------------------------------------- */
+
+/* A concordance CSV with the header 'from,to' mapped onto the items of \p dim: for each item
+ * its new code (an item missing from the file is left NULL: cm_mrio_aggregate names it). */
+static cm_error_t load_map(const char *path, const cm_dim_t *dim, char ***out, cm_error_info_t *err)
+{
+    cm_table_t t = CM_TABLE_NULL;
+    cm_csv_options_t copt;
+    cm_csv_options_default(&copt);
+    size_t n = cm_dim_size(dim);
+    char **map = calloc(n + 1, sizeof *map);
+    if (map == NULL) {
+        return cm_error_set(err, CM_ENOMEM, "out of memory");
+    }
+    cm_error_t rc = cm_table_read(&t, path, &copt, 1, err);
+    cm_int_t cf = rc == CM_OK ? cm_table_col(&t, "from") : -1;
+    cm_int_t ct = rc == CM_OK ? cm_table_col(&t, "to") : -1;
+    if (rc == CM_OK && (cf < 0 || ct < 0)) {
+        rc = cm_error_set_at(err, CM_EPARSE, path, 1, 1, "expected the header 'from,to'");
+    }
+    for (size_t row = 0; rc == CM_OK && row < t.nrows; row++) {
+        const char *from = cm_table_cell(&t, row, (size_t)cf);
+        cm_int_t i = cm_dim_index(dim, from);
+        if (i < 0) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, t.line[row], (int64_t)cf + 1,
+                                 "expected a %s of the system, got '%s'", cm_dim_name(dim), from);
+            break;
+        }
+        free(map[i]);
+        map[i] = strdup(cm_table_cell(&t, row, (size_t)ct));
+        if (map[i] == NULL) {
+            rc = cm_error_set(err, CM_ENOMEM, "out of memory");
+        }
+    }
+    cm_table_destroy(&t);
+    if (rc != CM_OK) {
+        for (size_t i = 0; i < n; i++) {
+            free(map[i]);
+        }
+        free(map);
+        map = NULL;
+    }
+    *out = map;
+    return rc;
+}
+
+static void free_map(char **map, size_t n)
+{
+    for (size_t i = 0; map != NULL && i < n; i++) {
+        free(map[i]);
+    }
+    free(map);
+}
+
+/* Aggregate after reading when maps are given. */
+static cm_error_t aggregate(cm_mrio_t *m, const char *regions, const char *sectors,
+                            cm_error_info_t *err)
+{
+    char **rm = NULL, **sm = NULL;
+    size_t nr = m->n_regions, ns = m->n_sectors;
+    cm_error_t rc = CM_OK;
+    if (regions != NULL) {
+        rc = load_map(regions, m->dims[CM_MRIO_REGION], &rm, err);
+    }
+    if (rc == CM_OK && sectors != NULL) {
+        rc = load_map(sectors, m->dims[CM_MRIO_SECTOR], &sm, err);
+    }
+    if (rc == CM_OK && (rm != NULL || sm != NULL)) {
+        rc = cm_mrio_aggregate(m, (const char *const *)rm, (const char *const *)sm, err);
+    }
+    free_map(rm, nr);
+    free_map(sm, ns);
+    return rc;
+}
+
 /* --- the regional accounts as one JSON document (the store's result content) -------------- */
 
 static json_t *reg_json(const cm_mrio_t *m)
@@ -215,6 +290,7 @@ static void calc_usage(FILE *out)
             "usage: cambium mrio calc IN... --out DIR [--write-A] [--write-L] [--format F]\n"
             "                         [--accounts LIST] [--zero-output pymrio|error]\n"
             "                         [--allow-colsum] [--recompute-x] [--store DB] [--timings]\n"
+            "                         [--aggregate-regions FILE] [--aggregate-sectors FILE]\n"
             "\n"
             "Compute x, A, and for every extension S, S_Y, M and the accounts D_cba, D_pba,\n"
             "D_imp, D_exp with their _reg and _cap forms, as pymrio's calc_all does, and write\n"
@@ -237,6 +313,9 @@ static void calc_usage(FILE *out)
             "  --allow-colsum     column sums of A >= 1 only noted (default: error)\n"
             "  --recompute-x      x = Z e + Y e even when x.txt is given\n"
             "  --store DB         keep the regional accounts per year in the store\n"
+            "  --aggregate-regions FILE, --aggregate-sectors FILE\n"
+            "                     aggregate before computing (pymrio's aggregate): a CSV\n"
+            "                     'from,to' giving every region (sector) its new code\n"
             "  --timings          print 'timings: read X s, compute Y s, write Z s' on stderr\n"
             "  -h, --help         print this help\n"
             "\n"
@@ -276,7 +355,8 @@ static int parse_accounts(const char *text, unsigned *acc)
 
 static int calc_one(const char *in, int year, size_t k, size_t n_in, const char *out_root,
                     mrio_fmt_t fmt, const cm_mrio_options_t *opt, unsigned what,
-                    const char *store_opt, int timings)
+                    const char *store_opt, int timings, const char *agg_regions,
+                    const char *agg_sectors)
 {
     cm_error_info_t err;
     memset(&err, 0, sizeof err);
@@ -296,6 +376,9 @@ static int calc_one(const char *in, int year, size_t k, size_t n_in, const char 
     }
     double t0 = now_s();
     cm_error_t rc = read_input(in, fmt, &m, &err);
+    if (rc == CM_OK) {
+        rc = aggregate(&m, agg_regions, agg_sectors, &err);
+    }
     double t1 = now_s(), t2 = t1, t3 = t1;
     if (rc == CM_OK) {
         rc = cm_mrio_calc(&m, opt, &chk, &err);
@@ -354,8 +437,10 @@ static int mrio_calc(int argc, char **argv)
         {"accounts", required_argument, NULL, 'a'},  {"zero-output", required_argument, NULL, 'z'},
         {"allow-colsum", no_argument, NULL, 'c'},    {"recompute-x", no_argument, NULL, 'x'},
         {"store", required_argument, NULL, 's'},     {"timings", no_argument, NULL, 't'},
+        {"aggregate-regions", required_argument, NULL, 'R'},
+        {"aggregate-sectors", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
-    const char *out = NULL, *store_opt = NULL;
+    const char *out = NULL, *store_opt = NULL, *agg_regions = NULL, *agg_sectors = NULL;
     mrio_fmt_t fmt = FMT_AUTO;
     cm_mrio_options_t opt;
     cm_mrio_options_default(&opt);
@@ -409,6 +494,12 @@ static int mrio_calc(int argc, char **argv)
         case 't':
             timings = 1;
             break;
+        case 'R':
+            agg_regions = optarg;
+            break;
+        case 'S':
+            agg_sectors = optarg;
+            break;
         case 'h':
             calc_usage(stdout);
             return CM_EXIT_OK;
@@ -428,7 +519,8 @@ static int mrio_calc(int argc, char **argv)
     for (size_t k = 0; k < n_in && status == CM_EXIT_OK; k++) {
         int year = 0;
         const char *in = split_year(argv[optind + (int)k], &year);
-        status = calc_one(in, year, k, n_in, out, fmt, &opt, what, store_opt, timings);
+        status = calc_one(in, year, k, n_in, out, fmt, &opt, what, store_opt, timings,
+                          agg_regions, agg_sectors);
     }
     return status;
 }
@@ -439,7 +531,7 @@ static void fp_usage(FILE *out)
 {
     fprintf(out,
             "usage: cambium mrio footprint IN --region R [--extension E] [--groups FILE]\n"
-            "                              [--format F]\n"
+            "                              [--by-category] [--format F]\n"
             "\n"
             "Material footprint of region R from a material-extraction extension: raw material\n"
             "consumption RMC (= D_cba_reg), its domestic and imported parts, raw material\n"
@@ -452,6 +544,10 @@ static void fp_usage(FILE *out)
             "  --groups FILE    CSV 'stressor,group' (the stressor as its labels joined by\n"
             "                   ' | '); stressors not listed are left out. Default: one\n"
             "                   group per stressor\n"
+            "  --by-category    instead, the footprint of each final-demand category of R\n"
+            "                   (M y_k + F_Y) for every stressor of the extension: for a\n"
+            "                   national IOT, households, government, investment, exports\n"
+            "                   and the imports' negative part\n"
             "  --format F       auto (default), pymrio, wiod or oecd\n"
             "  -h, --help       print this help\n"
             "\n"
@@ -512,8 +608,10 @@ static int mrio_footprint(int argc, char **argv)
     static const struct option longopts[] = {
         {"region", required_argument, NULL, 'r'}, {"extension", required_argument, NULL, 'e'},
         {"groups", required_argument, NULL, 'g'}, {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"by-category", no_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     const char *region = NULL, *ext_name = NULL, *groups = NULL;
+    int by_category = 0;
     mrio_fmt_t fmt = FMT_AUTO;
     int c;
     optind = 1;
@@ -528,6 +626,9 @@ static int mrio_footprint(int argc, char **argv)
             break;
         case 'g':
             groups = optarg;
+            break;
+        case 'c':
+            by_category = 1;
             break;
         case 'f':
             if (parse_fmt("mrio footprint", optarg, &fmt) != CM_EXIT_OK) {
@@ -580,15 +681,40 @@ static int mrio_footprint(int argc, char **argv)
     if (rc == CM_OK) {
         rc = cm_mrio_calc(&m, &opt, NULL, &err);
     }
-    if (rc == CM_OK) {
+    cm_array_t cat = CM_ARRAY_NULL;
+    if (rc == CM_OK && by_category) {
+        rc = cm_mrio_footprint_categories(&m, e, region, &cat, &err);
+        if (rc == CM_OK) {
+            printf("footprint of the final demand of %s by category, extension '%s'\n", region,
+                   e->name);
+            printf("%-40s", "stressor");
+            for (size_t k = 0; k < m.n_categories; k++) {
+                printf(" %17.17s", cm_dim_code(cat.dim[1], k));
+            }
+            printf(" %17s  unit\n", "total");
+            for (size_t p = 0; p < e->n_stressors; p++) {
+                double tot = 0.0;
+                printf("%-40s", cm_dim_code(cat.dim[0], p));
+                for (size_t k = 0; k < m.n_categories; k++) {
+                    double v = cat.data[p + e->n_stressors * k];
+                    tot += v;
+                    printf(" %17.10g", v);
+                }
+                printf(" %17.10g  %s\n", tot, e->units[p]);
+            }
+        }
+        cm_array_destroy(&cat);
+        by_category = 2; /* done */
+    }
+    if (rc == CM_OK && by_category == 0) {
         rc = cm_mrio_footprint(&m, e, region, (const char *const *)map, &fp, &err);
     }
-    if (rc == CM_OK) {
+    if (rc == CM_OK && by_category == 0) {
         printf("material footprint of %s from extension '%s' (%s)\n", region, e->name, fp.unit);
-        printf("%-40s %14s %14s %14s %14s %12s\n", "group", "RMC", "domestic", "imported", "RMI",
+        printf("%-40s %17s %17s %17s %17s %17s\n", "group", "RMC", "domestic", "imported", "RMI",
                "RMC/capita");
         for (size_t g = 0; g < fp.n_groups; g++) {
-            printf("%-40s %14.6g %14.6g %14.6g %14.6g %12.6g\n", fp.groups[g], fp.rmc[g],
+            printf("%-40s %17.10g %17.10g %17.10g %17.10g %17.10g\n", fp.groups[g], fp.rmc[g],
                    fp.rmc_domestic[g], fp.rmc_imported[g], fp.rmi[g], fp.per_capita[g]);
         }
     }

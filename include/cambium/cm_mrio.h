@@ -274,6 +274,19 @@ CM_EXPORT cm_error_t cm_mrio_footprint(const cm_mrio_t *m, const cm_mrio_ext_t *
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_mrio_footprint_destroy(cm_mrio_footprint_t *fp);
 
+/**
+ * \brief Footprint of each final-demand category of \p region: M y_k + F_Y[:, k] per stressor.
+ * For a one-region national IOT under the domestic-technology assumption this is the footprint
+ * of households, government, investment ... and of exports, with the IMPO category the
+ * (negative) part of imports; summed over the categories it is D_cba_reg. Needs M
+ * (::cm_mrio_calc). O(s N c).
+ * \param[out] out a zeroed or destroyed array, filled as [stressor, category].
+ * \return CM_OK; CM_EINVAL (unknown region: named; M not computed); CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_mrio_footprint_categories(const cm_mrio_t *m, const cm_mrio_ext_t *ext,
+                                                  const char *region, cm_array_t *out,
+                                                  cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif

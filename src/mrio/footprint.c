@@ -131,3 +131,50 @@ cleanup:
     }
     return rc;
 }
+
+cm_error_t cm_mrio_footprint_categories(const cm_mrio_t *m, const cm_mrio_ext_t *ext,
+                                        const char *region, cm_array_t *out,
+                                        cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    if (m == NULL || ext == NULL || region == NULL || out == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_mrio_footprint_categories: NULL argument");
+    }
+    cm_int_t r = cm_dim_index(m->dims[CM_MRIO_REGION_TO], region);
+    if (r < 0) {
+        return cm_error_set(err, CM_EINVAL,
+                            "unknown region '%s' (expected one of the %zu regions of the system, "
+                            "e.g. '%s')",
+                            region, m->n_regions, cm_dim_code(m->dims[CM_MRIO_REGION_TO], 0));
+    }
+    if (ext->M.data == NULL || m->Y.data == NULL) {
+        return cm_error_set(err, CM_EINVAL,
+                            "extension '%s': the multipliers M are not computed (cm_mrio_calc "
+                            "first)",
+                            ext->name);
+    }
+    size_t s = ext->n_stressors, N = m->n_regions * m->n_sectors, c = m->n_categories;
+    cm_dim_t *dims[] = {ext->F.dim[0], m->dims[CM_MRIO_CATEGORY]};
+    CM_TRY(cm_array_init_dims(out, 2, dims, "1", err));
+    for (size_t k = 0; k < c; k++) {
+        const double *y = m->Y.data + ((size_t)r * c + k) * N; /* column (region r, category k) */
+        double *o = out->data + k * s;
+        for (size_t j = 0; j < N; j++) {
+            if (y[j] == 0.0) {
+                continue;
+            }
+            const double *mj = ext->M.data + j * s;
+            for (size_t p = 0; p < s; p++) {
+                o[p] += mj[p] * y[j];
+            }
+        }
+        if (ext->F_Y.data != NULL) {
+            const double *fy = ext->F_Y.data + ((size_t)r * c + k) * s;
+            for (size_t p = 0; p < s; p++) {
+                o[p] += fy[p];
+            }
+        }
+    }
+cleanup:
+    return rc;
+}

@@ -1,8 +1,9 @@
 /* A national symmetric IOT in the OECD layout (BEL2020ttl.csv; docs/mrio-sources.md) as a
  * one-region system: rows TTL_<code> are products, columns D<code> industries with the same
- * codes in the same order; final demand columns are categories; IMPO (imports, negative) is
- * left out of final demand; VALU and the product-tax rows become the extension
- * "factor_inputs". */
+ * codes in the same order; final demand columns are categories, and so is IMPO (imports, a
+ * negative column): with the domestic-technology assumption the total flows satisfy
+ * x = Z e + Y e only with the imports as negative final demand; VALU and the product-tax rows
+ * become the extension "factor_inputs". */
 #include "cambium/cm_mrio.h"
 
 #include <stdio.h>
@@ -15,10 +16,9 @@
 #define OECD_UNIT "USD million"
 
 /* Final demand columns kept as categories, in this order. */
-static const char *const FD_CODES[] = {"HFCE",  "NPISH", "GGFC",        "GFCF",
-                                       "INVNT", "DPABR", "CONS_NONRES", "EXPO"};
+static const char *const FD_CODES[] = {"HFCE",  "NPISH", "GGFC",        "GFCF", "INVNT",
+                                       "DPABR", "CONS_NONRES", "EXPO", "IMPO"};
 #define N_FD (sizeof FD_CODES / sizeof FD_CODES[0])
-#define IMPORTS "IMPO"
 
 /* Rows besides the products. */
 #define ROW_VALU "VALU"
@@ -121,8 +121,6 @@ cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t
             }
             fd_seen[k] = 1;
             fd_col[k] = c;
-        } else if (strcmp(h, IMPORTS) == 0) {
-            continue; /* imports: not final demand (docs/mrio-sources.md) */
         } else if (h[0] == 'D' && h[1] != '\0') {
             ind_col[n] = c;
             sectors[n] = h;
@@ -130,8 +128,8 @@ cm_error_t cm_mrio_read_oecd_iot(const char *path, cm_mrio_t *m, cm_error_info_t
         } else {
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, 1, (int64_t)c + 1,
                                     "expected an industry column D<code>, a final demand column "
-                                    "(HFCE, NPISH, GGFC, GFCF, INVNT, DPABR, CONS_NONRES, EXPO) "
-                                    "or IMPO, got '%s'",
+                                    "(HFCE, NPISH, GGFC, GFCF, INVNT, DPABR, CONS_NONRES, EXPO, "
+                                    "IMPO), got '%s'",
                                     h));
         }
     }

@@ -686,6 +686,27 @@ static void run_random(size_t s0, size_t s1)
             }
             ASSERT_NEAR(sc, sp, 1e-12, 0);
         }
+        /* the footprint by final-demand category sums to D_cba_reg, region by region; one
+         * category by hand: M y_k + F_Y[:, k] */
+        for (size_t r = 0; r < RR; r++) {
+            cm_array_t cat = CM_ARRAY_NULL;
+            const char *rc = cm_dim_code(m.dims[CM_MRIO_REGION_TO], r);
+            CHECK_OK(cm_mrio_footprint_categories(&m, x, rc, &cat, &err), &err);
+            assert_int_equal(cat.size, s * RC_);
+            for (size_t p = 0; p < s; p++) {
+                double tot = 0;
+                for (size_t t = 0; t < RC_; t++) {
+                    tot += cat.data[p + s * t];
+                }
+                ASSERT_NEAR(tot, x->D_cba_reg.data[p + s * r], 1e-12, 1e-9);
+            }
+            double by_hand = x->F_Y.data != NULL ? x->F_Y.data[0 + s * (r * RC_ + 1)] : 0.0;
+            for (size_t j = 0; j < NN; j++) {
+                by_hand += x->M.data[0 + s * j] * m.Y.data[j + NN * (r * RC_ + 1)];
+            }
+            ASSERT_NEAR(cat.data[0 + s * 1], by_hand, 1e-13, 1e-12);
+            cm_array_destroy(&cat);
+        }
         if (x->F_Y.data != NULL) {
             /* S_Y = F_Y / column sums of Y */
             double ysum = 0;
@@ -932,6 +953,27 @@ static void test_calc_alloc_failures(void **state)
 
 /* --- footprints ---------------------------------------------------------------------------- */
 
+static void test_footprint_categories_errors(void **state)
+{
+    (void)state;
+    cm_mrio_t m;
+    cm_array_t cat = CM_ARRAY_NULL;
+    cm_error_info_t err;
+    const double z[4] = {20, 30, 10, 40};
+    build_2r(&m, z, 0);
+    /* M not computed yet */
+    CHECK_ERROR(cm_mrio_footprint_categories(&m, &m.ext[0], "A", &cat, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "cm_mrio_calc"));
+    CHECK_OK(cm_mrio_calc(&m, NULL, NULL, &err), &err);
+    CHECK_ERROR(cm_mrio_footprint_categories(&m, &m.ext[0], "Z", &cat, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "'Z'"));
+    /* one category: the whole D_cba_reg = 3000/17 for A */
+    CHECK_OK(cm_mrio_footprint_categories(&m, &m.ext[0], "A", &cat, &err), &err);
+    ASSERT_NEAR(cat.data[0], 3000.0 / 17.0, 1e-13, 0);
+    cm_array_destroy(&cat);
+    cm_mrio_destroy(&m);
+}
+
 static void test_footprint(void **state)
 {
     (void)state;
@@ -1034,6 +1076,7 @@ int main(void)
         CM_TEST(test_options),
         CM_TEST(test_calc_alloc_failures),
         CM_TEST(test_footprint),
+        CM_TEST(test_footprint_categories_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
