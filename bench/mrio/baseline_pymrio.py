@@ -80,31 +80,11 @@ def main():
         D_exp = S * x_exp.reshape((1, -1))
         del x_diag, x_trade, xt4
         D = {"D_cba": D_cba, "D_pba": D_pba, "D_imp": D_imp, "D_exp": D_exp}
-        for k, v in D.items():
-            res[k] = v
-            reg = v.reshape(v.shape[0], R, n).sum(axis=2)
-            if k in ("D_cba", "D_pba"):
-                reg = reg + F_Y_agg
-            res[k + "_reg"] = reg
-            if pop is not None:
-                res[k + "_cap"] = reg * (1.0 / pop).reshape((1, -1))
+        mrio_io.add_accounts(res, D, R, n, F_Y_agg, pop)
         results[name] = res
     t2 = time.perf_counter()
 
-    reg_cols = pd.Index(regions, name="region")
-    mrio_io.write_tables(out, {"x": pd.DataFrame(x, index=idx, columns=["indout"])},
-                         {"systemtype": "IOSystem"})
-    for name, res in results.items():
-        e = s["ext"][name]
-        tables = {}
-        for k, v in res.items():
-            if isinstance(v, pd.DataFrame):
-                tables[k] = v
-            elif k.endswith("_reg") or k.endswith("_cap"):
-                tables[k] = pd.DataFrame(v, index=e["F"].index, columns=reg_cols)
-            else:
-                tables[k] = pd.DataFrame(v, index=e["F"].index, columns=Zdf.columns)
-        mrio_io.write_tables(f"{out}/{name}", tables, {"systemtype": "Extension", "name": e["name"]})
+    mrio_io.write_results(out, s, x, idx, regions, results, Zdf.columns)
     t3 = time.perf_counter()
     print(json.dumps({"program": "pymrio-style (numpy.linalg.inv)", "N": N,
                       "read": round(t1 - t0, 4), "compute": round(t2 - t1, 4),

@@ -107,3 +107,35 @@ def recip(v):
         r = 1.0 / v
     r[np.isinf(r)] = 0.0
     return r
+
+
+def add_accounts(res, D, R, n, F_Y_agg, pop):
+    """Store the four accounts D with their _reg (D_cba and D_pba add F_Y by region, as
+    pymrio) and _cap forms into res."""
+    for k, v in D.items():
+        res[k] = v
+        reg = v.reshape(v.shape[0], R, n).sum(axis=2)
+        if k in ("D_cba", "D_pba"):
+            reg = reg + F_Y_agg
+        res[k + "_reg"] = reg
+        if pop is not None:
+            res[k + "_cap"] = reg * (1.0 / pop).reshape((1, -1))
+
+
+def write_results(out, s, x, idx, regions, results, sector_cols):
+    """x at the root, then per extension every result table in pymrio's layout."""
+    import pandas as pd
+    reg_cols = pd.Index(regions, name="region")
+    write_tables(out, {"x": pd.DataFrame(x, index=idx, columns=["indout"])},
+                 {"systemtype": "IOSystem"})
+    for name, res in results.items():
+        e = s["ext"][name]
+        tables = {}
+        for k, v in res.items():
+            if isinstance(v, pd.DataFrame):
+                tables[k] = v
+            elif k.endswith("_reg") or k.endswith("_cap"):
+                tables[k] = pd.DataFrame(v, index=e["F"].index, columns=reg_cols)
+            else:
+                tables[k] = pd.DataFrame(v, index=e["F"].index, columns=sector_cols)
+        write_tables(f"{out}/{name}", tables, {"systemtype": "Extension", "name": e["name"]})

@@ -483,6 +483,28 @@ static char *cell_dup(const char *cell, size_t len)
     return s;
 }
 
+/* Append a copy of text[0, len) to the growable string vector (*v, *cnt, *cap); the vector
+ * doubles from \p first. */
+static cm_error_t strvec_push(char ***v, size_t *cnt, size_t *cap, size_t first,
+                              const char *text, size_t len, cm_error_info_t *err)
+{
+    if (*cnt == *cap) {
+        size_t nc = *cap == 0 ? first : *cap * 2;
+        char **nv = cm_realloc_array(*v, nc, sizeof *nv);
+        if (nv == NULL) {
+            return cm_error_set(err, CM_ENOMEM, "out of memory");
+        }
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[*cnt] = cell_dup(text, len);
+    if ((*v)[*cnt] == NULL) {
+        return cm_error_set(err, CM_ENOMEM, "out of memory");
+    }
+    (*cnt)++;
+    return CM_OK;
+}
+
 /* A cell quoted for a message (at most 60 bytes). */
 static void cell_quote(char *dst, size_t n, const char *cell, size_t len)
 {
@@ -538,16 +560,7 @@ static cm_error_t split_line(const char *line, size_t len, cm_i_buf_t *scratch, 
     size_t clen;
     cur_init(&c, line, len);
     while (cur_next(&c, scratch, &cell, &clen, &rc)) {
-        if (cnt == cap) {
-            size_t nc = cap == 0 ? 64 : cap * 2;
-            char **nv = cm_realloc_array(v, nc, sizeof *nv);
-            CM_NOMEM(nv, err);
-            v = nv;
-            cap = nc;
-        }
-        v[cnt] = cell_dup(cell, clen);
-        CM_NOMEM(v[cnt], err);
-        cnt++;
+        CM_TRY(strvec_push(&v, &cnt, &cap, 64, cell, clen, err));
     }
     if (rc != CM_OK) {
         CM_FAIL(cm_error_set(err, rc, "out of memory"));
@@ -1352,17 +1365,8 @@ static cm_error_t list_extensions(const box_t *b, char ***out, size_t *n, cm_err
                 continue;
             }
         }
-        if (cnt == cap) {
-            size_t nc = cap == 0 ? 8 : cap * 2;
-            char **nv = cm_realloc_array(v, nc, sizeof *nv);
-            CM_NOMEM(nv, err);
-            v = nv;
-            cap = nc;
-        }
-        v[cnt] = cell_dup(name, nlen);
-        CM_NOMEM(v[cnt], err);
+        CM_TRY(strvec_push(&v, &cnt, &cap, 8, name, nlen, err));
         int yes = 0;
-        cnt++;
         CM_TRY(is_extension(b, v[cnt - 1], &yes, err));
         if (!yes) {
             cm_free(v[--cnt]);
