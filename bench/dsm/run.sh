@@ -12,6 +12,8 @@
 # Environment: DSM_SERIES (1000), DSM_YEARS (200), DSM_SEED (1), DSM_CASES ("inflow stock"),
 #              DSM_ONLY ("cambium odym flodym": subset to run),
 #              DSM_K_CAMBIUM (5), DSM_K_FLODYM (3), DSM_K_ODYM (1) runs per program and case,
+#              DSM_FLODYM_ARGS extra options of baseline_flodym.py (e.g. "--batch 1": one series
+#              at a time; "--solver triangular"), default none (each distribution group at once),
 #              DSM_KEEP=1 keeps the generated batch and the outputs, CAMBIUM, BUILD,
 #              WORK (default $BUILD/bench-dsm)
 # Needs /usr/bin/time and Debian's /usr/bin/python3 with numpy and scipy (scripts/install-deps --bench).
@@ -25,6 +27,7 @@ ONLY=${DSM_ONLY:-cambium odym flodym}
 KC=${DSM_K_CAMBIUM:-5}
 KF=${DSM_K_FLODYM:-3}
 KO=${DSM_K_ODYM:-1}
+FARGS=${DSM_FLODYM_ARGS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 CAMBIUM=${CAMBIUM:-$BUILD/cambium}
@@ -50,7 +53,7 @@ if [ ! -f "$D/lifetimes.csv" ]; then
     "$PY" "$HERE/gen.py" "$D" --series "$SERIES" --years "$YEARS" --seed "$SEED" 2>"$WORK/gen.err"
 fi
 echo "input: $(sed 's/^gen: //' "$WORK/gen.err" 2>/dev/null || echo "$D"), $(du -sh "$D" | cut -f1) on disk ($D)"
-echo "runs per case: cambium $KC, flodym-style $KF, ODYM-style $KO (medians; peak = max over runs)"
+echo "runs per case: cambium $KC, flodym-style $KF${FARGS:+ ($FARGS)}, ODYM-style $KO (medians; peak = max over runs)"
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "nan"}'; }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(k=1;k<=n;k++) s=s*60+p[k]; print s}' "$1"; }
@@ -109,7 +112,7 @@ for case in $CASES; do
         echo "ODYM-style:    compute $(f "$oT") s, end-to-end $(f "$oE") s, peak $oM MiB (load $oL); $(rw "$WORK/odym-$case.out")"
     fi
     if want flodym; then
-        run flodym-$case "$KF" "$PY" "$HERE/baseline_flodym.py" "$case" "$IN" "$D/lifetimes.csv" "$WORK/flodym-$case.csv" || status=1
+        run flodym-$case "$KF" "$PY" "$HERE/baseline_flodym.py" "$case" "$IN" "$D/lifetimes.csv" "$WORK/flodym-$case.csv" $FARGS || status=1
         fE=$E fT=$T fM=$M fL=$L
         echo "flodym-style:  compute $(f "$fT") s, end-to-end $(f "$fE") s, peak $fM MiB (load $fL); $(rw "$WORK/flodym-$case.out")"
     fi
