@@ -146,7 +146,8 @@ CM_EXPORT void cm_dsm_options_default(cm_dsm_options_t *opt);
  * \brief Parse a lifetime SPEC: "fixed:mean=20", "normal:mean=20,sd=5",
  * "normal_trunc:mean=20,sd=5", "foldnorm:mean=20,sd=5", "lognormal:mean=60,sd=25",
  * "weibull:shape=2.5,scale=22" or "weibull:mean=20,sd=8" (converted by
- * ::cm_dsm_weibull_from_moments). Keys in any order; every key required exactly once.
+ * ::cm_dsm_weibull_from_moments). Keys in any order, separated by ',' or ';' (the latter
+ * needs no quoting in a CSV cell); every key required exactly once.
  * \param[out] out filled on CM_OK (by_cohort set to NULL).
  * \return CM_OK; CM_EINVAL for a NULL argument, an unknown distribution or key, a missing or
  * repeated key, a value that is not a finite number or out of range (sd <= 0, shape <= 0, ...);

@@ -318,8 +318,8 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
     }
     s = colon + 1;
     while (*s != '\0') {
-        const char *comma = strchr(s, ','), *eq;
-        size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+        size_t len = strcspn(s, ",;");
+        const char *eq;
         int slot = -1;
         double v;
 
@@ -351,7 +351,7 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
         have[slot] = 1;
         val[slot] = v;
         s += len;
-        if (*s == ',') {
+        if (*s == ',' || *s == ';') {
             s++;
         }
     }
