@@ -148,8 +148,7 @@ static cm_error_t cache_get(cache_t *c, const cm_dsm_series_t *s, const cm_dsm_o
     for (pos = (size_t)h & (c->cap - 1); c->slot[pos] != 0; pos = (pos + 1) & (c->cap - 1)) {
         tb = &c->tab[c->slot[pos] - 1];
         if (tb->hash == h && tb->dist == s->lifetime.dist && tb->T == s->T && tb->len == len &&
-            tb->per_cohort == per && tb->np == np &&
-            memcmp(tb->params, pp, np * sizeof *pp) == 0) {
+            tb->per_cohort == per && tb->np == np && memcmp(tb->params, pp, np * sizeof *pp) == 0) {
             *out = tb;
             return CM_OK;
         }
@@ -223,7 +222,7 @@ static cm_error_t check_series(const cm_dsm_series_t *s, size_t k, const cm_dsm_
         one_params(s->lifetime.dist, s->lifetime.p, q);
         rc = cm_dsm_params_check(s->lifetime.dist, q, err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "series %s: ", lab);
+            cm_error_prefix(err, "series %s", lab);
             return rc;
         }
         return CM_OK;
@@ -233,7 +232,7 @@ static cm_error_t check_series(const cm_dsm_series_t *s, size_t k, const cm_dsm_
         one_params(s->lifetime.dist, s->lifetime.by_cohort + 2 * c, q);
         rc = cm_dsm_params_check(s->lifetime.dist, q, err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "series %s, cohort %lld: ", lab, (long long)(s->t0 + (cm_int_t)c));
+            cm_error_prefix(err, "series %s, cohort %lld", lab, (long long)(s->t0 + (cm_int_t)c));
             return rc;
         }
     }
@@ -284,11 +283,11 @@ static cm_error_t negative_error(const cm_dsm_series_t *s, size_t k, size_t m, c
 {
     char buf[32];
     return cm_error_set(err, CM_EINVAL,
-                        "series %s, year %lld: the stock target needs a negative inflow "
-                        "(stock %.17g exceeds the target by %.17g); use the policy allow or "
-                        "correct",
+                        "series %s, year %lld: the stock target %.17g is below the %.17g still "
+                        "held by earlier cohorts, which needs a negative inflow (policy error; "
+                        "allow or correct accept it)",
                         series_label(s, k, buf, sizeof buf), (long long)(s->t0 + (cm_int_t)m),
-                        s->values[m], -rem);
+                        s->values[m], s->values[m] - rem);
 }
 
 /* The inflow-driven model and the stock-driven forward substitution (policies ALLOW, ERROR).
@@ -472,8 +471,8 @@ static cm_error_t run_one(const cm_dsm_series_t *s, size_t k, const table_t *tb,
         prev = t == 0 ? init_total : res->stock[t - 1];
         res->stock_change[t] = res->stock[t] - prev;
         worst = fmax(worst, fabs(res->inflow[t] - res->outflow[t] - res->stock_change[t]));
-        scale = fmax(scale, fmax(fabs(res->inflow[t]), fmax(fabs(res->outflow[t]),
-                                                            fabs(res->stock[t]))));
+        scale = fmax(scale,
+                     fmax(fabs(res->inflow[t]), fmax(fabs(res->outflow[t]), fabs(res->stock[t]))));
     }
     res->balance = scale > 0 ? worst / scale : worst;
 cleanup:
@@ -525,9 +524,9 @@ cm_error_t cm_dsm_batch_run(const cm_dsm_series_t *in, size_t n, const cm_dsm_op
         cm_dsm_options_default(&def);
         opt = &def;
     }
-    if ((int)opt->timing < 0 || opt->timing > CM_DSM_TIMING_WEEE ||
-        (int)opt->negative < 0 || opt->negative > CM_DSM_NEGATIVE_ERROR ||
-        (int)opt->lognormal < 0 || opt->lognormal > CM_DSM_LOGNORMAL_ODYM) {
+    if ((int)opt->timing < 0 || opt->timing > CM_DSM_TIMING_WEEE || (int)opt->negative < 0 ||
+        opt->negative > CM_DSM_NEGATIVE_ERROR || (int)opt->lognormal < 0 ||
+        opt->lognormal > CM_DSM_LOGNORMAL_ODYM) {
         return cm_error_set(err, CM_EINVAL, "dsm batch: an option is out of range");
     }
     for (size_t k = 0; k < n; k++) {
@@ -557,8 +556,8 @@ cleanup:
     return rc;
 }
 
-cm_error_t cm_dsm_run(const cm_dsm_series_t *s, const cm_dsm_options_t *opt,
-                      cm_dsm_result_t *res, cm_error_info_t *err)
+cm_error_t cm_dsm_run(const cm_dsm_series_t *s, const cm_dsm_options_t *opt, cm_dsm_result_t *res,
+                      cm_error_info_t *err)
 {
     cm_dsm_batch_t b;
     cm_error_t rc;

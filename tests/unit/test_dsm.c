@@ -171,7 +171,8 @@ static void test_lognormal(void **state)
     }
     ASSERT_NEAR(m1, 60, 1e-4, 0);
     ASSERT_NEAR(sqrt(m2 - m1 * m1), 25, 1e-3, 0);
-    CHECK_ERROR(cm_dsm_lognormal_params(0, 25, CM_DSM_LOGNORMAL_MOMENTS, &mu, &sg, &err), CM_EINVAL);
+    CHECK_ERROR(cm_dsm_lognormal_params(0, 25, CM_DSM_LOGNORMAL_MOMENTS, &mu, &sg, &err),
+                CM_EINVAL);
     CHECK_ERROR(cm_dsm_lognormal_params(60, -1, CM_DSM_LOGNORMAL_ODYM, &mu, &sg, &err), CM_EINVAL);
     CHECK_ERROR(cm_dsm_lognormal_params(60, 25, CM_DSM_LOGNORMAL_ODYM, NULL, &sg, &err), CM_EINVAL);
 }
@@ -373,7 +374,7 @@ static void test_initial_stock(void **state)
     CHECK_ERROR(cm_dsm_run(&s, &opt, &r, &err), CM_EINVAL);
 }
 
-static const cm_dsm_dist_t dists[] = {CM_DSM_FIXED, CM_DSM_NORMAL, CM_DSM_NORMAL_TRUNC,
+static const cm_dsm_dist_t dists[] = {CM_DSM_FIXED,         CM_DSM_NORMAL,    CM_DSM_NORMAL_TRUNC,
                                       CM_DSM_FOLDED_NORMAL, CM_DSM_LOGNORMAL, CM_DSM_WEIBULL};
 
 static void random_params(cm_rng_t *g, cm_dsm_dist_t d, double p[2])
@@ -490,21 +491,21 @@ static void test_parse(void **state)
     cm_error_info_t err;
     const char *nm[2];
     static const char *bad[] = {
-        "normal",                    /* no colon */
-        "gauss:mean=1,sd=2",         /* unknown distribution */
-        "normal:mean=20",            /* missing sd */
-        "normal:mean=20,sd=5,sd=4",  /* repeated */
-        "normal:mean=20,width=5",    /* unknown key */
-        "normal:mean=20,sd",         /* no value */
-        "normal:mean=20,sd=abc",     /* not a number */
-        "normal:mean=20,sd=1e999",   /* out of range */
-        "normal:mean=20,sd=0",       /* sd <= 0 */
-        "normal:mean=-1,sd=3",       /* mean < 0 */
-        "weibull:shape=0,scale=22",  /* shape <= 0 */
-        "weibull:shape=2,scale=-1",  /* scale <= 0 */
-        "lognormal:mean=0,sd=25",    /* mean <= 0 */
+        "normal",                   /* no colon */
+        "gauss:mean=1,sd=2",        /* unknown distribution */
+        "normal:mean=20",           /* missing sd */
+        "normal:mean=20,sd=5,sd=4", /* repeated */
+        "normal:mean=20,width=5",   /* unknown key */
+        "normal:mean=20,sd",        /* no value */
+        "normal:mean=20,sd=abc",    /* not a number */
+        "normal:mean=20,sd=1e999",  /* out of range */
+        "normal:mean=20,sd=0",      /* sd <= 0 */
+        "normal:mean=-1,sd=3",      /* mean < 0 */
+        "weibull:shape=0,scale=22", /* shape <= 0 */
+        "weibull:shape=2,scale=-1", /* scale <= 0 */
+        "lognormal:mean=0,sd=25",   /* mean <= 0 */
         "fixed:mean=-3",
-        "fixed:mean=20,sd=3",        /* fixed has no sd */
+        "fixed:mean=20,sd=3", /* fixed has no sd */
         "normal:mean=,sd=3",
     };
     (void)state;
