@@ -230,6 +230,15 @@ cm_error_t cm_dsm_survival(cm_dsm_dist_t dist, const cm_real_t p[2], const cm_ds
             return rc;
         }
     }
+    if (dist == CM_DSM_NORMAL && p[0] == 0) {
+        /* ODYM: a normal lifetime with mean 0 leaves nothing in the stock, in every timing */
+        for (size_t a = 0; a < n; a++) {
+            sf[a] = 0.0;
+        }
+        return opt->timing <= CM_DSM_TIMING_WEEE
+                   ? CM_OK
+                   : cm_error_set(err, CM_EINVAL, "unknown timing convention %d", (int)opt->timing);
+    }
     switch (opt->timing) {
     case CM_DSM_TIMING_ODYM:
     case CM_DSM_TIMING_END:

@@ -23,3 +23,15 @@ printf 't,mean\n2000,1\n2001,1\n2002,3\n2003,3\n2004,3\n' >ext.csv
 printf 't,inflow\n2000,1\n2001,1\n2002,1\n2003,0\n2004,0\n' >in5.csv
 "$CAMBIUM" dsm inflow --input in5.csv --lifetime fixed:mean=1 --lifetimes-by-cohort ext.csv --out e
 cat e/series.csv
+# ODYM's negative-inflow correction on the case worked out in tests/unit/test_dsm.c
+printf 't,stock\n2000,10\n2001,20\n2002,15\n2003,5\n' >down.csv
+"$CAMBIUM" dsm stock --input down.csv --lifetime fixed:mean=3 --negative-inflow correct --out n
+awk -F, 'NR == 1 { print } NR > 1 { printf "%s,%.12g,%.12g,%.12g,%.12g\n", $1, $2, $3, $4, $5 }' \
+    n/series.csv
+# lognormal(60, 25): the correct conversion against ODYM's, and the middle timing (6 digits)
+printf 't,inflow\n2000,100\n2001,0\n2002,0\n' >one.csv
+for lg in moments odym; do
+    "$CAMBIUM" dsm inflow --input one.csv --lifetime 'lognormal:mean=60;sd=25' --lognormal $lg \
+        --timing middle --out l >/dev/null
+    awk -F, -v lg=$lg 'NR > 1 { printf "%s %s %.6f %.6f\n", lg, $1, $3, $4 }' l/series.csv
+done

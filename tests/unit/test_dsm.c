@@ -279,6 +279,12 @@ static void test_distributions(void **state)
     /* ODYM: a normal with mean 0 has no survivors */
     CHECK_OK(cm_dsm_survival(CM_DSM_NORMAL, pz, NULL, 30, sf, &err), &err);
     assert_true(sf[0] == 0 && sf[29] == 0);
+    cm_dsm_options_t opt;
+    cm_dsm_options_default(&opt);
+    opt.timing = CM_DSM_TIMING_WEEE;
+    sf[5] = 1;
+    CHECK_OK(cm_dsm_survival(CM_DSM_NORMAL, pz, &opt, 30, sf, &err), &err);
+    assert_true(sf[0] == 0 && sf[5] == 0);
     /* half-normal: the folded normal with mean 0 */
     CHECK_OK(cm_dsm_survival(CM_DSM_FOLDED_NORMAL, pz, NULL, 30, sf, &err), &err);
     ASSERT_NEAR(sf[4], erfc(1 / sqrt(2.0)), 1e-14, 0);
