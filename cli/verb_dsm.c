@@ -215,7 +215,7 @@ cleanup:
 
 /* --lifetimes-by-cohort FILE: [series,]t,<p0>[,<p1>] -> by_cohort arrays (in *params). */
 static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_series_t *s,
-                                 double **params, cm_error_info_t *err)
+                                 int by_year, double **params, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_table_t tb = CM_TABLE_NULL;
@@ -242,6 +242,7 @@ static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_ser
     }
     for (size_t k = 0; k < d->n; k++) {
         s[k].lifetime.by_cohort = *params + 2 * d->off[k];
+        s[k].lifetime.by_year = by_year;
     }
     for (size_t r = 0; r < tb.nrows; r++) {
         const char *nm = cs >= 0 ? cm_table_cell(&tb, r, (size_t)cs) : "";
@@ -301,9 +302,10 @@ static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_ser
     for (size_t k = 0; k < d->n; k++) {
         for (size_t c = 0; c < d->T[k]; c++) {
             if (!seen[d->off[k] + c]) {
-                rc = cm_error_set(err, CM_EINVAL, "%s: %s%s%scohort %lld has no lifetime", path,
+                rc = cm_error_set(err, CM_EINVAL, "%s: %s%s%s%s %lld has no lifetime", path,
                                   d->has_series ? "series '" : "", d->names[k],
-                                  d->has_series ? "', " : "", (long long)(d->t0[k] + (cm_int_t)c));
+                                  d->has_series ? "', " : "", by_year ? "year" : "cohort",
+                                  (long long)(d->t0[k] + (cm_int_t)c));
                 goto cleanup;
             }
         }
@@ -402,7 +404,8 @@ static void dsm_usage(FILE *out, const char *sub)
     fprintf(
         out,
         "usage: cambium dsm %s --input FILE (--lifetime SPEC | --lifetimes FILE) --out DIR\n"
-        "                      [--lifetimes-by-cohort FILE] [--timing T] [--lognormal L]\n"
+        "                      [--lifetimes-by-cohort FILE | --lifetimes-by-year FILE]\n"
+        "                      [--timing T] [--lognormal L]\n"
         "                      [--negative-inflow P] [--cohorts] [--timings]\n"
         "\n"
         "Dynamic stock model, %s-driven (docs/dsm.md; ODYM's DynamicStockModel).\n"
@@ -415,6 +418,9 @@ static void dsm_usage(FILE *out, const char *sub)
         "  --lifetimes FILE       CSV series,spec: one SPEC per series\n"
         "  --lifetimes-by-cohort FILE  CSV [series,]t,<p0>,<p1>: the parameters of each cohort\n"
         "                         (names as in SPEC; the distribution from --lifetime(s))\n"
+        "  --lifetimes-by-year FILE    the same by calendar year: year t's conditional\n"
+        "                         survival applies to every cohort in the stock then\n"
+        "                         (lifetime extension of existing cohorts)\n"
         "  --timing T             odym (default; sf at age a), start (a+1), middle (a+0.5),\n"
         "                         end (a), weee (outflow = density at a+0.5)\n"
         "  --lognormal L          moments (default, correct) or odym (ODYM's conversion)\n"
@@ -436,6 +442,7 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
                                              {"lifetime", required_argument, NULL, 'l'},
                                              {"lifetimes", required_argument, NULL, 'L'},
                                              {"lifetimes-by-cohort", required_argument, NULL, 'c'},
+                                             {"lifetimes-by-year", required_argument, NULL, 'y'},
                                              {"timing", required_argument, NULL, 'T'},
                                              {"lognormal", required_argument, NULL, 'g'},
                                              {"negative-inflow", required_argument, NULL, 'n'},
@@ -447,7 +454,7 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
     const char *sub = driver == CM_DSM_STOCK_DRIVEN ? "stock" : "inflow";
     char verb[32];
     const char *input = NULL, *spec = NULL, *lt_file = NULL, *by_cohort = NULL, *out = NULL;
-    int timings = 0, c, status = CM_EXIT_OK;
+    int timings = 0, by_year = 0, c, status = CM_EXIT_OK;
     cm_dsm_options_t opt;
     cm_dsm_lifetime_t lt0;
     cm_error_info_t err;
@@ -479,6 +486,11 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
             break;
         case 'c':
             by_cohort = optarg;
+            by_year = 0;
+            break;
+        case 'y':
+            by_cohort = optarg;
+            by_year = 1;
             break;
         case 'T':
             if (cm_dsm_timing_parse(optarg, &opt.timing, NULL) != CM_OK) {
@@ -567,7 +579,7 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
         CM_CLI_TRY(read_lifetimes(lt_file, &d, s, &err));
     }
     if (by_cohort != NULL) {
-        CM_CLI_TRY(read_by_cohort(by_cohort, &d, s, &params, &err));
+        CM_CLI_TRY(read_by_cohort(by_cohort, &d, s, by_year, &params, &err));
     }
     t1 = now_s();
     CM_CLI_TRY(cm_dsm_batch_run(s, d.n, &opt, &b, &err));

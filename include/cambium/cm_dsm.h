@@ -82,6 +82,12 @@ typedef struct cm_dsm_lifetime_t {
     cm_real_t p[2];             /**< constant parameters (see ::cm_dsm_dist_t) */
     const cm_real_t *by_cohort; /**< NULL, or T rows of two values (row c: p[0], p[1] of
                                      cohort c), row-major; overrides \c p */
+    int by_year;                /**< non-zero: the rows of \c by_cohort are calendar years
+                                     (lifetime extension of cohorts already in the stock):
+                                     from year t - 1 to t every cohort survives with the
+                                     conditional share sf_t(a) / sf_t(a - 1) of year t's
+                                     parameters (0 when sf_t(a - 1) = 0), sf_c(0) with year
+                                     c's; constant rows give the constant lifetime */
 } cm_dsm_lifetime_t;
 
 /** Options of a run. Initialise with ::cm_dsm_options_default. */

@@ -35,3 +35,9 @@ for lg in moments odym; do
         --timing middle --out l >/dev/null
     awk -F, -v lg=$lg 'NR > 1 { printf "%s %s %.6f %.6f\n", lg, $1, $3, $4 }' l/series.csv
 done
+# lifetime extension of cohorts in the stock: lifetime 2 until 2001, 4 from 2002 (by year):
+# the 2000 cohort stays until 2003 and leaves in 2004
+printf 't,mean\n2000,2\n2001,2\n2002,4\n2003,4\n2004,4\n2005,4\n' >ly.csv
+printf 't,inflow\n2000,1\n2001,0\n2002,0\n2003,0\n2004,0\n2005,0\n' >i6.csv
+"$CAMBIUM" dsm inflow --input i6.csv --lifetime fixed:mean=2 --lifetimes-by-year ly.csv --out y
+cat y/series.csv
