@@ -28,5 +28,6 @@
 #include "cm_mrio.h"
 #include "cm_supply.h"
 #include "cm_geopolrisk.h"
+#include "cm_dsm.h"
 
 #endif
