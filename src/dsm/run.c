@@ -13,6 +13,13 @@
 
 #include "core/cm_internal.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Threads of a batch at most. */
+#define DSM_MAX_THREADS 8
+
 /* One survival table. Constant lifetime: sf and pdf over ages 0 .. len-1. Per-cohort lifetime:
  * T columns of T values, column c at sf + c T holding ages 0 .. T-1-c (the rest unused), and
  * init_sf (len values, cohort 0's parameters) when an initial stock needs it. The key: dist,
@@ -182,11 +189,11 @@ static cm_error_t cache_get(cache_t *c, const cm_dsm_series_t *s, const cm_dsm_o
     tb->len = len;
     tb->per_cohort = per;
     tb->by_year = per == 2;
-    c->n_tab++; /* counted before filling so that cache_destroy frees a partial fill */
-    CM_TRY(table_fill(tb, opt, err));
+    c->n_tab++; /* filled later (fill_tables), possibly by several threads */
     c->slot[pos] = c->n_tab;
     *out = tb;
-cleanup:
+    (void)opt;
+    (void)err;
     return rc;
 }
 
@@ -526,12 +533,124 @@ void cm_dsm_batch_destroy(cm_dsm_batch_t *b)
     memset(b, 0, sizeof *b);
 }
 
+/* --- the work of a batch on several threads ------------------------------------------------
+ * Phase 1 fills the distinct survival tables, phase 2 runs the series; each thread takes a
+ * contiguous share of the indices, so the results do not depend on the number of threads
+ * (every series and table is computed by one thread, the same way). The first error in index
+ * order is the one reported. */
+
+/* Threads used for a batch: at most 2 per the machine's cores (sysconf), 1 for small batches
+ * or when CAMBIUM_THREADS=1. */
+static size_t batch_threads(size_t work)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cores > 1 ? (size_t)cores : 1;
+    const char *env = getenv("CAMBIUM_THREADS");
+    if (env != NULL && env[0] != '\0') {
+        char *end = NULL;
+        long v = strtol(env, &end, 10);
+        if (end != env && *end == '\0' && v >= 1 && v <= 64) {
+            nt = (size_t)v;
+        }
+    }
+    if (nt > DSM_MAX_THREADS) {
+        nt = DSM_MAX_THREADS;
+    }
+    if (work < 64) {
+        nt = 1;
+    }
+    return nt;
+}
+
+typedef struct worker_t {
+    const cm_dsm_series_t *in;
+    const cm_dsm_options_t *opt;
+    cache_t *cache;
+    const table_t **tabs;
+    cm_dsm_batch_t *out;
+    size_t lo, hi;     /* the share: tables in phase 1, series in phase 2 */
+    int phase;
+    cm_error_t rc;
+    size_t at;         /* index of the first failure */
+    cm_error_info_t err;
+} worker_t;
+
+static void *worker_main(void *arg)
+{
+    worker_t *w = arg;
+    w->rc = CM_OK;
+    for (size_t k = w->lo; k < w->hi && w->rc == CM_OK; k++) {
+        if (w->phase == 1) {
+            w->rc = table_fill(&w->cache->tab[k], w->opt, &w->err);
+        } else {
+            w->rc = run_one(&w->in[k], k, w->tabs[k], w->opt, &w->out->results[k], &w->err);
+        }
+        w->at = k;
+    }
+    return NULL;
+}
+
+static cm_error_t run_phase(worker_t *w, size_t nt, size_t n, int phase, cm_error_info_t *err)
+{
+    pthread_t tid[DSM_MAX_THREADS];
+    int started[DSM_MAX_THREADS] = {0};
+    for (size_t t = 0; t < nt; t++) {
+        w[t].phase = phase;
+        w[t].lo = n * t / nt;
+        w[t].hi = n * (t + 1) / nt;
+        w[t].rc = CM_OK;
+        memset(&w[t].err, 0, sizeof w[t].err);
+    }
+    for (size_t t = 1; t < nt; t++) {
+        started[t] = pthread_create(&tid[t], NULL, worker_main, &w[t]) == 0;
+    }
+    worker_main(&w[0]);
+    for (size_t t = 1; t < nt; t++) {
+        if (started[t]) {
+            pthread_join(tid[t], NULL);
+        } else {
+            worker_main(&w[t]); /* no thread: do its share here */
+        }
+    }
+    for (size_t t = 0; t < nt; t++) { /* the shares are in index order: the first failure */
+        if (w[t].rc != CM_OK) {
+            if (err != NULL) {
+                *err = w[t].err;
+            }
+            return w[t].rc;
+        }
+    }
+    return CM_OK;
+}
+
+static cm_error_t run_parallel(const cm_dsm_series_t *in, size_t n, const cm_dsm_options_t *opt,
+                               cache_t *cache, const table_t **tabs, cm_dsm_batch_t *out,
+                               cm_error_info_t *err)
+{
+    worker_t w[DSM_MAX_THREADS];
+    size_t nt = batch_threads(n);
+    cm_error_t rc;
+    for (size_t t = 0; t < nt; t++) {
+        w[t].in = in;
+        w[t].opt = opt;
+        w[t].cache = cache;
+        w[t].tabs = tabs;
+        w[t].out = out;
+    }
+    rc = run_phase(w, cache->n_tab < 64 ? 1 : nt, cache->n_tab, 1, err);
+    if (rc == CM_OK) {
+        rc = run_phase(w, nt, n, 2, err);
+    }
+    return rc;
+}
+
 cm_error_t cm_dsm_batch_run(const cm_dsm_series_t *in, size_t n, const cm_dsm_options_t *opt,
                             cm_dsm_batch_t *out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_dsm_options_t def;
     cache_t cache = {NULL, 0, NULL, 0};
+    const table_t **tabs = NULL;
 
     if (out == NULL) {
         return cm_error_set(err, CM_EINVAL, "dsm batch: NULL output");
@@ -559,10 +678,12 @@ cm_error_t cm_dsm_batch_run(const cm_dsm_series_t *in, size_t n, const cm_dsm_op
     CM_NOMEM(cache.tab = cm_malloc_array(n, sizeof *cache.tab), err);
     CM_NOMEM(out->results = cm_calloc(n, sizeof *out->results), err);
     out->n = n;
+    CM_NOMEM(tabs = cm_malloc_array(n, sizeof *tabs), err);
     for (size_t k = 0; k < n; k++) {
-        const table_t *tb = NULL;
-        CM_TRY(cache_get(&cache, &in[k], opt, &tb, err));
-        CM_TRY(run_one(&in[k], k, tb, opt, &out->results[k], err));
+        CM_TRY(cache_get(&cache, &in[k], opt, &tabs[k], err));
+    }
+    CM_TRY(run_parallel(in, n, opt, &cache, tabs, out, err));
+    for (size_t k = 0; k < n; k++) {
         if (k == 0 || out->results[k].balance > out->worst_balance) {
             out->worst_balance = out->results[k].balance;
             out->worst_series = k;
@@ -570,6 +691,7 @@ cm_error_t cm_dsm_batch_run(const cm_dsm_series_t *in, size_t n, const cm_dsm_op
     }
     out->n_tables = cache.n_tab;
 cleanup:
+    cm_free(tabs);
     cache_destroy(&cache);
     if (rc != CM_OK) {
         cm_dsm_batch_destroy(out);

@@ -3,6 +3,7 @@
  * hand, per-cohort lifetimes, initial stock, batching and table sharing, mass balance on random
  * cases, the stock-driven round trip, bad input and allocation failures. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cambium/cambium.h"
@@ -551,6 +552,58 @@ static void test_batch(void **state)
     cm_dsm_batch_destroy(&b); /* idempotent */
 }
 
+/* A batch large enough for several threads gives the same bits with one thread, and the first
+ * error in series order is reported whichever thread meets it. */
+static void test_threads(void **state)
+{
+    enum { N = 300, T = 60 };
+    static double v[N][T];
+    static cm_dsm_series_t s[N];
+    cm_rng_t g;
+    cm_dsm_batch_t a = {0}, b = {0};
+    cm_dsm_options_t opt;
+    cm_error_info_t err;
+    (void)state;
+    cm_rng_seed(&g, 11);
+    for (int k = 0; k < N; k++) {
+        for (int t = 0; t < T; t++) {
+            /* stock-driven series grow by at least 5 a year: no negative inflow */
+            v[k][t] = k % 2 ? 5 + 10.0 * t + 5 * cm_rng_double(&g) : 5 + 50 * cm_rng_double(&g);
+        }
+        s[k] = series(T, k % 2 ? CM_DSM_STOCK_DRIVEN : CM_DSM_INFLOW_DRIVEN, v[k],
+                      k % 2 ? CM_DSM_WEIBULL : CM_DSM_NORMAL,
+                      k % 2 ? 1.5 + 0.01 * k : 10.0 + 0.05 * k, k % 2 ? 20.0 : 3.0);
+    }
+    cm_dsm_options_default(&opt);
+    setenv("CAMBIUM_THREADS", "1", 1);
+    CHECK_OK(cm_dsm_batch_run(s, N, &opt, &a, &err), &err);
+    setenv("CAMBIUM_THREADS", "2", 1);
+    CHECK_OK(cm_dsm_batch_run(s, N, &opt, &b, &err), &err);
+    assert_int_equal(a.n_tables, N);
+    for (int k = 0; k < N; k++) {
+        assert_memory_equal(a.results[k].stock, b.results[k].stock, T * sizeof(double));
+        assert_memory_equal(a.results[k].outflow, b.results[k].outflow, T * sizeof(double));
+        assert_memory_equal(a.results[k].inflow, b.results[k].inflow, T * sizeof(double));
+    }
+    assert_true(a.worst_balance == b.worst_balance);
+    cm_dsm_batch_destroy(&a);
+    cm_dsm_batch_destroy(&b);
+    /* two series force negative inflows (a falling stock) under the error policy: the one
+     * with the lower index is named, from the second thread's share too */
+    static double fall[T];
+    for (int t = 0; t < T; t++) {
+        fall[t] = t < 10 ? 100.0 : 1.0;
+    }
+    s[250] = series(T, CM_DSM_STOCK_DRIVEN, fall, CM_DSM_NORMAL, 30.0, 5.0);
+    s[280] = series(T, CM_DSM_STOCK_DRIVEN, fall, CM_DSM_NORMAL, 30.0, 5.0);
+    s[250].name = "first";
+    s[280].name = "second";
+    opt.negative = CM_DSM_NEGATIVE_ERROR;
+    CHECK_ERROR(cm_dsm_batch_run(s, N, &opt, &b, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "first"));
+    unsetenv("CAMBIUM_THREADS");
+}
+
 static void test_parse(void **state)
 {
     cm_dsm_lifetime_t lt;
@@ -721,6 +774,7 @@ int main(void)
         CM_TEST(test_initial_stock),
         CM_TEST(test_random_balance_roundtrip),
         CM_TEST(test_batch),
+        CM_TEST(test_threads),
         CM_TEST(test_parse),
         CM_TEST(test_bad_input),
         CM_TEST(test_alloc_failures),
