@@ -123,9 +123,11 @@ typedef struct cm_dsm_result_t {
     cm_real_t *init_remaining;    /**< NULL without initial stock; else its rest at the end of t */
     cm_real_t *stock_by_cohort;   /**< T x T or NULL */
     cm_real_t *outflow_by_cohort; /**< T x T or NULL */
-    cm_real_t balance;            /**< max_t |i - o - ds| / max(1, max_t(|i|, |o|, |s|)) */
-    size_t negative_years;        /**< years whose solved inflow was negative (ALLOW) or
-                                       corrected (CORRECT) */
+    cm_real_t balance;            /**< max_t |i - o - ds| / max_t(|i|, |o|, |s|) (unscaled
+                                       when all are 0) */
+    size_t negative_years;        /**< stock-driven: years whose inflow came out below
+                                       -1e-12 x the largest stock (ALLOW) or were corrected
+                                       (CORRECT); ERROR fails on the first such year */
 } cm_dsm_result_t;
 
 /** Results of a batch. Value container: zero-initialise; ::cm_dsm_batch_destroy frees it. */
@@ -141,10 +143,11 @@ typedef struct cm_dsm_batch_t {
 CM_EXPORT void cm_dsm_options_default(cm_dsm_options_t *opt);
 
 /**
- * \brief Parse a lifetime SPEC: "fixed:mean=20" (also "fixed:L=20"), "normal:mean=20,sd=5",
+ * \brief Parse a lifetime SPEC: "fixed:mean=20", "normal:mean=20,sd=5",
  * "normal_trunc:mean=20,sd=5", "foldnorm:mean=20,sd=5", "lognormal:mean=60,sd=25",
  * "weibull:shape=2.5,scale=22" or "weibull:mean=20,sd=8" (converted by
- * ::cm_dsm_weibull_from_moments). Keys in any order; every key required exactly once.
+ * ::cm_dsm_weibull_from_moments). Keys in any order, separated by ',' or ';' (the latter
+ * needs no quoting in a CSV cell); every key required exactly once.
  * \param[out] out filled on CM_OK (by_cohort set to NULL).
  * \return CM_OK; CM_EINVAL for a NULL argument, an unknown distribution or key, a missing or
  * repeated key, a value that is not a finite number or out of range (sd <= 0, shape <= 0, ...);
