@@ -176,14 +176,16 @@ static double layout(cm_sankey_t *s, double width, double height, double *loop_t
     }
     k = isfinite(k) && k > 0 ? k : 0;
     double y[SK_MAX_COLUMN + 1];
-    double colx = ncol > 1 ? (width - 2 * margin - nodew - 160) / (double)(ncol - 1) : 0;
+    /* room on the left for the loops' U-turns */
+    double left = margin + 0.75 * (35 + loops * k);
+    double colx = ncol > 1 ? (width - left - margin - nodew - 160) / (double)(ncol - 1) : 0;
     for (int c = 0; c <= SK_MAX_COLUMN; c++) {
         y[c] = top;
     }
     *loop_top = top;
     for (size_t i = 0; i < s->nnode; i++) {
         sk_node_t *n = &s->node[i];
-        n->x = margin + colx * (double)n->column;
+        n->x = left + colx * (double)n->column;
         n->y = y[n->column];
         n->h = fmax(n->in, n->out) * k;
         n->in_off = n->out_off = 0;
@@ -229,17 +231,19 @@ static cm_error_t render(cm_sankey_t *s, double width, double height, cm_i_buf_t
                 n1(xm).s, n1(y1).s, n1(x1).s, n1(y1).s, n1(x1).s, n1(y1 + w).s, n1(xm).s,
                 n1(y1 + w).s, n1(xm).s, n1(y0 + w).s, n1(x0).s, n1(y0 + w).s, col));
         } else {
-            /* loop: right out of the source, down below the diagram, left, up into the target */
-            double r = 20 + w / 2, yb = loop_y + loop_off + w / 2;
-            double ya = y0 + w / 2, yz = y1 + w / 2, xa = x0 + r, xz = x1 - r;
+            /* loop: a U-turn down on the right of the source, left below the diagram, a
+             * U-turn up into the left side of the target (bulges of 0.75 r) */
+            double r = fmin(35, 10 + w), yb = loop_y + loop_off + w / 2;
+            double ya = y0 + w / 2, yz = y1 + w / 2;
             loop_off += w + 6;
             CM_TRY(cm_i_buf_printf(
                 b, "<path class=\"loop\" data-from=\"%zu\" data-to=\"%zu\" data-value=\"%.17g\" "
                    "data-width=\"%.17g\" d=\"M%s %s C%s %s %s %s %s %s L%s %s C%s %s %s %s %s %s\" "
                    "fill=\"none\" stroke=\"%s\" stroke-opacity=\"0.45\" stroke-width=\"%s\"/>\n",
-                fl->from, fl->to, fl->value, w, n1(x0).s, n1(ya).s, n1(xa + r).s, n1(ya).s,
-                n1(xa + r).s, n1(yb).s, n1(xa).s, n1(yb).s, n1(xz).s, n1(yb).s, n1(xz - r).s,
-                n1(yb).s, n1(xz - r).s, n1(yz).s, n1(x1).s, n1(yz).s, col, n1(w).s));
+                fl->from, fl->to, fl->value, w, n1(x0).s, n1(ya).s, n1(x0 + r + w).s, n1(ya).s,
+                n1(x0 + r + w).s, n1(yb).s, n1(x0).s, n1(yb).s, n1(x1).s, n1(yb).s,
+                n1(x1 - r - w).s, n1(yb).s, n1(x1 - r - w).s, n1(yz).s, n1(x1).s, n1(yz).s, col,
+                n1(w).s));
         }
     }
     CM_TRY(cm_i_buf_puts(b, "</g>\n<g class=\"nodes\" font-size=\"11\">\n"));
