@@ -16,22 +16,22 @@
 #include "cambium/cm_dsm.h"
 
 /* On error, keep the code in rc and jump to the function's cleanup label. */
-#define CM_CLI_TRY(expr)       \
-    do {                       \
-        rc = (expr);           \
-        if (rc != CM_OK) {     \
-            goto cleanup;      \
-        }                      \
+#define CM_CLI_TRY(expr)                                                                           \
+    do {                                                                                           \
+        rc = (expr);                                                                               \
+        if (rc != CM_OK) {                                                                         \
+            goto cleanup;                                                                          \
+        }                                                                                          \
     } while (0)
 
 typedef struct dsm_in_t {
-    size_t n;                 /* series */
-    const char **names;       /* n, borrowed from the table ("" without a series column) */
-    size_t *off, *T;          /* n: first value and count */
-    cm_int_t *t0;             /* n */
-    double *values;           /* all rows */
+    size_t n;           /* series */
+    const char **names; /* n, borrowed from the table ("" without a series column) */
+    size_t *off, *T;    /* n: first value and count */
+    cm_int_t *t0;       /* n */
+    double *values;     /* all rows */
     int has_series;
-    size_t *order;            /* n: series indices sorted by name */
+    size_t *order; /* n: series indices sorted by name */
 } dsm_in_t;
 
 static double now_s(void)
@@ -158,9 +158,8 @@ static cm_error_t read_input(const cm_table_t *tb, const char *vcol, dsm_in_t *d
     qsort(d->order, d->n, sizeof *d->order, cmp_idx);
     for (size_t k = 1; k < d->n; k++) {
         if (strcmp(d->names[d->order[k]], d->names[d->order[k - 1]]) == 0) {
-            return cm_error_set(err, CM_EPARSE,
-                                "%s: the rows of series '%s' are not contiguous", tb->name,
-                                d->names[d->order[k]]);
+            return cm_error_set(err, CM_EPARSE, "%s: the rows of series '%s' are not contiguous",
+                                tb->name, d->names[d->order[k]]);
         }
     }
     return rc;
@@ -196,7 +195,7 @@ static cm_error_t read_lifetimes(const char *path, const dsm_in_t *d, cm_dsm_ser
         }
         rc = cm_dsm_lifetime_parse(cm_table_cell(&tb, r, (size_t)cp), &lt, err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "%s:%lld: ", path, (long long)tb.line[r]);
+            cm_error_prefix(err, "%s:%lld", path, (long long)tb.line[r]);
             goto cleanup;
         }
         s[k].lifetime = lt;
@@ -204,8 +203,7 @@ static cm_error_t read_lifetimes(const char *path, const dsm_in_t *d, cm_dsm_ser
     }
     for (size_t k = 0; k < d->n; k++) {
         if (!seen[k]) {
-            rc = cm_error_set(err, CM_EINVAL, "%s: series '%s' has no lifetime", path,
-                              d->names[k]);
+            rc = cm_error_set(err, CM_EINVAL, "%s: series '%s' has no lifetime", path, d->names[k]);
             goto cleanup;
         }
     }
@@ -217,7 +215,7 @@ cleanup:
 
 /* --lifetimes-by-cohort FILE: [series,]t,<p0>[,<p1>] -> by_cohort arrays (in *params). */
 static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_series_t *s,
-                                 double **params, cm_error_info_t *err)
+                                 int by_year, double **params, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_table_t tb = CM_TABLE_NULL;
@@ -244,6 +242,7 @@ static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_ser
     }
     for (size_t k = 0; k < d->n; k++) {
         s[k].lifetime.by_cohort = *params + 2 * d->off[k];
+        s[k].lifetime.by_year = by_year;
     }
     for (size_t r = 0; r < tb.nrows; r++) {
         const char *nm = cs >= 0 ? cm_table_cell(&tb, r, (size_t)cs) : "";
@@ -292,7 +291,7 @@ static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_ser
         if (moments) {
             rc = cm_dsm_weibull_from_moments(p[0], p[1], &p[0], &p[1], err);
             if (rc != CM_OK) {
-                cm_error_prefix(err, "%s:%lld: ", path, (long long)tb.line[r]);
+                cm_error_prefix(err, "%s:%lld", path, (long long)tb.line[r]);
                 goto cleanup;
             }
         }
@@ -303,9 +302,10 @@ static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_ser
     for (size_t k = 0; k < d->n; k++) {
         for (size_t c = 0; c < d->T[k]; c++) {
             if (!seen[d->off[k] + c]) {
-                rc = cm_error_set(err, CM_EINVAL, "%s: %s%s%scohort %lld has no lifetime", path,
+                rc = cm_error_set(err, CM_EINVAL, "%s: %s%s%s%s %lld has no lifetime", path,
                                   d->has_series ? "series '" : "", d->names[k],
-                                  d->has_series ? "', " : "", (long long)(d->t0[k] + (cm_int_t)c));
+                                  d->has_series ? "', " : "", by_year ? "year" : "cohort",
+                                  (long long)(d->t0[k] + (cm_int_t)c));
                 goto cleanup;
             }
         }
@@ -350,7 +350,7 @@ static cm_error_t write_series(const char *dir, const dsm_in_t *d, const cm_dsm_
 
 /* One cohort table: row t, one column per cohort (named by its year). */
 static cm_error_t write_cohorts(const char *path, cm_int_t t0, size_t T, const double *tab,
-                               cm_error_info_t *err)
+                                cm_error_info_t *err)
 {
     cm_error_t rc;
     cm_csv_writer_t *w = NULL;
@@ -401,55 +401,60 @@ static void safe_name(const char *in, char *out, size_t n)
 
 static void dsm_usage(FILE *out, const char *sub)
 {
-    fprintf(out,
-            "usage: cambium dsm %s --input FILE (--lifetime SPEC | --lifetimes FILE) --out DIR\n"
-            "                      [--lifetimes-by-cohort FILE] [--timing T] [--lognormal L]\n"
-            "                      [--negative-inflow P] [--cohorts] [--timings]\n"
-            "\n"
-            "Dynamic stock model, %s-driven (docs/dsm.md; ODYM's DynamicStockModel).\n"
-            "\n"
-            "  --input FILE           CSV t,%s, or series,t,%s for several series (rows of a\n"
-            "                         series contiguous, years consecutive)\n"
-            "  --lifetime SPEC        normal:mean=20,sd=5 | normal_trunc:mean=,sd= |\n"
-            "                         foldnorm:mean=,sd= | lognormal:mean=60,sd=25 |\n"
-            "                         weibull:shape=2.5,scale=22 | weibull:mean=,sd= | fixed:mean=20\n"
-            "  --lifetimes FILE       CSV series,spec: one SPEC per series\n"
-            "  --lifetimes-by-cohort FILE  CSV [series,]t,<p0>,<p1>: the parameters of each cohort\n"
-            "                         (names as in SPEC; the distribution from --lifetime(s))\n"
-            "  --timing T             odym (default; sf at age a), start (a+1), middle (a+0.5),\n"
-            "                         end (a), weee (outflow = density at a+0.5)\n"
-            "  --lognormal L          moments (default, correct) or odym (ODYM's conversion)\n"
-            "  --negative-inflow P    allow (default), correct (ODYM's) or error (stock-driven)\n"
-            "  --out DIR              series.csv (t,inflow,stock,outflow,stock_change, with a\n"
-            "                         series column for several series)\n"
-            "  --cohorts              also stock_by_cohort.csv and outflow_by_cohort.csv\n"
-            "                         (stock_by_cohort_<series>.csv ... for several series)\n"
-            "  --timings              print 'timings: read X s, compute Y s, write Z s' on stderr\n"
-            "  -h, --help             print this help\n"
-            "\n"
-            "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.\n",
-            sub, sub, sub, sub);
+    fprintf(
+        out,
+        "usage: cambium dsm %s --input FILE (--lifetime SPEC | --lifetimes FILE) --out DIR\n"
+        "                      [--lifetimes-by-cohort FILE | --lifetimes-by-year FILE]\n"
+        "                      [--timing T] [--lognormal L]\n"
+        "                      [--negative-inflow P] [--cohorts] [--timings]\n"
+        "\n"
+        "Dynamic stock model, %s-driven (docs/dsm.md; ODYM's DynamicStockModel).\n"
+        "\n"
+        "  --input FILE           CSV t,%s, or series,t,%s for several series (rows of a\n"
+        "                         series contiguous, years consecutive)\n"
+        "  --lifetime SPEC        normal:mean=20,sd=5 | normal_trunc:mean=,sd= |\n"
+        "                         foldnorm:mean=,sd= | lognormal:mean=60,sd=25 |\n"
+        "                         weibull:shape=2.5,scale=22 | weibull:mean=,sd= | fixed:mean=20\n"
+        "  --lifetimes FILE       CSV series,spec: one SPEC per series\n"
+        "  --lifetimes-by-cohort FILE  CSV [series,]t,<p0>,<p1>: the parameters of each cohort\n"
+        "                         (names as in SPEC; the distribution from --lifetime(s))\n"
+        "  --lifetimes-by-year FILE    the same by calendar year: year t's conditional\n"
+        "                         survival applies to every cohort in the stock then\n"
+        "                         (lifetime extension of existing cohorts)\n"
+        "  --timing T             odym (default; sf at age a), start (a+1), middle (a+0.5),\n"
+        "                         end (a), weee (outflow = density at a+0.5)\n"
+        "  --lognormal L          moments (default, correct) or odym (ODYM's conversion)\n"
+        "  --negative-inflow P    allow (default), correct (ODYM's) or error (stock-driven)\n"
+        "  --out DIR              series.csv (t,inflow,stock,outflow,stock_change, with a\n"
+        "                         series column for several series)\n"
+        "  --cohorts              also stock_by_cohort.csv and outflow_by_cohort.csv\n"
+        "                         (stock_by_cohort_<series>.csv ... for several series)\n"
+        "  --timings              print 'timings: read X s, compute Y s, write Z s' on stderr\n"
+        "  -h, --help             print this help\n"
+        "\n"
+        "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.\n",
+        sub, sub, sub, sub);
 }
 
 static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
 {
-    static const struct option longopts[] = {
-        {"input", required_argument, NULL, 'i'},
-        {"lifetime", required_argument, NULL, 'l'},
-        {"lifetimes", required_argument, NULL, 'L'},
-        {"lifetimes-by-cohort", required_argument, NULL, 'c'},
-        {"timing", required_argument, NULL, 'T'},
-        {"lognormal", required_argument, NULL, 'g'},
-        {"negative-inflow", required_argument, NULL, 'n'},
-        {"out", required_argument, NULL, 'o'},
-        {"cohorts", no_argument, NULL, 'C'},
-        {"timings", no_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"input", required_argument, NULL, 'i'},
+                                             {"lifetime", required_argument, NULL, 'l'},
+                                             {"lifetimes", required_argument, NULL, 'L'},
+                                             {"lifetimes-by-cohort", required_argument, NULL, 'c'},
+                                             {"lifetimes-by-year", required_argument, NULL, 'y'},
+                                             {"timing", required_argument, NULL, 'T'},
+                                             {"lognormal", required_argument, NULL, 'g'},
+                                             {"negative-inflow", required_argument, NULL, 'n'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"cohorts", no_argument, NULL, 'C'},
+                                             {"timings", no_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *sub = driver == CM_DSM_STOCK_DRIVEN ? "stock" : "inflow";
     char verb[32];
     const char *input = NULL, *spec = NULL, *lt_file = NULL, *by_cohort = NULL, *out = NULL;
-    int timings = 0, c, status = CM_EXIT_OK;
+    int timings = 0, by_year = 0, c, status = CM_EXIT_OK;
     cm_dsm_options_t opt;
     cm_dsm_lifetime_t lt0;
     cm_error_info_t err;
@@ -481,6 +486,11 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
             break;
         case 'c':
             by_cohort = optarg;
+            by_year = 0;
+            break;
+        case 'y':
+            by_cohort = optarg;
+            by_year = 1;
             break;
         case 'T':
             if (cm_dsm_timing_parse(optarg, &opt.timing, NULL) != CM_OK) {
@@ -569,7 +579,7 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
         CM_CLI_TRY(read_lifetimes(lt_file, &d, s, &err));
     }
     if (by_cohort != NULL) {
-        CM_CLI_TRY(read_by_cohort(by_cohort, &d, s, &params, &err));
+        CM_CLI_TRY(read_by_cohort(by_cohort, &d, s, by_year, &params, &err));
     }
     t1 = now_s();
     CM_CLI_TRY(cm_dsm_batch_run(s, d.n, &opt, &b, &err));
@@ -586,8 +596,7 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
             snprintf(path, sizeof path, "%s/stock_by_cohort%s.csv", out, suffix);
             CM_CLI_TRY(write_cohorts(path, d.t0[k], d.T[k], b.results[k].stock_by_cohort, &err));
             snprintf(path, sizeof path, "%s/outflow_by_cohort%s.csv", out, suffix);
-            CM_CLI_TRY(
-                write_cohorts(path, d.t0[k], d.T[k], b.results[k].outflow_by_cohort, &err));
+            CM_CLI_TRY(write_cohorts(path, d.t0[k], d.T[k], b.results[k].outflow_by_cohort, &err));
         }
     }
     t3 = now_s();
@@ -652,8 +661,7 @@ static int dsm_run(int argc, char **argv)
     if (strcmp(argv[1], "stock") == 0) {
         return dsm_model(argc - 1, argv + 1, CM_DSM_STOCK_DRIVEN);
     }
-    return cm_cli_usage_error("dsm", "unknown subcommand '%s' (expected inflow or stock)",
-                              argv[1]);
+    return cm_cli_usage_error("dsm", "unknown subcommand '%s' (expected inflow or stock)", argv[1]);
 }
 
 const cm_cli_verb_t cm_cli_verb_dsm = {"dsm", "dynamic stock models (ODYM-compatible)", dsm_run};

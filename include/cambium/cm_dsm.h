@@ -71,10 +71,7 @@ typedef enum cm_dsm_negative_t {
 } cm_dsm_negative_t;
 
 /** Which series the values are: inflows (inflow-driven) or stocks (stock-driven). */
-typedef enum cm_dsm_driver_t {
-    CM_DSM_INFLOW_DRIVEN = 0,
-    CM_DSM_STOCK_DRIVEN = 1
-} cm_dsm_driver_t;
+typedef enum cm_dsm_driver_t { CM_DSM_INFLOW_DRIVEN = 0, CM_DSM_STOCK_DRIVEN = 1 } cm_dsm_driver_t;
 
 /**
  * A lifetime: a distribution and its parameters, constant or one parameter set per cohort.
@@ -82,9 +79,15 @@ typedef enum cm_dsm_driver_t {
  */
 typedef struct cm_dsm_lifetime_t {
     cm_dsm_dist_t dist;
-    cm_real_t p[2];               /**< constant parameters (see ::cm_dsm_dist_t) */
-    const cm_real_t *by_cohort;   /**< NULL, or T rows of two values (row c: p[0], p[1] of
-                                       cohort c), row-major; overrides \c p */
+    cm_real_t p[2];             /**< constant parameters (see ::cm_dsm_dist_t) */
+    const cm_real_t *by_cohort; /**< NULL, or T rows of two values (row c: p[0], p[1] of
+                                     cohort c), row-major; overrides \c p */
+    int by_year;                /**< non-zero: the rows of \c by_cohort are calendar years
+                                     (lifetime extension of cohorts already in the stock):
+                                     from year t - 1 to t every cohort survives with the
+                                     conditional share sf_t(a) / sf_t(a - 1) of year t's
+                                     parameters (0 when sf_t(a - 1) = 0), sf_c(0) with year
+                                     c's; constant rows give the constant lifetime */
 } cm_dsm_lifetime_t;
 
 /** Options of a run. Initialise with ::cm_dsm_options_default. */
@@ -97,11 +100,11 @@ typedef struct cm_dsm_options_t {
 
 /** One series to model. Plain value; every pointer is borrowed. */
 typedef struct cm_dsm_series_t {
-    const char *name;          /**< for messages (NULL: the index is used) */
-    cm_int_t t0;               /**< calendar year of t = 0 (for messages only) */
-    size_t T;                  /**< years, >= 1 */
+    const char *name; /**< for messages (NULL: the index is used) */
+    cm_int_t t0;      /**< calendar year of t = 0 (for messages only) */
+    size_t T;         /**< years, >= 1 */
     cm_dsm_driver_t driver;
-    const cm_real_t *values;   /**< T finite values >= 0: inflows or stocks by driver */
+    const cm_real_t *values; /**< T finite values >= 0: inflows or stocks by driver */
     cm_dsm_lifetime_t lifetime;
     const cm_real_t *init_stock; /**< NULL, or n_init values >= 0: the stock at the end of year
                                       t0 - 1 of the cohort that entered in year t0 - 1 - j
@@ -132,11 +135,11 @@ typedef struct cm_dsm_result_t {
 
 /** Results of a batch. Value container: zero-initialise; ::cm_dsm_batch_destroy frees it. */
 typedef struct cm_dsm_batch_t {
-    size_t n;                   /**< series */
-    cm_dsm_result_t *results;   /**< n results, in the order of the input */
-    size_t n_tables;            /**< distinct survival tables computed (the cache's size) */
-    cm_real_t worst_balance;    /**< max over the series of cm_dsm_result_t::balance */
-    size_t worst_series;        /**< index of that series */
+    size_t n;                 /**< series */
+    cm_dsm_result_t *results; /**< n results, in the order of the input */
+    size_t n_tables;          /**< distinct survival tables computed (the cache's size) */
+    cm_real_t worst_balance;  /**< max over the series of cm_dsm_result_t::balance */
+    size_t worst_series;      /**< index of that series */
 } cm_dsm_batch_t;
 
 /** \brief Default options: ODYM timing, correct lognormal moments, ALLOW, no cohort tables. */
@@ -182,9 +185,8 @@ CM_EXPORT cm_error_t cm_dsm_weibull_from_moments(cm_real_t mean, cm_real_t sd, c
  * \brief mu and sigma of the logarithm of a lognormal with mean \p mean and sd \p sd, by
  * \p conv. \return CM_OK or CM_EINVAL (mean <= 0, sd <= 0, non-finite).
  */
-CM_EXPORT cm_error_t cm_dsm_lognormal_params(cm_real_t mean, cm_real_t sd,
-                                             cm_dsm_lognormal_t conv, cm_real_t *mu,
-                                             cm_real_t *sigma, cm_error_info_t *err);
+CM_EXPORT cm_error_t cm_dsm_lognormal_params(cm_real_t mean, cm_real_t sd, cm_dsm_lognormal_t conv,
+                                             cm_real_t *mu, cm_real_t *sigma, cm_error_info_t *err);
 
 /**
  * \brief The survival shares sf(a), a = 0 .. n-1, of one parameter set under the timing and

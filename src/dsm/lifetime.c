@@ -26,9 +26,12 @@ static const struct {
     const char *name;
     cm_dsm_dist_t dist;
 } dist_names[] = {
-    {"fixed", CM_DSM_FIXED},          {"normal", CM_DSM_NORMAL},
-    {"normal_trunc", CM_DSM_NORMAL_TRUNC}, {"foldnorm", CM_DSM_FOLDED_NORMAL},
-    {"lognormal", CM_DSM_LOGNORMAL},  {"weibull", CM_DSM_WEIBULL},
+    {"fixed", CM_DSM_FIXED},
+    {"normal", CM_DSM_NORMAL},
+    {"normal_trunc", CM_DSM_NORMAL_TRUNC},
+    {"foldnorm", CM_DSM_FOLDED_NORMAL},
+    {"lognormal", CM_DSM_LOGNORMAL},
+    {"weibull", CM_DSM_WEIBULL},
 };
 
 void cm_dsm_param_names(cm_dsm_dist_t dist, const char *names[2])
@@ -227,6 +230,15 @@ cm_error_t cm_dsm_survival(cm_dsm_dist_t dist, const cm_real_t p[2], const cm_ds
             return rc;
         }
     }
+    if (dist == CM_DSM_NORMAL && p[0] == 0) {
+        /* ODYM: a normal lifetime with mean 0 leaves nothing in the stock, in every timing */
+        for (size_t a = 0; a < n; a++) {
+            sf[a] = 0.0;
+        }
+        return opt->timing <= CM_DSM_TIMING_WEEE
+                   ? CM_OK
+                   : cm_error_set(err, CM_EINVAL, "unknown timing convention %d", (int)opt->timing);
+    }
     switch (opt->timing) {
     case CM_DSM_TIMING_ODYM:
     case CM_DSM_TIMING_END:
@@ -293,8 +305,8 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
     }
     colon = strchr(spec, ':');
     if (colon == NULL) {
-        return cm_error_set(err, CM_EINVAL,
-                            "lifetime spec: expected DIST:KEY=VALUE,..., got '%s'", spec);
+        return cm_error_set(err, CM_EINVAL, "lifetime spec: expected DIST:KEY=VALUE,..., got '%s'",
+                            spec);
     }
     nlen = (size_t)(colon - spec);
     for (size_t k = 0; k < sizeof dist_names / sizeof dist_names[0]; k++) {
@@ -325,8 +337,9 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
 
         eq = memchr(s, '=', len);
         if (eq == NULL) {
-            return cm_error_set(err, CM_EINVAL, "lifetime spec '%s': expected KEY=VALUE, got '%.*s'",
-                                spec, (int)len, s);
+            return cm_error_set(err, CM_EINVAL,
+                                "lifetime spec '%s': expected KEY=VALUE, got '%.*s'", spec,
+                                (int)len, s);
         }
         for (int k = 0; k < 2; k++) {
             if (nm[k] != NULL && strlen(nm[k]) == (size_t)(eq - s) &&
@@ -335,9 +348,9 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
             }
         }
         if (slot < 0) {
-            return cm_error_set(err, CM_EINVAL, "lifetime spec '%s': unknown key '%.*s' (expected %s%s%s)",
-                                spec, (int)(eq - s), s, nm[0], nm[1] != NULL ? ", " : "",
-                                nm[1] != NULL ? nm[1] : "");
+            return cm_error_set(
+                err, CM_EINVAL, "lifetime spec '%s': unknown key '%.*s' (expected %s%s%s)", spec,
+                (int)(eq - s), s, nm[0], nm[1] != NULL ? ", " : "", nm[1] != NULL ? nm[1] : "");
         }
         if (have[slot]) {
             return cm_error_set(err, CM_EINVAL, "lifetime spec '%s': key '%s' given twice", spec,
@@ -357,13 +370,14 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
     }
     for (int k = 0; k < 2; k++) {
         if (nm[k] != NULL && !have[k]) {
-            return cm_error_set(err, CM_EINVAL, "lifetime spec '%s': missing key '%s'", spec, nm[k]);
+            return cm_error_set(err, CM_EINVAL, "lifetime spec '%s': missing key '%s'", spec,
+                                nm[k]);
         }
     }
     if (weibull_moments) {
         cm_error_t rc = cm_dsm_weibull_from_moments(val[0], val[1], &out->p[0], &out->p[1], err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "lifetime spec '%s': ", spec);
+            cm_error_prefix(err, "lifetime spec '%s'", spec);
         }
         return rc;
     }
@@ -372,7 +386,7 @@ cm_error_t cm_dsm_lifetime_parse(const char *spec, cm_dsm_lifetime_t *out, cm_er
     {
         cm_error_t rc = cm_dsm_params_check(out->dist, out->p, err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "lifetime spec '%s': ", spec);
+            cm_error_prefix(err, "lifetime spec '%s'", spec);
             return rc;
         }
     }

@@ -22,7 +22,7 @@ typedef struct table_t {
     cm_dsm_dist_t dist;
     const cm_real_t *params;
     size_t np, T, len;
-    int per_cohort;
+    int per_cohort, by_year;
     cm_real_t *sf, *pdf, *init_sf;
 } table_t;
 
@@ -103,10 +103,29 @@ static cm_error_t table_fill(table_t *tb, const cm_dsm_options_t *opt, cm_error_
         CM_NOMEM(tb->sf = cm_malloc_array(tt, sizeof *tb->sf), err);
         tb->pdf = tb->sf + T * T;
     }
-    for (size_t c = 0; c < T; c++) {
-        one_params(tb->dist, tb->params + 2 * c, q);
-        CM_TRY(cm_dsm_survival(tb->dist, q, opt, T - c, tb->sf + c * T, err));
-        pdf_from_sf(tb->sf + c * T, tb->pdf + c * T, T - c);
+    if (tb->by_year) {
+        /* year t's survival vector in pdf's storage first (row t), then the columns */
+        for (size_t t = 0; t < T; t++) {
+            one_params(tb->dist, tb->params + 2 * t, q);
+            CM_TRY(cm_dsm_survival(tb->dist, q, opt, T, tb->pdf + t * T, err));
+        }
+        for (size_t c = 0; c < T; c++) {
+            cm_real_t *col = tb->sf + c * T;
+            col[0] = tb->pdf[c * T];
+            for (size_t a = 1; a < T - c; a++) {
+                const cm_real_t *v = tb->pdf + (c + a) * T;
+                col[a] = v[a - 1] > 0 ? col[a - 1] * (v[a] / v[a - 1]) : 0.0;
+            }
+        }
+        for (size_t c = 0; c < T; c++) {
+            pdf_from_sf(tb->sf + c * T, tb->pdf + c * T, T - c);
+        }
+    } else {
+        for (size_t c = 0; c < T; c++) {
+            one_params(tb->dist, tb->params + 2 * c, q);
+            CM_TRY(cm_dsm_survival(tb->dist, q, opt, T - c, tb->sf + c * T, err));
+            pdf_from_sf(tb->sf + c * T, tb->pdf + c * T, T - c);
+        }
     }
     if (tb->len > T) {
         CM_NOMEM(tb->init_sf = cm_malloc_array(tb->len, sizeof *tb->init_sf), err);
@@ -135,7 +154,7 @@ static cm_error_t cache_get(cache_t *c, const cm_dsm_series_t *s, const cm_dsm_o
     cm_error_t rc = CM_OK;
     size_t np, len = key_len(s);
     const cm_real_t *pp = key_params(s, &np);
-    int per = s->lifetime.by_cohort != NULL;
+    int per = s->lifetime.by_cohort == NULL ? 0 : (s->lifetime.by_year ? 2 : 1);
     uint64_t h = 14695981039346656037ULL;
     size_t pos;
     table_t *tb;
@@ -148,8 +167,7 @@ static cm_error_t cache_get(cache_t *c, const cm_dsm_series_t *s, const cm_dsm_o
     for (pos = (size_t)h & (c->cap - 1); c->slot[pos] != 0; pos = (pos + 1) & (c->cap - 1)) {
         tb = &c->tab[c->slot[pos] - 1];
         if (tb->hash == h && tb->dist == s->lifetime.dist && tb->T == s->T && tb->len == len &&
-            tb->per_cohort == per && tb->np == np &&
-            memcmp(tb->params, pp, np * sizeof *pp) == 0) {
+            tb->per_cohort == per && tb->np == np && memcmp(tb->params, pp, np * sizeof *pp) == 0) {
             *out = tb;
             return CM_OK;
         }
@@ -163,6 +181,7 @@ static cm_error_t cache_get(cache_t *c, const cm_dsm_series_t *s, const cm_dsm_o
     tb->T = s->T;
     tb->len = len;
     tb->per_cohort = per;
+    tb->by_year = per == 2;
     c->n_tab++; /* counted before filling so that cache_destroy frees a partial fill */
     CM_TRY(table_fill(tb, opt, err));
     c->slot[pos] = c->n_tab;
@@ -223,7 +242,7 @@ static cm_error_t check_series(const cm_dsm_series_t *s, size_t k, const cm_dsm_
         one_params(s->lifetime.dist, s->lifetime.p, q);
         rc = cm_dsm_params_check(s->lifetime.dist, q, err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "series %s: ", lab);
+            cm_error_prefix(err, "series %s", lab);
             return rc;
         }
         return CM_OK;
@@ -233,7 +252,8 @@ static cm_error_t check_series(const cm_dsm_series_t *s, size_t k, const cm_dsm_
         one_params(s->lifetime.dist, s->lifetime.by_cohort + 2 * c, q);
         rc = cm_dsm_params_check(s->lifetime.dist, q, err);
         if (rc != CM_OK) {
-            cm_error_prefix(err, "series %s, cohort %lld: ", lab, (long long)(s->t0 + (cm_int_t)c));
+            cm_error_prefix(err, "series %s, %s %lld", lab, s->lifetime.by_year ? "year" : "cohort",
+                            (long long)(s->t0 + (cm_int_t)c));
             return rc;
         }
     }
@@ -284,11 +304,11 @@ static cm_error_t negative_error(const cm_dsm_series_t *s, size_t k, size_t m, c
 {
     char buf[32];
     return cm_error_set(err, CM_EINVAL,
-                        "series %s, year %lld: the stock target needs a negative inflow "
-                        "(stock %.17g exceeds the target by %.17g); use the policy allow or "
-                        "correct",
+                        "series %s, year %lld: the stock target %.17g is below the %.17g still "
+                        "held by earlier cohorts, which needs a negative inflow (policy error; "
+                        "allow or correct accept it)",
                         series_label(s, k, buf, sizeof buf), (long long)(s->t0 + (cm_int_t)m),
-                        s->values[m], -rem);
+                        s->values[m], s->values[m] - rem);
 }
 
 /* The inflow-driven model and the stock-driven forward substitution (policies ALLOW, ERROR).
@@ -472,8 +492,8 @@ static cm_error_t run_one(const cm_dsm_series_t *s, size_t k, const table_t *tb,
         prev = t == 0 ? init_total : res->stock[t - 1];
         res->stock_change[t] = res->stock[t] - prev;
         worst = fmax(worst, fabs(res->inflow[t] - res->outflow[t] - res->stock_change[t]));
-        scale = fmax(scale, fmax(fabs(res->inflow[t]), fmax(fabs(res->outflow[t]),
-                                                            fabs(res->stock[t]))));
+        scale = fmax(scale,
+                     fmax(fabs(res->inflow[t]), fmax(fabs(res->outflow[t]), fabs(res->stock[t]))));
     }
     res->balance = scale > 0 ? worst / scale : worst;
 cleanup:
@@ -525,9 +545,9 @@ cm_error_t cm_dsm_batch_run(const cm_dsm_series_t *in, size_t n, const cm_dsm_op
         cm_dsm_options_default(&def);
         opt = &def;
     }
-    if ((int)opt->timing < 0 || opt->timing > CM_DSM_TIMING_WEEE ||
-        (int)opt->negative < 0 || opt->negative > CM_DSM_NEGATIVE_ERROR ||
-        (int)opt->lognormal < 0 || opt->lognormal > CM_DSM_LOGNORMAL_ODYM) {
+    if ((int)opt->timing < 0 || opt->timing > CM_DSM_TIMING_WEEE || (int)opt->negative < 0 ||
+        opt->negative > CM_DSM_NEGATIVE_ERROR || (int)opt->lognormal < 0 ||
+        opt->lognormal > CM_DSM_LOGNORMAL_ODYM) {
         return cm_error_set(err, CM_EINVAL, "dsm batch: an option is out of range");
     }
     for (size_t k = 0; k < n; k++) {
@@ -557,8 +577,8 @@ cleanup:
     return rc;
 }
 
-cm_error_t cm_dsm_run(const cm_dsm_series_t *s, const cm_dsm_options_t *opt,
-                      cm_dsm_result_t *res, cm_error_info_t *err)
+cm_error_t cm_dsm_run(const cm_dsm_series_t *s, const cm_dsm_options_t *opt, cm_dsm_result_t *res,
+                      cm_error_info_t *err)
 {
     cm_dsm_batch_t b;
     cm_error_t rc;

@@ -171,7 +171,8 @@ static void test_lognormal(void **state)
     }
     ASSERT_NEAR(m1, 60, 1e-4, 0);
     ASSERT_NEAR(sqrt(m2 - m1 * m1), 25, 1e-3, 0);
-    CHECK_ERROR(cm_dsm_lognormal_params(0, 25, CM_DSM_LOGNORMAL_MOMENTS, &mu, &sg, &err), CM_EINVAL);
+    CHECK_ERROR(cm_dsm_lognormal_params(0, 25, CM_DSM_LOGNORMAL_MOMENTS, &mu, &sg, &err),
+                CM_EINVAL);
     CHECK_ERROR(cm_dsm_lognormal_params(60, -1, CM_DSM_LOGNORMAL_ODYM, &mu, &sg, &err), CM_EINVAL);
     CHECK_ERROR(cm_dsm_lognormal_params(60, 25, CM_DSM_LOGNORMAL_ODYM, NULL, &sg, &err), CM_EINVAL);
 }
@@ -278,6 +279,12 @@ static void test_distributions(void **state)
     /* ODYM: a normal with mean 0 has no survivors */
     CHECK_OK(cm_dsm_survival(CM_DSM_NORMAL, pz, NULL, 30, sf, &err), &err);
     assert_true(sf[0] == 0 && sf[29] == 0);
+    cm_dsm_options_t opt;
+    cm_dsm_options_default(&opt);
+    opt.timing = CM_DSM_TIMING_WEEE;
+    sf[5] = 1;
+    CHECK_OK(cm_dsm_survival(CM_DSM_NORMAL, pz, &opt, 30, sf, &err), &err);
+    assert_true(sf[0] == 0 && sf[5] == 0);
     /* half-normal: the folded normal with mean 0 */
     CHECK_OK(cm_dsm_survival(CM_DSM_FOLDED_NORMAL, pz, NULL, 30, sf, &err), &err);
     ASSERT_NEAR(sf[4], erfc(1 / sqrt(2.0)), 1e-14, 0);
@@ -316,6 +323,65 @@ static void test_per_cohort(void **state)
     CHECK_ERROR(cm_dsm_batch_run(s, 2, NULL, &b, &err), CM_EINVAL);
     assert_non_null(strstr(err.message, "series ext, cohort 1992"));
     assert_null(b.results);
+}
+
+/* Lifetime extension of cohorts already in the stock (by_year): fixed lifetimes by calendar
+ * year. Years 0-1 L = 2, from year 2 L = 4: cohort 0 survives year 2 with S_4(2)/S_4(1) = 1
+ * and year 3 with S_4(3)/S_4(2) = 1, leaves in year 4 (S_4(4) = 0): its lifetime became 4.
+ * With the extension only from year 3, cohort 0 has left in year 2 (S_2(2)/S_2(1) = 0) and
+ * stays gone. Constant rows give the constant lifetime. */
+static void test_by_year(void **state)
+{
+    static const double in[6] = {1, 0, 0, 0, 0, 0};
+    double ly[12] = {2, 0, 2, 0, 4, 0, 4, 0, 4, 0, 4, 0};
+    double w[12];
+    cm_dsm_result_t r = {0}, c = {0};
+    cm_error_info_t err;
+    (void)state;
+    cm_dsm_series_t s = series(6, CM_DSM_INFLOW_DRIVEN, in, CM_DSM_FIXED, 2, 0);
+    s.lifetime.by_cohort = ly;
+    s.lifetime.by_year = 1;
+    CHECK_OK(cm_dsm_run(&s, NULL, &r, &err), &err);
+    for (int t = 0; t < 6; t++) {
+        ASSERT_NEAR(r.stock[t], t < 4 ? 1 : 0, 0, 0);
+        ASSERT_NEAR(r.outflow[t], t == 4 ? 1 : 0, 0, 0);
+    }
+    cm_dsm_result_destroy(&r);
+    ly[4] = 2; /* the extension from year 3 on comes too late for cohort 0 */
+    CHECK_OK(cm_dsm_run(&s, NULL, &r, &err), &err);
+    for (int t = 0; t < 6; t++) {
+        ASSERT_NEAR(r.stock[t], t < 2 ? 1 : 0, 0, 0);
+    }
+    cm_dsm_result_destroy(&r);
+    /* the same rows by cohort: cohort 0 keeps its own lifetime 2 */
+    ly[4] = 4;
+    s.lifetime.by_year = 0;
+    CHECK_OK(cm_dsm_run(&s, NULL, &r, &err), &err);
+    ASSERT_NEAR(r.stock[2], 0, 0, 0);
+    cm_dsm_result_destroy(&r);
+    /* constant rows by year = the constant lifetime (Weibull, stock-driven) */
+    for (int t = 0; t < 6; t++) {
+        w[2 * t] = 1.7;
+        w[2 * t + 1] = 3.5;
+    }
+    static const double target[6] = {5, 9, 12, 14, 15, 15};
+    s = series(6, CM_DSM_STOCK_DRIVEN, target, CM_DSM_WEIBULL, 1.7, 3.5);
+    CHECK_OK(cm_dsm_run(&s, NULL, &c, &err), &err);
+    s.lifetime.by_cohort = w;
+    s.lifetime.by_year = 1;
+    CHECK_OK(cm_dsm_run(&s, NULL, &r, &err), &err);
+    for (int t = 0; t < 6; t++) {
+        ASSERT_NEAR(r.inflow[t], c.inflow[t], 1e-13, 1e-13);
+        ASSERT_NEAR(r.outflow[t], c.outflow[t], 1e-13, 1e-13);
+    }
+    assert_true(r.balance < 1e-14);
+    cm_dsm_result_destroy(&r);
+    cm_dsm_result_destroy(&c);
+    w[5] = -1;
+    s.name = "y";
+    s.t0 = 2000;
+    CHECK_ERROR(cm_dsm_run(&s, NULL, &r, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "series y, year 2002"));
 }
 
 /* Initial stock by age, fixed lifetime 3: ages 0, 1, 2 hold 2, 4, 8 at the end of t0 - 1.
@@ -373,7 +439,7 @@ static void test_initial_stock(void **state)
     CHECK_ERROR(cm_dsm_run(&s, &opt, &r, &err), CM_EINVAL);
 }
 
-static const cm_dsm_dist_t dists[] = {CM_DSM_FIXED, CM_DSM_NORMAL, CM_DSM_NORMAL_TRUNC,
+static const cm_dsm_dist_t dists[] = {CM_DSM_FIXED,         CM_DSM_NORMAL,    CM_DSM_NORMAL_TRUNC,
                                       CM_DSM_FOLDED_NORMAL, CM_DSM_LOGNORMAL, CM_DSM_WEIBULL};
 
 static void random_params(cm_rng_t *g, cm_dsm_dist_t d, double p[2])
@@ -400,7 +466,7 @@ static void test_random_balance_roundtrip(void **state)
     (void)state;
     cm_rng_seed(&g, 42);
     cm_dsm_options_default(&opt);
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < 4; rep++) {
         for (size_t d = 0; d < 6; d++) {
             for (int tm = 0; tm < 5; tm++) {
                 cm_dsm_result_t a = {0}, b = {0};
@@ -414,8 +480,9 @@ static void test_random_balance_roundtrip(void **state)
                 }
                 opt.timing = (cm_dsm_timing_t)tm;
                 s = series(T, CM_DSM_INFLOW_DRIVEN, in, dists[d], lt[0], lt[1]);
-                if (rep == 2) {
+                if (rep >= 2) {
                     s.lifetime.by_cohort = lt;
+                    s.lifetime.by_year = rep == 3;
                 }
                 CHECK_OK(cm_dsm_run(&s, &opt, &a, &err), &err);
                 assert_true(a.balance < 1e-12);
@@ -437,7 +504,7 @@ static void test_random_balance_roundtrip(void **state)
             }
         }
     }
-    assert_int_equal(runs, 3 * 29);
+    assert_int_equal(runs, 4 * 29);
 }
 
 /* A batch equals the series run one by one; series sharing a lifetime share a table. */
@@ -490,21 +557,21 @@ static void test_parse(void **state)
     cm_error_info_t err;
     const char *nm[2];
     static const char *bad[] = {
-        "normal",                    /* no colon */
-        "gauss:mean=1,sd=2",         /* unknown distribution */
-        "normal:mean=20",            /* missing sd */
-        "normal:mean=20,sd=5,sd=4",  /* repeated */
-        "normal:mean=20,width=5",    /* unknown key */
-        "normal:mean=20,sd",         /* no value */
-        "normal:mean=20,sd=abc",     /* not a number */
-        "normal:mean=20,sd=1e999",   /* out of range */
-        "normal:mean=20,sd=0",       /* sd <= 0 */
-        "normal:mean=-1,sd=3",       /* mean < 0 */
-        "weibull:shape=0,scale=22",  /* shape <= 0 */
-        "weibull:shape=2,scale=-1",  /* scale <= 0 */
-        "lognormal:mean=0,sd=25",    /* mean <= 0 */
+        "normal",                   /* no colon */
+        "gauss:mean=1,sd=2",        /* unknown distribution */
+        "normal:mean=20",           /* missing sd */
+        "normal:mean=20,sd=5,sd=4", /* repeated */
+        "normal:mean=20,width=5",   /* unknown key */
+        "normal:mean=20,sd",        /* no value */
+        "normal:mean=20,sd=abc",    /* not a number */
+        "normal:mean=20,sd=1e999",  /* out of range */
+        "normal:mean=20,sd=0",      /* sd <= 0 */
+        "normal:mean=-1,sd=3",      /* mean < 0 */
+        "weibull:shape=0,scale=22", /* shape <= 0 */
+        "weibull:shape=2,scale=-1", /* scale <= 0 */
+        "lognormal:mean=0,sd=25",   /* mean <= 0 */
         "fixed:mean=-3",
-        "fixed:mean=20,sd=3",        /* fixed has no sd */
+        "fixed:mean=20,sd=3", /* fixed has no sd */
         "normal:mean=,sd=3",
     };
     (void)state;
@@ -650,6 +717,7 @@ int main(void)
         CM_TEST(test_timings),
         CM_TEST(test_distributions),
         CM_TEST(test_per_cohort),
+        CM_TEST(test_by_year),
         CM_TEST(test_initial_stock),
         CM_TEST(test_random_balance_roundtrip),
         CM_TEST(test_batch),

@@ -66,8 +66,8 @@ static void run_case(const cm_table_t *idx, size_t row, int *n_checked)
     s.name = name;
     s.T = REF_T;
     s.values = values;
-    s.driver = name_is(cm_table_cell(idx, row, 1), "stock") ? CM_DSM_STOCK_DRIVEN
-                                                            : CM_DSM_INFLOW_DRIVEN;
+    s.driver =
+        name_is(cm_table_cell(idx, row, 1), "stock") ? CM_DSM_STOCK_DRIVEN : CM_DSM_INFLOW_DRIVEN;
     s.lifetime.dist = dist_of(cm_table_cell(idx, row, 2));
     s.lifetime.p[0] = params[0];
     s.lifetime.p[1] = params[1];
@@ -77,12 +77,13 @@ static void run_case(const cm_table_t *idx, size_t row, int *n_checked)
     cm_dsm_options_default(&opt);
     CHECK_OK(cm_dsm_timing_parse(cm_table_cell(idx, row, 4), &opt.timing, &err), &err);
     opt.lognormal = name_is(cm_table_cell(idx, row, 5), "odym") ? CM_DSM_LOGNORMAL_ODYM
-                                                                 : CM_DSM_LOGNORMAL_MOMENTS;
+                                                                : CM_DSM_LOGNORMAL_MOMENTS;
     opt.negative = name_is(cm_table_cell(idx, row, 6), "correct") ? CM_DSM_NEGATIVE_CORRECT
-                                                                   : CM_DSM_NEGATIVE_ALLOW;
+                                                                  : CM_DSM_NEGATIVE_ALLOW;
     CHECK_OK(cm_dsm_run(&s, &opt, &res, &err), &err);
     for (size_t t = 0; t < REF_T; t++) {
-        double si = num(&ref, t, "stock"), ii = num(&ref, t, "inflow"), oo = num(&ref, t, "outflow");
+        double si = num(&ref, t, "stock"), ii = num(&ref, t, "inflow"),
+               oo = num(&ref, t, "outflow");
         /* relative to the series' scale: values that cancel to ~0 get an absolute floor */
         ASSERT_NEAR(res.inflow[t], ii, 1e-9, 1e-9);
         ASSERT_NEAR(res.stock[t], si, 1e-9, 1e-9);
@@ -125,8 +126,9 @@ static void test_reference_batch(void **state)
     for (size_t t = 0; t < REF_T; t++) {
         values[t] = num(&idx, t, "input");
     }
-    CHECK_OK(cm_table_read(&ref, cm_test_source("tests/data/dsm/ref_in_weibull.csv"), NULL, 1, &err),
-             &err);
+    CHECK_OK(
+        cm_table_read(&ref, cm_test_source("tests/data/dsm/ref_in_weibull.csv"), NULL, 1, &err),
+        &err);
     memset(s, 0, sizeof s);
     for (int k = 0; k < 3; k++) {
         s[k].T = REF_T;
