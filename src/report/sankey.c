@@ -14,9 +14,13 @@ typedef struct sk_node_t {
     char *name;
     int column;
     double in, out;
-    double x, y, h;       /* layout */
-    double in_off, out_off; /* stacking cursors while drawing */
 } sk_node_t;
+
+/* Layout of one node while rendering: position, height, stacking cursors of its flows. */
+typedef struct sk_pos_t {
+    double x, y, h;
+    double in_off, out_off;
+} sk_pos_t;
 
 typedef struct sk_flow_t {
     size_t from, to;
@@ -147,14 +151,15 @@ static cm_i_num_t n1(double x)
 }
 
 /* Place the nodes; returns the scale (pixels per unit) and the loop area's top. */
-static double layout(cm_sankey_t *s, double width, double height, double *loop_top)
+static double layout(const cm_sankey_t *s, sk_pos_t *pos, double width, double height,
+                     double *loop_top)
 {
     const double margin = 40, top = 50, gap = 14, nodew = 14;
     double colsum[SK_MAX_COLUMN + 1] = {0}, loops = 0;
     size_t colcount[SK_MAX_COLUMN + 1] = {0};
     int ncol = 1;
     for (size_t i = 0; i < s->nnode; i++) {
-        sk_node_t *n = &s->node[i];
+        const sk_node_t *n = &s->node[i];
         double v = fmax(n->in, n->out);
         colsum[n->column] += v;
         colcount[n->column]++;
@@ -184,23 +189,24 @@ static double layout(cm_sankey_t *s, double width, double height, double *loop_t
     }
     *loop_top = top;
     for (size_t i = 0; i < s->nnode; i++) {
-        sk_node_t *n = &s->node[i];
-        n->x = left + colx * (double)n->column;
-        n->y = y[n->column];
-        n->h = fmax(n->in, n->out) * k;
-        n->in_off = n->out_off = 0;
-        y[n->column] += n->h + gap;
+        const sk_node_t *n = &s->node[i];
+        sk_pos_t *p = &pos[i];
+        p->x = left + colx * (double)n->column;
+        p->y = y[n->column];
+        p->h = fmax(n->in, n->out) * k;
+        p->in_off = p->out_off = 0;
+        y[n->column] += p->h + gap;
         *loop_top = y[n->column] > *loop_top ? y[n->column] : *loop_top;
     }
     return k;
 }
 
-static cm_error_t render(cm_sankey_t *s, double width, double height, cm_i_buf_t *b,
-                         cm_error_info_t *err)
+static cm_error_t render(const cm_sankey_t *s, sk_pos_t *pos, double width, double height,
+                         cm_i_buf_t *b, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     const double nodew = 14;
-    double loop_y, k = layout(s, width, height, &loop_y);
+    double loop_y, k = layout(s, pos, width, height, &loop_y);
     CM_TRY(cm_i_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%s\" "
                               "height=\"%s\" viewBox=\"0 0 %s %s\" font-family=\"sans-serif\">\n",
                            n1(width).s, n1(height).s, n1(width).s, n1(height).s));
@@ -211,7 +217,8 @@ static cm_error_t render(cm_sankey_t *s, double width, double height, cm_i_buf_t
     double loop_off = 12;
     for (size_t f = 0; f < s->nflow; f++) {
         const sk_flow_t *fl = &s->flow[f];
-        sk_node_t *a = &s->node[fl->from], *z = &s->node[fl->to];
+        sk_pos_t *a = &pos[fl->from], *z = &pos[fl->to];
+        int forward = s->node[fl->to].column > s->node[fl->from].column;
         double w = fl->value * k;
         double y0 = a->y + a->out_off, y1 = z->y + z->in_off;
         a->out_off += w;
@@ -221,7 +228,7 @@ static cm_error_t render(cm_sankey_t *s, double width, double height, cm_i_buf_t
         }
         double x0 = a->x + nodew, x1 = z->x;
         const char *col = cm_i_svg_colour(fl->from);
-        if (z->column > a->column) {
+        if (forward) {
             double xm = (x0 + x1) / 2;
             CM_TRY(cm_i_buf_printf(
                 b, "<path class=\"flow\" data-from=\"%zu\" data-to=\"%zu\" data-value=\"%.17g\" "
@@ -248,15 +255,16 @@ static cm_error_t render(cm_sankey_t *s, double width, double height, cm_i_buf_t
     }
     CM_TRY(cm_i_buf_puts(b, "</g>\n<g class=\"nodes\" font-size=\"11\">\n"));
     for (size_t i = 0; i < s->nnode; i++) {
-        const sk_node_t *n = &s->node[i];
-        double v = fmax(n->in, n->out);
+        const sk_node_t *nd = &s->node[i];
+        const sk_pos_t *n = &pos[i];
+        double v = fmax(nd->in, nd->out);
         CM_TRY(cm_i_buf_printf(b, "<rect class=\"node\" data-value=\"%.17g\" x=\"%s\" y=\"%s\" "
                                   "width=\"%s\" height=\"%s\" fill=\"%s\"/>\n",
                                v, n1(n->x).s, n1(n->y).s, n1(nodew).s, n1(fmax(n->h, 1)).s,
                                cm_i_svg_colour(i)));
         CM_TRY(cm_i_buf_printf(b, "<text x=\"%s\" y=\"%s\">", n1(n->x + nodew + 4).s,
                                n1(n->y + fmax(n->h, 1) / 2 + 4).s));
-        CM_TRY(cm_i_svg_escape(b, n->name));
+        CM_TRY(cm_i_svg_escape(b, nd->name));
         CM_TRY(cm_i_buf_printf(b, " %s ", cm_i_svg_num(v, v < 10 ? 2 : 0, 1).s));
         CM_TRY(cm_i_svg_escape(b, s->unit));
         CM_TRY(cm_i_buf_puts(b, "</text>\n"));
@@ -275,6 +283,7 @@ cm_error_t cm_sankey_render(const cm_sankey_t *s, double width, double height, c
 {
     cm_error_t rc = CM_OK;
     cm_i_buf_t b = CM_I_BUF_INIT(256u << 20);
+    sk_pos_t *pos = NULL;
     double total = 0;
     if (s == NULL || out == NULL || !(width >= 200 && width <= 10000) ||
         !(height >= 200 && height <= 10000)) {
@@ -288,10 +297,12 @@ cm_error_t cm_sankey_render(const cm_sankey_t *s, double width, double height, c
         return cm_error_set(err, CM_EINVAL, "cm_sankey_render: nothing to draw (no node or no "
                             "flow above 0)");
     }
-    /* the layout cursors live in the nodes: render works on the diagram itself */
-    CM_TRY(render((cm_sankey_t *)s, width, height, &b, err));
+    pos = cm_calloc(s->nnode, sizeof *pos);
+    CM_NOMEM(pos, err);
+    CM_TRY(render(s, pos, width, height, &b, err));
     CM_TRY(cm_i_buf_steal(&b, out));
 cleanup:
+    cm_free(pos);
     cm_i_buf_free(&b);
     return rc;
 }

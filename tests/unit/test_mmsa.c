@@ -106,6 +106,13 @@ static void test_tiny_by_hand(void **state)
     CHECK_OK(cm_mmsa_write_figures(m, &r, 0, 2002, cm_test_tmpdir(), &err), &err);
     CHECK_ERROR(cm_mmsa_write_figures(m, &r, 1, 2002, cm_test_tmpdir(), &err), CM_EINVAL);
     CHECK_ERROR(cm_mmsa_write_figures(m, &r, 0, 1999, cm_test_tmpdir(), &err), CM_EINVAL);
+    char missing[1024];
+    snprintf(missing, sizeof missing, "%s/no/such/dir", cm_test_tmpdir());
+    CHECK_ERROR(cm_mmsa_write_tables(m, &r, missing, &err), CM_EFILE);
+    CHECK_ERROR(cm_mmsa_write_figures(m, &r, 0, 2002, missing, &err), CM_EFILE);
+    cm_mmsa_result_t empty = {0};
+    CHECK_ERROR(cm_mmsa_write_tables(m, &empty, cm_test_tmpdir(), &err), CM_EINVAL);
+    CHECK_ERROR(cm_mmsa_write_figures(m, &empty, 0, 2002, cm_test_tmpdir(), &err), CM_EINVAL);
     char path[1024];
     snprintf(path, sizeof path, "%s/mmsa_flows.csv", cm_test_tmpdir());
     cm_table_t t = CM_TABLE_NULL;
