@@ -11,6 +11,7 @@ static const cm_cli_verb_t *const verbs[] = {
     &cm_cli_verb_supply,
     &cm_cli_verb_mrio,
     &cm_cli_verb_dsm,
+    &cm_cli_verb_mmsa,
     NULL,
 };
 

@@ -29,5 +29,7 @@
 #include "cm_supply.h"
 #include "cm_geopolrisk.h"
 #include "cm_dsm.h"
+#include "cm_mmsa.h"
+#include "cm_sankey.h"
 
 #endif
