@@ -8,11 +8,14 @@ cambium's series.csv), numbers with %.17g.
 """
 
 import csv
-import ctypes
 import os
-import re
 
-import numpy as np
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from blasinfo import blas_info  # noqa: E402,F401  (re-exported)
+
+import numpy as np  # noqa: E402
 
 
 def read_long(path):
@@ -67,30 +70,6 @@ def write_totals(path, series, years, inflow, stock, outflow):
         for k, s in enumerate(series):
             f.write("".join("%d,%d,%.17g,%.17g,%.17g,%.17g\n" % (s, y, i, st, o, c) for y, i, st, o, c in
                             zip(years, inflow[k], stock[k], outflow[k], ds[k])))
-
-
-def blas_info():
-    """The BLAS libraries mapped into this process, and OpenBLAS's config and thread count."""
-    libs = set()
-    try:
-        with open("/proc/self/maps") as f:
-            for line in f:
-                p = line.split()[-1]
-                if re.search(r"(blas|lapack|mkl|blis)", os.path.basename(p)):
-                    libs.add(os.path.realpath(p))
-    except OSError:
-        pass
-    info = {"libraries": sorted(libs)}
-    for lib in sorted(libs):
-        try:
-            h = ctypes.CDLL(lib)
-            h.openblas_get_config.restype = ctypes.c_char_p
-            info["openblas_config"] = h.openblas_get_config().decode()
-            info["openblas_threads"] = h.openblas_get_num_threads()
-            break
-        except (OSError, AttributeError):
-            continue
-    return info
 
 
 def versions():

@@ -55,10 +55,7 @@ fi
 echo "input: $(sed 's/^gen: //' "$WORK/gen.err" 2>/dev/null || echo "$D"), $(du -sh "$D" | cut -f1) on disk ($D)"
 echo "runs per case: cambium $KC, flodym-style $KF${FARGS:+ ($FARGS)}, ODYM-style $KO (medians; peak = max over runs)"
 
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "nan"}'; }
-wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(k=1;k<=n;k++) s=s*60+p[k]; print s}' "$1"; }
-rss() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
-json() { sed -n "s/.*\"$1\": \([0-9.e+-]*\).*/\1/p" "$2"; }
+. "$ROOT/bench/lib/bench.sh"   # median, wall, rss, json
 
 # run NAME K CMD...: K runs under /usr/bin/time -v; sets E (median wall s), T (median compute s),
 # M (peak RSS MiB, max over runs), L (1-min load averages before each run, joined by /)

@@ -6,12 +6,15 @@ is read with pandas.read_csv(sep="\t", index_col=..., header=...) and written wi
 DataFrame.to_csv(sep="\t") (pandas' default float format: shortest round-trip text).
 """
 
-import ctypes
 import json
 import os
-import re
 
-import numpy as np
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from blasinfo import blas_info  # noqa: E402,F401  (re-exported)
+
+import numpy as np  # noqa: E402
 import pandas as pd
 
 
@@ -69,31 +72,6 @@ def write_tables(folder, tables, extra=None):
         para.update(extra)
     with open(os.path.join(folder, "file_parameters.json"), "w") as f:
         json.dump(para, f, indent=4)
-
-
-def blas_info():
-    """The BLAS numpy is running on: the libraries mapped into this process, and OpenBLAS's
-    own config string and thread count when it is OpenBLAS."""
-    libs = set()
-    try:
-        with open("/proc/self/maps") as f:
-            for line in f:
-                p = line.split()[-1]
-                if re.search(r"(blas|lapack|mkl|blis)", os.path.basename(p)):
-                    libs.add(os.path.realpath(p))
-    except OSError:
-        pass
-    info = {"libraries": sorted(libs)}
-    for lib in sorted(libs):
-        try:
-            h = ctypes.CDLL(lib)
-            h.openblas_get_config.restype = ctypes.c_char_p
-            info["openblas_config"] = h.openblas_get_config().decode()
-            info["openblas_threads"] = h.openblas_get_num_threads()
-            break
-        except (OSError, AttributeError):
-            continue
-    return info
 
 
 def region_blocks(Yv, R, C):

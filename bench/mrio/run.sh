@@ -39,10 +39,7 @@ if [ -x "$CAMBIUM" ]; then "$CAMBIUM" --version | sed 's/^/cambium: /'; fi
 [ $has_cambium = 1 ] || echo "cambium mrio not built yet ($CAMBIUM): baselines only"
 "$PY" -c "import sys; sys.path.insert(0, '$HERE'); import numpy, pandas, scipy, mrio_io; import scipy.linalg; b = mrio_io.blas_info(); print('python: numpy %s, pandas %s, scipy %s; BLAS: %s (%s threads); %s' % (numpy.__version__, pandas.__version__, scipy.__version__, b.get('openblas_config', '?'), b.get('openblas_threads', '?'), ' '.join(x for x in b['libraries'] if 'dist-packages' not in x)))"
 
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "nan"}'; }
-wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(k=1;k<=n;k++) s=s*60+p[k]; print s}' "$1"; }
-rss() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
-json() { sed -n "s/.*\"$1\": \([0-9.e+-]*\).*/\1/p" "$2"; }
+. "$ROOT/bench/lib/bench.sh"   # median, wall, rss, json
 
 # run NAME K CMD...: K runs under /usr/bin/time -v; sets E (median wall s), T (median compute s),
 # M (peak RSS MB, max over runs), L (1-min load average before the first run)
