@@ -84,6 +84,20 @@ void cm_cli_print_version(FILE *out);
 int cm_cli_fail(const cm_error_info_t *err, cm_error_t rc);
 /* Print "cambium <verb>: message" and a hint to run --help; returns CM_EXIT_USAGE. */
 int cm_cli_usage_error(const char *verb, const char *fmt, ...) CM_PRINTF(2, 3);
+
+/* A subcommand of a verb with subcommands (crit, mrio, mmsa). */
+typedef struct cm_cli_sub_t {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cm_cli_sub_t;
+
+/* Dispatch argv[1] among \p subs (NULL-terminated) of \p verb: with no subcommand the usage
+ * ("usage: cambium VERB <subcommand> [options]", \p intro, the subcommands with their
+ * summaries) goes to stderr (exit 2), with --help/-h to stdout (exit 0); an unknown one is a
+ * usage error naming the expected ones. */
+int cm_cli_dispatch(const char *verb, const char *intro, const cm_cli_sub_t *subs, int argc,
+                    char **argv);
 /* Whether stderr is a terminal (progress is only shown then). */
 int cm_cli_stderr_is_tty(void);
 /* A progress callback for library functions: prints "\r<what> <done>/<total>" on a terminal. */

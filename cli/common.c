@@ -93,3 +93,40 @@ const char *cm_cli_store_path(const char *option_value)
     }
     return "cambium.db";
 }
+
+static void dispatch_usage(FILE *out, const char *verb, const char *intro,
+                           const cm_cli_sub_t *subs)
+{
+    fprintf(out, "usage: cambium %s <subcommand> [options]\n\n%s\n\nsubcommands:\n", verb, intro);
+    for (size_t i = 0; subs[i].name != NULL; i++) {
+        fprintf(out, "  %-12s %s\n", subs[i].name, subs[i].summary);
+    }
+    fprintf(out,
+            "\nRun 'cambium %s <subcommand> --help' for its options.\n"
+            "Exit codes: 0 success, 1 bad data or I/O error, 2 usage error.\n",
+            verb);
+}
+
+int cm_cli_dispatch(const char *verb, const char *intro, const cm_cli_sub_t *subs, int argc,
+                    char **argv)
+{
+    if (argc < 2) {
+        dispatch_usage(stderr, verb, intro, subs);
+        return CM_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        dispatch_usage(stdout, verb, intro, subs);
+        return CM_EXIT_OK;
+    }
+    for (size_t i = 0; subs[i].name != NULL; i++) {
+        if (strcmp(argv[1], subs[i].name) == 0) {
+            return subs[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "cambium %s: unknown subcommand '%s' (expected one of:", verb, argv[1]);
+    for (size_t i = 0; subs[i].name != NULL; i++) {
+        fprintf(stderr, " %s", subs[i].name);
+    }
+    fprintf(stderr, ")\n");
+    return CM_EXIT_USAGE;
+}

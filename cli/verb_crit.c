@@ -11,13 +11,7 @@
 
 #include "cli.h"
 
-typedef struct crit_sub_t {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-} crit_sub_t;
-
-static const crit_sub_t crit_subs[] = {
+static const cm_cli_sub_t crit_subs[] = {
     {"eu", "EU 2023 method recomputed from its inputs, beside the published values",
      cm_cli_crit_eu},
     {"mc", "Monte Carlo over the inputs: P(critical), intervals of SR and EI", cm_cli_crit_mc},
@@ -30,42 +24,12 @@ static const crit_sub_t crit_subs[] = {
     {"crma", "CRM Act 2024 lists against the EU critical lists", cm_cli_crit_crma},
     {NULL, NULL, NULL}};
 
-static void crit_usage(FILE *out)
-{
-    fprintf(out, "usage: cambium crit <subcommand> [options]\n"
-                 "\n"
-                 "Criticality of raw materials (EU method: supply risk SR and economic\n"
-                 "importance EI; see docs/crit.md).\n"
-                 "\n"
-                 "subcommands:\n");
-    for (size_t i = 0; crit_subs[i].name != NULL; i++) {
-        fprintf(out, "  %-12s %s\n", crit_subs[i].name, crit_subs[i].summary);
-    }
-    fprintf(out, "\nRun 'cambium crit <subcommand> --help' for its options.\n"
-                 "Exit codes: 0 success, 1 bad data or I/O error, 2 usage error.\n");
-}
-
 static int crit_run(int argc, char **argv)
 {
-    if (argc < 2) {
-        crit_usage(stderr);
-        return CM_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        crit_usage(stdout);
-        return CM_EXIT_OK;
-    }
-    for (size_t i = 0; crit_subs[i].name != NULL; i++) {
-        if (strcmp(argv[1], crit_subs[i].name) == 0) {
-            return crit_subs[i].run(argc - 1, argv + 1);
-        }
-    }
-    fprintf(stderr, "cambium crit: unknown subcommand '%s' (expected one of:", argv[1]);
-    for (size_t i = 0; crit_subs[i].name != NULL; i++) {
-        fprintf(stderr, " %s", crit_subs[i].name);
-    }
-    fprintf(stderr, ")\n");
-    return CM_EXIT_USAGE;
+    return cm_cli_dispatch("crit",
+                           "Criticality of raw materials (EU method: supply risk SR and economic\n"
+                           "importance EI; see docs/crit.md).",
+                           crit_subs, argc, argv);
 }
 
 const cm_cli_verb_t cm_cli_verb_crit = {"crit", "criticality of raw materials (EU method)",

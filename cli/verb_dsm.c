@@ -631,37 +631,25 @@ cleanup:
     return status;
 }
 
-static void dsm_main_usage(FILE *out)
+static int dsm_inflow(int argc, char **argv)
 {
-    fprintf(out, "usage: cambium dsm <subcommand> [options]\n"
-                 "\n"
-                 "Dynamic stock models, ODYM-compatible (docs/dsm.md).\n"
-                 "\n"
-                 "subcommands:\n"
-                 "  inflow       inflow-driven: stock and outflow from the inflow\n"
-                 "  stock        stock-driven: inflow and outflow from the stock\n"
-                 "\n"
-                 "Run 'cambium dsm <subcommand> --help' for its options.\n"
-                 "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.\n");
+    return dsm_model(argc, argv, CM_DSM_INFLOW_DRIVEN);
 }
+
+static int dsm_stock(int argc, char **argv)
+{
+    return dsm_model(argc, argv, CM_DSM_STOCK_DRIVEN);
+}
+
+static const cm_cli_sub_t dsm_subs[] = {
+    {"inflow", "inflow-driven: stock and outflow from the inflow", dsm_inflow},
+    {"stock", "stock-driven: inflow and outflow from the stock", dsm_stock},
+    {NULL, NULL, NULL}};
 
 static int dsm_run(int argc, char **argv)
 {
-    if (argc < 2) {
-        dsm_main_usage(stderr);
-        return CM_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        dsm_main_usage(stdout);
-        return CM_EXIT_OK;
-    }
-    if (strcmp(argv[1], "inflow") == 0) {
-        return dsm_model(argc - 1, argv + 1, CM_DSM_INFLOW_DRIVEN);
-    }
-    if (strcmp(argv[1], "stock") == 0) {
-        return dsm_model(argc - 1, argv + 1, CM_DSM_STOCK_DRIVEN);
-    }
-    return cm_cli_usage_error("dsm", "unknown subcommand '%s' (expected inflow or stock)", argv[1]);
+    return cm_cli_dispatch("dsm", "Dynamic stock models, ODYM-compatible (docs/dsm.md).",
+                           dsm_subs, argc, argv);
 }
 
 const cm_cli_verb_t cm_cli_verb_dsm = {"dsm", "dynamic stock models (ODYM-compatible)", dsm_run};

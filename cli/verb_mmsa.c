@@ -149,30 +149,17 @@ static int mmsa_cmd_run(int argc, char **argv)
     return status;
 }
 
-static void mmsa_usage(FILE *out)
-{
-    fprintf(out, "usage: cambium mmsa run MODEL --out DIR [options]\n"
-                 "\n"
-                 "Multilayer material system analysis: a model file stacks technology,\n"
-                 "component, material and element layers on a cohort stock model (docs/mmsa.md).\n"
-                 "Run 'cambium mmsa run --help' for the options.\n"
-                 "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.\n");
-}
+static const cm_cli_sub_t mmsa_subs[] = {
+    {"run", "run a model file: flows, stocks, end of life, recovery, bands, figures", mmsa_cmd_run},
+    {NULL, NULL, NULL}};
 
 static int mmsa_run_verb(int argc, char **argv)
 {
-    if (argc < 2) {
-        mmsa_usage(stderr);
-        return CM_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        mmsa_usage(stdout);
-        return CM_EXIT_OK;
-    }
-    if (strcmp(argv[1], "run") == 0) {
-        return mmsa_cmd_run(argc - 1, argv + 1);
-    }
-    return cm_cli_usage_error("mmsa", "unknown subcommand '%s' (expected run)", argv[1]);
+    return cm_cli_dispatch("mmsa",
+                           "Multilayer material system analysis: a model file stacks technology,\n"
+                           "component, material and element layers on a cohort stock model\n"
+                           "(docs/mmsa.md).",
+                           mmsa_subs, argc, argv);
 }
 
 const cm_cli_verb_t cm_cli_verb_mmsa = {"mmsa", "multilayer material system analysis (wind)",

@@ -732,39 +732,17 @@ static int mrio_footprint(int argc, char **argv)
 
 /* --- dispatch ---------------------------------------------------------------------------------- */
 
-static void mrio_usage(FILE *out)
-{
-    fprintf(out, "usage: cambium mrio <subcommand> [options]\n"
-                 "\n"
-                 "Environmentally extended input-output analysis, pymrio-compatible\n"
-                 "(docs/mrio.md).\n"
-                 "\n"
-                 "subcommands:\n"
-                 "  calc         x, A, multipliers and the four accounts, in pymrio's layout\n"
-                 "  footprint    material footprint (RMC, RMI) of one region\n"
-                 "\n"
-                 "Run 'cambium mrio <subcommand> --help' for its options.\n"
-                 "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error.\n");
-}
+static const cm_cli_sub_t mrio_subs[] = {
+    {"calc", "x, A, multipliers and the four accounts, in pymrio's layout", mrio_calc},
+    {"footprint", "material footprint (RMC, RMI) of one region", mrio_footprint},
+    {NULL, NULL, NULL}};
 
 static int mrio_run(int argc, char **argv)
 {
-    if (argc < 2) {
-        mrio_usage(stderr);
-        return CM_EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        mrio_usage(stdout);
-        return CM_EXIT_OK;
-    }
-    if (strcmp(argv[1], "calc") == 0) {
-        return mrio_calc(argc - 1, argv + 1);
-    }
-    if (strcmp(argv[1], "footprint") == 0) {
-        return mrio_footprint(argc - 1, argv + 1);
-    }
-    return cm_cli_usage_error("mrio", "unknown subcommand '%s' (expected calc or footprint)",
-                              argv[1]);
+    return cm_cli_dispatch("mrio",
+                           "Environmentally extended input-output analysis, pymrio-compatible\n"
+                           "(docs/mrio.md).",
+                           mrio_subs, argc, argv);
 }
 
 const cm_cli_verb_t cm_cli_verb_mrio = {"mrio", "input-output footprints (pymrio-compatible)",
