@@ -44,16 +44,20 @@ typedef struct cm_mmsa_result_t {
     cm_real_t *mw_stock;    /**< [s][k][t] MW in place at the end of year t */
     cm_real_t *mw_eol;      /**< [s][k][t] MW decommissioned in year t */
     cm_real_t *inflow;      /**< [s][i][t] */
-    cm_real_t *tech_inflow; /**< [k][i][t] the inflow of technology k alone */
+    cm_real_t *tech_inflow; /**< [k][i][t] the inflow of technology k alone (all sites) */
     cm_real_t *stock;       /**< [s][i][t] */
     cm_real_t *eol;         /**< [s][i][t] end-of-life outflow */
     cm_real_t *recovered;   /**< [s][i][t] eol x collection x dismantling x process */
-    cm_real_t *per_mw;      /**< [k][i][3]: central, low, high kg per MW of the cohort year */
+    cm_real_t *per_mw;      /**< [k][i][3]: central, low, high kg per MW of the cohort year,
+                                 the sites weighted by the MW of k installed in that year
+                                 (none: over all years; none at all: equally) */
     size_t draws;           /**< draws behind the bands (0: none) */
     size_t mc_scenario;     /**< scenario of the bands */
     cm_real_t *stock_band;  /**< [q][i][t] or NULL */
     cm_real_t *eol_band;    /**< [q][i][t] or NULL */
     cm_real_t balance;      /**< max over s, i, t of |inflow - eol - dstock| / max(1, |flows|) */
+    size_t n_sites;         /**< number of sites ([model] sites) */
+    cm_real_t *per_mw_site; /**< [site][k][i][3]: as per_mw, for technology k at one site */
 } cm_mmsa_result_t;
 
 /**
@@ -111,8 +115,11 @@ CM_EXPORT void cm_mmsa_options_default(const cm_mmsa_model_t *m, cm_mmsa_options
 /**
  * \brief Run the model: one cohort DSM per site x technology and lifetime scenario
  * (cm_dsm_batch_run with cohort tables), then per item
- * inflow[t] = sum_k MW_in[k,t] I[k,i,t]; stock[t] = sum_k,c S[k,t,c] I[k,i,c];
- * eol[t] = sum_k,c O[k,t,c] I[k,i,c]; recovered[t] = sum_site,k,c O * I * yields.
+ * inflow[t] = sum_site,k MW_in[site,k,t] I[site,k,i,t]; stock[t] = sum_site,k,c
+ * S[site,k,t,c] I[site,k,i,c]; eol[t] = sum_site,k,c O[site,k,t,c] I[site,k,i,c];
+ * recovered[t] = sum_site,k,c O * I * yields. I[site,k,i,c] chains the intensity rows of
+ * technology k (or all) and of that site (or all): a row with a site applies only to the
+ * cohorts installed at that site.
  * With draws, the Monte Carlo scenario is re-run per draw with intensities drawn within their
  * ranges and the lifetime mean drawn from N(mean, sd) (docs/mmsa.md); bands p5/p50/p95.
  * \param[in] opt NULL: ::cm_mmsa_options_default.
