@@ -83,6 +83,10 @@ CM_EXPORT const char *cm_mmsa_model_name(const cm_mmsa_model_t *m);
 CM_EXPORT size_t cm_mmsa_ntech(const cm_mmsa_model_t *m);
 /** \brief Name of technology \p k (borrowed), NULL out of range. */
 CM_EXPORT const char *cm_mmsa_tech_name(const cm_mmsa_model_t *m, size_t k);
+/** \brief Number of sites ([model] sites; 1, named "all", without the key). */
+CM_EXPORT size_t cm_mmsa_nsites(const cm_mmsa_model_t *m);
+/** \brief Name of site \p site (borrowed), NULL out of range. */
+CM_EXPORT const char *cm_mmsa_site_name(const cm_mmsa_model_t *m, size_t site);
 /** \brief Number of items below the technology layer (all layers and groups). */
 CM_EXPORT size_t cm_mmsa_nitems(const cm_mmsa_model_t *m);
 /** \brief Name of item \p i (borrowed), NULL out of range. */
