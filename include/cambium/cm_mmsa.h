@@ -44,16 +44,20 @@ typedef struct cm_mmsa_result_t {
     cm_real_t *mw_stock;    /**< [s][k][t] MW in place at the end of year t */
     cm_real_t *mw_eol;      /**< [s][k][t] MW decommissioned in year t */
     cm_real_t *inflow;      /**< [s][i][t] */
-    cm_real_t *tech_inflow; /**< [k][i][t] the inflow of technology k alone */
+    cm_real_t *tech_inflow; /**< [k][i][t] the inflow of technology k alone (all sites) */
     cm_real_t *stock;       /**< [s][i][t] */
     cm_real_t *eol;         /**< [s][i][t] end-of-life outflow */
     cm_real_t *recovered;   /**< [s][i][t] eol x collection x dismantling x process */
-    cm_real_t *per_mw;      /**< [k][i][3]: central, low, high kg per MW of the cohort year */
+    cm_real_t *per_mw;      /**< [k][i][3]: central, low, high kg per MW of the cohort year,
+                                 the sites weighted by the MW of k installed in that year
+                                 (none: over all years; none at all: equally) */
     size_t draws;           /**< draws behind the bands (0: none) */
     size_t mc_scenario;     /**< scenario of the bands */
     cm_real_t *stock_band;  /**< [q][i][t] or NULL */
     cm_real_t *eol_band;    /**< [q][i][t] or NULL */
     cm_real_t balance;      /**< max over s, i, t of |inflow - eol - dstock| / max(1, |flows|) */
+    size_t n_sites;         /**< number of sites ([model] sites) */
+    cm_real_t *per_mw_site; /**< [site][k][i][3]: as per_mw, for technology k at one site */
 } cm_mmsa_result_t;
 
 /**
@@ -79,6 +83,10 @@ CM_EXPORT const char *cm_mmsa_model_name(const cm_mmsa_model_t *m);
 CM_EXPORT size_t cm_mmsa_ntech(const cm_mmsa_model_t *m);
 /** \brief Name of technology \p k (borrowed), NULL out of range. */
 CM_EXPORT const char *cm_mmsa_tech_name(const cm_mmsa_model_t *m, size_t k);
+/** \brief Number of sites ([model] sites; 1, named "all", without the key). */
+CM_EXPORT size_t cm_mmsa_nsites(const cm_mmsa_model_t *m);
+/** \brief Name of site \p site (borrowed), NULL out of range. */
+CM_EXPORT const char *cm_mmsa_site_name(const cm_mmsa_model_t *m, size_t site);
 /** \brief Number of items below the technology layer (all layers and groups). */
 CM_EXPORT size_t cm_mmsa_nitems(const cm_mmsa_model_t *m);
 /** \brief Name of item \p i (borrowed), NULL out of range. */
@@ -111,8 +119,11 @@ CM_EXPORT void cm_mmsa_options_default(const cm_mmsa_model_t *m, cm_mmsa_options
 /**
  * \brief Run the model: one cohort DSM per site x technology and lifetime scenario
  * (cm_dsm_batch_run with cohort tables), then per item
- * inflow[t] = sum_k MW_in[k,t] I[k,i,t]; stock[t] = sum_k,c S[k,t,c] I[k,i,c];
- * eol[t] = sum_k,c O[k,t,c] I[k,i,c]; recovered[t] = sum_site,k,c O * I * yields.
+ * inflow[t] = sum_site,k MW_in[site,k,t] I[site,k,i,t]; stock[t] = sum_site,k,c
+ * S[site,k,t,c] I[site,k,i,c]; eol[t] = sum_site,k,c O[site,k,t,c] I[site,k,i,c];
+ * recovered[t] = sum_site,k,c O * I * yields. I[site,k,i,c] chains the intensity rows of
+ * technology k (or all) and of that site (or all): a row with a site applies only to the
+ * cohorts installed at that site.
  * With draws, the Monte Carlo scenario is re-run per draw with intensities drawn within their
  * ranges and the lifetime mean drawn from N(mean, sd) (docs/mmsa.md); bands p5/p50/p95.
  * \param[in] opt NULL: ::cm_mmsa_options_default.

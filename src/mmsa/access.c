@@ -18,6 +18,16 @@ const char *cm_mmsa_tech_name(const cm_mmsa_model_t *m, size_t k)
     return m != NULL && k < m->ntech ? m->tech[k] : NULL;
 }
 
+size_t cm_mmsa_nsites(const cm_mmsa_model_t *m)
+{
+    return m != NULL ? m->nsite : 0;
+}
+
+const char *cm_mmsa_site_name(const cm_mmsa_model_t *m, size_t site)
+{
+    return m != NULL && site < m->nsite ? m->site[site] : NULL;
+}
+
 size_t cm_mmsa_nitems(const cm_mmsa_model_t *m)
 {
     return m != NULL ? m->nitem : 0;

@@ -9,7 +9,8 @@
 #include "../core/cm_internal.h"
 #include "mmsa_internal.h"
 
-/* Work space of one evaluation. I[k][i][c] kg per MW of cohort c; R[site][k][i][c] the
+/* Work space of one evaluation. I[site][k][i][c] kg per MW of cohort c of technology k
+ * installed at a site (rows of one site apply to that site only); R[site][k][i][c] the
  * recovered part of it at end of life. */
 typedef struct work_t {
     double *I, *R, *vals;
@@ -35,7 +36,7 @@ static cm_error_t work_init(const cm_mmsa_model_t *m, work_t *w, cm_error_info_t
     cm_error_t rc = CM_OK;
     size_t nI = m->ntech * m->nitem * m->T;
     memset(w, 0, sizeof *w);
-    w->I = cm_malloc_array(nI, sizeof *w->I);
+    w->I = cm_malloc_array(nI * m->nsite, sizeof *w->I);
     CM_NOMEM(w->I, err);
     w->R = cm_malloc_array(nI * m->nsite, sizeof *w->R);
     CM_NOMEM(w->R, err);
@@ -92,7 +93,7 @@ cleanup:
 static void intensities(const cm_mmsa_model_t *m, work_t *w)
 {
     size_t T = m->T, N = m->nitem;
-    memset(w->I, 0, m->ntech * N * T * sizeof *w->I);
+    memset(w->I, 0, m->nsite * m->ntech * N * T * sizeof *w->I);
     memset(w->R, 0, m->nsite * m->ntech * N * T * sizeof *w->R);
     for (size_t l = 0; l < m->nlayer; l++) {
         const mm_layer_t *L = &m->layer[l];
@@ -105,11 +106,13 @@ static void intensities(const cm_mmsa_model_t *m, work_t *w)
             if (row->layer != (int)l) {
                 continue;
             }
-            for (size_t k = 0; k < m->ntech; k++) {
-                if (row->tech >= 0 && (size_t)row->tech != k) {
+            for (size_t sk = 0; sk < m->nsite * m->ntech; sk++) {
+                size_t site = sk / m->ntech, k = sk % m->ntech;
+                if ((row->tech >= 0 && (size_t)row->tech != k) ||
+                    (row->site >= 0 && (size_t)row->site != site)) {
                     continue;
                 }
-                double *Ik = &w->I[k * N * T];
+                double *Ik = &w->I[sk * N * T];
                 for (size_t c = 0; c < T; c++) {
                     cm_int_t yr = m->t0 + (cm_int_t)c;
                     if (yr < row->c0 || yr > row->c1) {
@@ -132,7 +135,7 @@ static void intensities(const cm_mmsa_model_t *m, work_t *w)
         for (size_t site = 0; site < m->nsite; site++) {
             for (size_t k = 0; k < m->ntech; k++) {
                 double *Rk = &w->R[(site * m->ntech + k) * N * T];
-                const double *Ik = &w->I[k * N * T];
+                const double *Ik = &w->I[(site * m->ntech + k) * N * T];
                 if ((int)l == m->rec_layer) {
                     for (size_t i = L->first; i < L->first + L->n; i++) {
                         double y = cm_i_mmsa_yield(m, site, i, 0);
@@ -144,7 +147,8 @@ static void intensities(const cm_mmsa_model_t *m, work_t *w)
                 }
                 for (size_t r = 0; r < m->nrow; r++) {
                     const mm_row_t *row = &m->row[r];
-                    if (row->layer != (int)l || (row->tech >= 0 && (size_t)row->tech != k)) {
+                    if (row->layer != (int)l || (row->tech >= 0 && (size_t)row->tech != k) ||
+                        (row->site >= 0 && (size_t)row->site != site)) {
                         continue;
                     }
                     for (size_t c = 0; c < T; c++) {
@@ -159,13 +163,10 @@ static void intensities(const cm_mmsa_model_t *m, work_t *w)
     }
     for (size_t j = 0; j < m->nmember; j++) {
         size_t g = m->member[j].group, i = m->member[j].member;
-        for (size_t k = 0; k < m->ntech; k++) {
+        for (size_t sk = 0; sk < m->nsite * m->ntech; sk++) {
             for (size_t c = 0; c < T; c++) {
-                w->I[(k * N + g) * T + c] += w->I[(k * N + i) * T + c];
-                for (size_t site = 0; site < m->nsite; site++) {
-                    w->R[((site * m->ntech + k) * N + g) * T + c] +=
-                        w->R[((site * m->ntech + k) * N + i) * T + c];
-                }
+                w->I[(sk * N + g) * T + c] += w->I[(sk * N + i) * T + c];
+                w->R[(sk * N + g) * T + c] += w->R[(sk * N + i) * T + c];
             }
         }
         w->carries[g] = w->carries[i];
@@ -183,7 +184,7 @@ static void accumulate(const cm_mmsa_model_t *m, const work_t *w, const cm_dsm_b
     for (size_t j = 0; j < w->nseries; j++) {
         const cm_dsm_result_t *res = &b->results[j];
         size_t k = w->series_tech[j], site = w->series_site[j];
-        const double *Ik = &w->I[k * N * T];
+        const double *Ik = &w->I[(site * m->ntech + k) * N * T];
         const double *Rk = &w->R[(site * m->ntech + k) * N * T];
         for (size_t t = 0; t < T && mw_stock != NULL; t++) {
             mw_stock[k * T + t] += res->stock[t];
@@ -353,9 +354,36 @@ void cm_mmsa_result_destroy(cm_mmsa_result_t *r)
     cm_free(r->eol);
     cm_free(r->recovered);
     cm_free(r->per_mw);
+    cm_free(r->per_mw_site);
     cm_free(r->stock_band);
     cm_free(r->eol_band);
     memset(r, 0, sizeof *r);
+}
+
+/* Weights wt[site][k] of the sites in the per-MW figures of technology k: the MW of k
+ * installed at each site in the cohort year; without any, the MW installed over all years;
+ * without any, equal weights. Each technology's weights sum to 1. */
+static void site_weights(const cm_mmsa_model_t *m, size_t cy, double *wt)
+{
+    size_t T = m->T;
+    for (size_t k = 0; k < m->ntech; k++) {
+        double sum = 0;
+        for (int pass = 0; pass < 3 && !(sum > 0); pass++) {
+            sum = 0;
+            for (size_t site = 0; site < m->nsite; site++) {
+                const double *mw = &m->mw[(site * m->ntech + k) * T];
+                double v = pass == 2 ? 1.0 : pass == 0 ? mw[cy] : 0.0;
+                for (size_t t = 0; pass == 1 && t < T; t++) {
+                    v += mw[t];
+                }
+                wt[site * m->ntech + k] = v;
+                sum += v;
+            }
+        }
+        for (size_t site = 0; site < m->nsite; site++) {
+            wt[site * m->ntech + k] /= sum;
+        }
+    }
 }
 
 static cm_error_t alloc_result(const cm_mmsa_model_t *m, cm_mmsa_result_t *r,
@@ -386,6 +414,9 @@ static cm_error_t alloc_result(const cm_mmsa_model_t *m, cm_mmsa_result_t *r,
     CM_NOMEM(r->recovered, err);
     r->per_mw = cm_calloc(m->ntech * m->nitem * 3, sizeof(double));
     CM_NOMEM(r->per_mw, err);
+    r->n_sites = m->nsite;
+    r->per_mw_site = cm_calloc(m->nsite * m->ntech * m->nitem * 3, sizeof(double));
+    CM_NOMEM(r->per_mw_site, err);
 cleanup:
     return rc;
 }
@@ -397,6 +428,7 @@ cm_error_t cm_mmsa_run(const cm_mmsa_model_t *m, const cm_mmsa_options_t *opt,
     work_t w = {0};
     cm_dsm_batch_t b = {0};
     cm_mmsa_options_t o;
+    double *wt = NULL;
     if (m == NULL || res == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_mmsa_run: NULL argument");
     }
@@ -411,21 +443,28 @@ cm_error_t cm_mmsa_run(const cm_mmsa_model_t *m, const cm_mmsa_options_t *opt,
     size_t T = m->T, N = m->nitem, NT = N * T;
     CM_TRY(alloc_result(m, res, err));
     CM_TRY(work_init(m, &w, err));
+    wt = cm_malloc_array(m->nsite * m->ntech, sizeof *wt);
+    CM_NOMEM(wt, err);
     for (size_t site = 0; site < m->nsite; site++) {
         for (size_t x = 0; x < m->ntech * T; x++) {
             res->mw_inflow[x] += m->mw[site * m->ntech * T + x];
         }
     }
-    /* per MW of the cohort year: central, all rows low, all rows high */
-    size_t cy = (size_t)(m->cohort_year - m->t0);
+    /* per MW of the cohort year: central, all rows low, all rows high; per site, and per
+     * technology weighted by site (site_weights) */
+    size_t cy = (size_t)(m->cohort_year - m->t0), nsk = m->nsite * m->ntech;
+    site_weights(m, cy, wt);
     for (int q = 0; q < 3; q++) {
         for (size_t r = 0; r < m->nrow; r++) {
             w.vals[r] = q == 0 ? m->row[r].v : q == 1 ? m->row[r].lo : m->row[r].hi;
         }
         intensities(m, &w);
-        for (size_t k = 0; k < m->ntech; k++) {
+        for (size_t sk = 0; sk < nsk; sk++) {
+            size_t k = sk % m->ntech;
             for (size_t i = 0; i < N; i++) {
-                res->per_mw[(k * N + i) * 3 + (size_t)q] = w.I[(k * N + i) * T + cy];
+                double v = w.I[(sk * N + i) * T + cy];
+                res->per_mw_site[(sk * N + i) * 3 + (size_t)q] = v;
+                res->per_mw[(k * N + i) * 3 + (size_t)q] += wt[sk] * v;
             }
         }
     }
@@ -433,10 +472,11 @@ cm_error_t cm_mmsa_run(const cm_mmsa_model_t *m, const cm_mmsa_options_t *opt,
         w.vals[r] = m->row[r].v;
     }
     intensities(m, &w);
-    for (size_t k = 0; k < m->ntech; k++) {
+    for (size_t sk = 0; sk < nsk; sk++) {
+        size_t k = sk % m->ntech;
         for (size_t x = 0; x < NT; x++) {
-            res->tech_inflow[k * NT + x] =
-                m->per_kg * res->mw_inflow[k * T + x % T] * w.I[k * NT + x];
+            res->tech_inflow[k * NT + x] +=
+                m->per_kg * m->mw[sk * T + x % T] * w.I[sk * NT + x];
         }
     }
     for (size_t s = 0; s < m->nscen; s++) {
@@ -464,6 +504,7 @@ cm_error_t cm_mmsa_run(const cm_mmsa_model_t *m, const cm_mmsa_options_t *opt,
         CM_TRY(monte_carlo(m, &w, o.draws, o.seed, res, err));
     }
 cleanup:
+    cm_free(wt);
     cm_dsm_batch_destroy(&b);
     work_free(&w);
     if (rc != CM_OK) {

@@ -21,14 +21,16 @@ typedef struct mm_layer_t {
 } mm_layer_t;
 
 /* One intensity row of a data file: from-item (flat index, or a technology for a per-MW row
- * whose from-layer is the root) -> to-item, for technology `tech` (-1: all) and cohorts
- * c0 .. c1 (calendar years, inclusive). v, lo, hi in kg/MW (per-MW) or kg/kg (fractions). */
+ * whose from-layer is the root) -> to-item, for technology `tech` (-1: all), site `site` (-1:
+ * all) and cohorts c0 .. c1 (calendar years, inclusive). v, lo, hi in kg/MW (per-MW) or kg/kg
+ * (fractions). */
 typedef struct mm_row_t {
     int layer;
     int tech;
     size_t from, to;
     cm_int_t c0, c1;
     double v, lo, hi;
+    int site;
 } mm_row_t;
 
 typedef struct mm_member_t {

@@ -268,7 +268,7 @@ static cm_error_t layer_rows(cm_mmsa_model_t *m, const char *dir, const cm_kv_se
     cm_table_t t = CM_TABLE_NULL;
     const mm_layer_t *L = &m->layer[l];
     const mm_layer_t *F = &m->layer[L->from];
-    cm_int_t ctech, cfrom, cto, cval, clo, chi, cc0, cc1;
+    cm_int_t ctech, cfrom, cto, cval, clo, chi, cc0, cc1, csite;
     const cm_kv_entry_t *ue = cm_kv_get(s, "unit");
     double factor = 1.0;
     cm_error_info_t uerr;
@@ -292,9 +292,19 @@ static cm_error_t layer_rows(cm_mmsa_model_t *m, const char *dir, const cm_kv_se
     CM_TRY(cm_i_mmsa_col(&t, s, "high_column", NULL, 1, &chi, err));
     CM_TRY(cm_i_mmsa_col(&t, s, "cohort_from_column", NULL, 1, &cc0, err));
     CM_TRY(cm_i_mmsa_col(&t, s, "cohort_to_column", NULL, 1, &cc1, err));
+    CM_TRY(cm_i_mmsa_col(&t, s, "site_column", NULL, 1, &csite, err));
     for (size_t r = 0; r < t.nrows; r++) {
-        mm_row_t row = {l, -1, 0, 0, INT64_MIN, INT64_MAX, 0, 0, 0};
+        mm_row_t row = {l, -1, 0, 0, INT64_MIN, INT64_MAX, 0, 0, 0, -1};
         int k = -1;
+        const char *sv = csite >= 0 ? cm_table_cell(&t, r, (size_t)csite) : "";
+        if (sv[0] != '\0' && strcmp(sv, "all") != 0) {
+            row.site = cm_i_mmsa_find(m->site, m->nsite, sv);
+            if (row.site < 0) {
+                CM_FAIL(cm_error_set_at(err, CM_EPARSE, t.name, t.line[r], csite + 1,
+                                        "undefined site '%s' (expected 'all', empty or a site "
+                                        "of [model] sites)", sv));
+            }
+        }
         const char *fv = cm_table_cell(&t, r, (size_t)cfrom);
         int fi = layer_item(m, L->from, fv);
         if (fi < 0) {
@@ -432,7 +442,7 @@ static cm_error_t read_layers(cm_mmsa_model_t *m, const cm_kv_doc_t *doc, const 
     static const char *const keys[] = {"from", "items", "file", "unit", "technology_column",
                                        "from_column", "to_column", "value_column", "low_column",
                                        "high_column", "cohort_from_column", "cohort_to_column",
-                                       "source"};
+                                       "site_column", "source"};
     cm_error_t rc = CM_OK;
     size_t nsec = cm_kv_nsections(doc), cap = 0, nlist = 0;
     char **list = NULL;

@@ -84,17 +84,24 @@ static cm_error_t write_per_mw(const cm_mmsa_model_t *m, const cm_mmsa_result_t 
                                const char *dir, cm_error_info_t *err)
 {
     static const char *const h[] = {"technology", "layer", "item", "kg_per_mw", "low", "high",
-                                    "cohort"};
+                                    "cohort", "site"};
     cm_error_t rc = CM_OK;
     table_w_t t = {0};
-    CM_TRY(open_table(dir, "mmsa_per_mw.csv", 7, h, &t, err));
+    size_t N = m->nitem;
+    CM_TRY(open_table(dir, "mmsa_per_mw.csv", 8, h, &t, err));
+    /* per technology: the weighted figure ("all"), then, with several sites, one per site */
     for (size_t k = 0; k < m->ntech; k++) {
-        for (size_t i = 0; i < m->nitem; i++) {
-            const double *v = &r->per_mw[(k * m->nitem + i) * 3];
-            const char *row[7] = {m->tech[k], cm_mmsa_item_layer(m, i), m->item[i],
-                                  num(&t, 0, v[0]), num(&t, 1, v[1]), num(&t, 2, v[2]),
-                                  year(&t, 3, m->cohort_year)};
-            CM_TRY(cm_csv_write_row(t.w, 7, row, err));
+        for (size_t site = 0; site <= (m->nsite > 1 ? m->nsite : 0); site++) {
+            for (size_t i = 0; i < N; i++) {
+                const double *v = site == 0
+                                      ? &r->per_mw[(k * N + i) * 3]
+                                      : &r->per_mw_site[(((site - 1) * m->ntech + k) * N + i) * 3];
+                const char *row[8] = {m->tech[k], cm_mmsa_item_layer(m, i), m->item[i],
+                                      num(&t, 0, v[0]), num(&t, 1, v[1]), num(&t, 2, v[2]),
+                                      year(&t, 3, m->cohort_year),
+                                      site == 0 ? "all" : m->site[site - 1]};
+                CM_TRY(cm_csv_write_row(t.w, 8, row, err));
+            }
         }
     }
 cleanup:
@@ -161,7 +168,8 @@ cm_error_t cm_mmsa_write_tables(const cm_mmsa_model_t *m, const cm_mmsa_result_t
         return cm_error_set(err, CM_EINVAL, "cm_mmsa_write_tables: NULL argument");
     }
     if (r->T != m->T || r->n_items != m->nitem || r->n_tech != m->ntech ||
-        r->n_scenarios != m->nscen || r->stock == NULL) {
+        r->n_scenarios != m->nscen || r->n_sites != m->nsite || r->stock == NULL ||
+        r->per_mw_site == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_mmsa_write_tables: the result is not one of "
                             "this model");
     }

@@ -8,11 +8,15 @@ for f in mmsa_flows.csv mmsa_per_mw.csv fleet.csv mmsa_bands.csv mmsa_stocks.svg
 done
 head -n 1 out/mmsa_flows.csv
 head -n 1 out/mmsa_bands.csv
-# rare earths per MW: direct-drive PM against geared DFIG (2021 cohort)
-grep -E '^(direct_drive_pmsg|geared_dfig),group,rare_earths,' out/mmsa_per_mw.csv | cut -d, -f1,4
-# copper per MW
-grep -E '^(direct_drive_pmsg|direct_drive_eesg|geared_dfig),materials,copper,' out/mmsa_per_mw.csv |
+# rare earths per MW: direct-drive PM against geared DFIG (2021 cohort, sites weighted: "all")
+grep -E '^(direct_drive_pmsg|geared_dfig),group,rare_earths,.*,all$' out/mmsa_per_mw.csv |
     cut -d, -f1,4
+# copper per MW
+grep -E '^(direct_drive_pmsg|direct_drive_eesg|geared_dfig),materials,copper,.*,all$' \
+    out/mmsa_per_mw.csv | cut -d, -f1,4
+# concrete per MW by site: onshore bulk foundations, none on offshore monopiles (2021 cohort)
+grep -E '^direct_drive_pmsg,materials,concrete,.*,(onshore|offshore)$' out/mmsa_per_mw.csv |
+    cut -d, -f4,8
 # the recycling loop of the Sankey diagram
 grep -c '^recovered,recycled material,' out/mmsa_sankey_2033.csv
 grep -c 'class="loop"' out/mmsa_sankey_2033.svg

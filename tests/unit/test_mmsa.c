@@ -169,6 +169,115 @@ static void test_montecarlo(void **state)
     cm_mmsa_model_free(m);
 }
 
+/* Two sites, one technology: rows with a site apply only to that site's cohorts. 1 MW onshore
+ * ("on") in 2000, 2 MW offshore ("off") in 2001, fixed lifetime 2. x: 10 kg/MW for all sites
+ * + 30 on + 5 off (on 40, off 15); y: 7 kg/MW off only. Collection of x: 1 on, 0.5 off. */
+static const char *two_sites(const char *intensities, int cohort)
+{
+    char text[4096];
+    write_file("site_int.csv", intensities);
+    write_file("site_rec.csv", "x,route,stage,site,yield,low,high\n"
+                               "x,r,collection,on,1,,\n"
+                               "x,r,collection,off,0.5,,\n");
+    snprintf(text, sizeof text,
+             "[model]\nname = sites\nyears = 2000-2004\nunit = MW\nmass_unit = kg\n"
+             "sites = on, off\ncohort_year = %d\n"
+             "[layer technology]\nitems = a\n"
+             "[layer x]\nfrom = technology\nitems = x, y\nfile = site_int.csv\nunit = kg/MW\n"
+             "from_column = from\nto_column = to\nvalue_column = v\nsite_column = site\n"
+             "[projection on]\nsite = on\nyears = 2000-2000\nmw_per_year = 1\n"
+             "technology = a\nsource = test\n"
+             "[projection off]\nsite = off\nyears = 2001-2001\nmw_per_year = 2\n"
+             "technology = a\nsource = test\n"
+             "[lifetime two]\nspec = fixed:mean=2\n"
+             "[recovery]\nfile = site_rec.csv\nlayer = x\nitem_column = x\n", cohort);
+    return write_file("sites.ini", text);
+}
+
+static void test_site_rows(void **state)
+{
+    cm_mmsa_model_t *m = NULL;
+    cm_mmsa_result_t r = {0};
+    cm_error_info_t err;
+    (void)state;
+    CHECK_OK(cm_mmsa_model_load(two_sites("from,to,v,site\n"
+                                          "a,x,10,all\n"
+                                          "a,x,30,on\n"
+                                          "a,x,5,off\n"
+                                          "a,y,7,off\n",
+                                          2001),
+                                &m, &err),
+             &err);
+    CHECK_OK(cm_mmsa_run(m, NULL, &r, &err), &err);
+    cm_int_t x = cm_mmsa_item_find(m, "x", "x"), y = cm_mmsa_item_find(m, "x", "y");
+    assert_true(x >= 0 && y >= 0);
+    static const double xs[] = {40, 70, 30, 0, 0}, xe[] = {0, 0, 40, 30, 0};
+    static const double ys[] = {0, 14, 14, 0, 0}, ye[] = {0, 0, 0, 14, 0};
+    static const double xr[] = {0, 0, 40, 15, 0};
+    for (size_t t = 0; t < 5; t++) {
+        ASSERT_NEAR(at(&r, r.stock, 0, (size_t)x, t), xs[t], 1e-12, 1e-12);
+        ASSERT_NEAR(at(&r, r.eol, 0, (size_t)x, t), xe[t], 1e-12, 1e-12);
+        ASSERT_NEAR(at(&r, r.stock, 0, (size_t)y, t), ys[t], 1e-12, 1e-12);
+        ASSERT_NEAR(at(&r, r.eol, 0, (size_t)y, t), ye[t], 1e-12, 1e-12);
+        ASSERT_NEAR(at(&r, r.recovered, 0, (size_t)x, t), xr[t], 1e-12, 1e-12);
+        /* the technology's inflow is the sum over its sites */
+        ASSERT_NEAR(r.tech_inflow[(size_t)x * r.T + t], at(&r, r.inflow, 0, (size_t)x, t),
+                    1e-12, 1e-12);
+    }
+    ASSERT_NEAR(at(&r, r.inflow, 0, (size_t)x, 1), 30, 1e-12, 0);
+    assert_true(r.balance < 1e-12);
+    /* per MW of 2001 by site, and for the technology: only offshore installed in 2001 */
+    assert_int_equal(r.n_sites, 2);
+    size_t N = r.n_items;
+    ASSERT_NEAR(r.per_mw_site[(size_t)x * 3], 40, 1e-12, 0);
+    ASSERT_NEAR(r.per_mw_site[(N + (size_t)x) * 3], 15, 1e-12, 0);
+    ASSERT_NEAR(r.per_mw_site[(size_t)y * 3], 0, 0, 1e-12);
+    ASSERT_NEAR(r.per_mw[(size_t)x * 3], 15, 1e-12, 0);
+    ASSERT_NEAR(r.per_mw[(size_t)y * 3], 7, 1e-12, 0);
+    /* the per-MW table: the weighted rows ("all"), then one block per site */
+    CHECK_OK(cm_mmsa_write_tables(m, &r, cm_test_tmpdir(), &err), &err);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/mmsa_per_mw.csv", cm_test_tmpdir());
+    cm_table_t t = CM_TABLE_NULL;
+    CHECK_OK(cm_table_read(&t, path, NULL, 1, &err), &err);
+    assert_int_equal(t.nrows, 3 * N);
+    assert_string_equal(cm_table_cell(&t, 0, 7), "all");
+    assert_string_equal(cm_table_cell(&t, N + (size_t)x, 7), "on");
+    assert_string_equal(cm_table_cell(&t, N + (size_t)x, 3), "40");
+    assert_string_equal(cm_table_cell(&t, 2 * N + (size_t)x, 7), "off");
+    assert_string_equal(cm_table_cell(&t, 2 * N + (size_t)x, 3), "15");
+    cm_table_destroy(&t);
+    cm_mmsa_result_destroy(&r);
+    cm_mmsa_model_free(m);
+    /* Without inflow in the cohort year the sites weigh by all their MW: on 1, off 2. */
+    cm_mmsa_model_t *m2 = NULL;
+    CHECK_OK(cm_mmsa_model_load(two_sites("from,to,v,site\na,x,30,on\na,x,6,off\n", 2003),
+                                &m2, &err),
+             &err);
+    cm_mmsa_result_t r2 = {0};
+    cm_mmsa_options_t opt = {0, 0};
+    CHECK_OK(cm_mmsa_run(m2, &opt, &r2, &err), &err);
+    assert_true(r2.balance < 1e-12);
+    ASSERT_NEAR(r2.per_mw[(size_t)x * 3], 30.0 / 3 + 6.0 * 2 / 3, 1e-12, 0);
+    cm_mmsa_result_destroy(&r2);
+    cm_mmsa_model_free(m2);
+    /* an unknown site in the data file: the data file and its line */
+    cm_mmsa_model_t *bad = NULL;
+    cm_error_clear(&err);
+    CHECK_ERROR(cm_mmsa_model_load(two_sites("from,to,v,site\na,x,10,on\na,x,5,mars\n", 2001),
+                                   &bad, &err),
+                CM_EPARSE);
+    assert_null(bad);
+    assert_non_null(strstr(err.file, "site_int.csv"));
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 4);
+    assert_non_null(strstr(err.message, "undefined site 'mars'"));
+    /* a site column named in the model but absent from the file */
+    CHECK_ERROR(cm_mmsa_model_load(two_sites("from,to,v\na,x,10\n", 2001), &bad, &err),
+                CM_ENOTFOUND);
+    assert_non_null(strstr(err.message, "site"));
+}
+
 /* The model text with one line replaced; the error must name `file` (NULL: the model) and
  * `line`. */
 static void expect_error(const char *from, const char *to, cm_error_t code, const char *file,
@@ -269,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CM_TEST(test_tiny_by_hand),
         CM_TEST(test_montecarlo),
+        CM_TEST(test_site_rows),
         CM_TEST(test_model_errors),
         CM_TEST(test_alloc_failures),
     };

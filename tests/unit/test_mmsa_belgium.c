@@ -96,6 +96,61 @@ static void test_per_mw_findings(void **state)
     ASSERT_NEAR(per_mw("geared_dfig", item("elements", "Cu"), 0), 1350, 1e-12, 0);
 }
 
+/* Intensities by site: onshore keeps the METHODS bulk concrete and steel; offshore turbines
+ * stand on steel monopiles or jackets (no concrete, more steel), except the gravity-base
+ * foundations of C-Power phase 1 (the geared-DFIG cohort 2008). */
+static size_t site(const char *name)
+{
+    for (size_t j = 0; j < cm_mmsa_nsites(model); j++) {
+        if (strcmp(cm_mmsa_site_name(model, j), name) == 0) {
+            return j;
+        }
+    }
+    fail_msg("no site %s", name);
+    return 0;
+}
+
+static double per_mw_site(const char *st, const char *t, size_t i, int q)
+{
+    return res.per_mw_site[((site(st) * res.n_tech + tech(t)) * res.n_items + i) * 3 + (size_t)q];
+}
+
+static void test_sites(void **state)
+{
+    (void)state;
+    if (model == NULL) {
+        skip();
+    }
+    assert_int_equal(res.n_sites, 2);
+    assert_null(cm_mmsa_site_name(model, 2));
+    size_t conc = item("materials", "concrete"), steel = item("materials", "steel");
+    for (size_t k = 0; k < res.n_tech; k++) {
+        const char *t = cm_mmsa_tech_name(model, k);
+        ASSERT_NEAR(per_mw_site("onshore", t, conc, 0), 400000, 1e-12, 0);
+        ASSERT_NEAR(per_mw_site("onshore", t, steel, 0), 110000, 1e-12, 0);
+        ASSERT_NEAR(per_mw_site("offshore", t, conc, 0), 0, 0, 1e-12); /* cohort 2021 */
+        assert_true(per_mw_site("offshore", t, steel, 1) > per_mw_site("onshore", t, steel, 1));
+        /* the per-MW figure of a technology lies between its sites' figures */
+        double lo = fmin(per_mw_site("onshore", t, steel, 0), per_mw_site("offshore", t, steel, 0));
+        double hi = fmax(per_mw_site("onshore", t, steel, 0), per_mw_site("offshore", t, steel, 0));
+        assert_true(per_mw(t, steel, 0) >= lo - 1e-9 && per_mw(t, steel, 0) <= hi + 1e-9);
+    }
+    /* The concrete stock of 2021 is the onshore fleet's (400 t/MW) plus the 6 gravity
+     * foundations (532 t/MW x 30.45 MW): the offshore MW stock lies between 95 % and 100 % of
+     * the 2,261.95 MW installed (at most 13 years old in 2021). */
+    size_t s = (size_t)cm_mmsa_scenario_find(model, "25y");
+    double mw = 0;
+    for (size_t k = 0; k < res.n_tech; k++) {
+        mw += res.mw_stock[(s * res.n_tech + k) * res.T + yr(2021)];
+    }
+    double c = flow(res.stock, s, conc, 2021), gbf = 532.0197 * 30.45;
+    assert_true(c >= 400 * (mw - 2261.95) + 0.95 * gbf);
+    assert_true(c <= 400 * (mw - 0.95 * 2261.95) + gbf);
+    /* the concrete inflow of 2008: the gravity foundations plus 17.55 MW onshore
+     * (onshore_additions.csv) at 400 t/MW */
+    ASSERT_NEAR(flow(res.inflow, s, conc, 2008), gbf + 400 * 17.55, 1e-9, 0);
+}
+
 /* Finding 3: the fleet stock grows through 2021: MW and steel strictly increase in every year
  * 2001-2021 against the year before, in every lifetime scenario. */
 static void test_stock_grows(void **state)
@@ -213,7 +268,8 @@ static void test_bands(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_per_mw_findings), cmocka_unit_test(test_stock_grows),
+        cmocka_unit_test(test_per_mw_findings), cmocka_unit_test(test_sites),
+        cmocka_unit_test(test_stock_grows),
         cmocka_unit_test(test_eol_rises),       cmocka_unit_test(test_mass_balance),
         cmocka_unit_test(test_bands),
     };

@@ -52,6 +52,19 @@ static double num(const cm_table_t *t, size_t r, size_t c)
     return n.value;
 }
 
+/* A valid site of an intensity row: all, onshore, offshore, or empty (= all). */
+static int is_site(const char *s)
+{
+    return s[0] == '\0' || strcmp(s, "all") == 0 || strcmp(s, "onshore") == 0 ||
+           strcmp(s, "offshore") == 0;
+}
+
+/* Does a row of site \p row_site apply to cohorts installed at \p site? */
+static int site_applies(const char *row_site, const char *site)
+{
+    return row_site[0] == '\0' || strcmp(row_site, "all") == 0 || strcmp(row_site, site) == 0;
+}
+
 static int is_drivetrain(const char *s)
 {
     for (size_t i = 0; i < sizeof DRIVETRAINS / sizeof *DRIVETRAINS; i++) {
@@ -142,7 +155,7 @@ static void test_every_row_sourced(void **state)
 }
 
 /* Intensity rows violating low <= kg_per_mw <= high, negative values, unknown drivetrains or
- * bad cohorts. */
+ * sites, or bad cohorts. The site column is optional (absent: every row applies to all). */
 static int bad_intensity_rows(const char *path_abs)
 {
     cm_table_t t = CM_TABLE_NULL;
@@ -151,14 +164,50 @@ static int bad_intensity_rows(const char *path_abs)
     CHECK_OK(cm_table_read(&t, path_abs, NULL, 1, &err), &err);
     size_t cd = col(&t, "drivetrain"), ck = col(&t, "kg_per_mw"), cl = col(&t, "low"),
            ch = col(&t, "high"), cf = col(&t, "cohort_from"), ct = col(&t, "cohort_to");
+    cm_int_t cs = cm_table_col(&t, "site");
     int bad = 0;
     for (size_t r = 0; r < t.nrows; r++) {
         double k = num(&t, r, ck), lo = num(&t, r, cl), hi = num(&t, r, ch);
         double cfrom = num(&t, r, cf), cto = num(&t, r, ct);
+        const char *site = cs >= 0 ? cm_table_cell(&t, r, (size_t)cs) : "";
         if (!(lo >= 0 && lo <= k && k <= hi) || !is_drivetrain(cm_table_cell(&t, r, cd)) ||
-            !(cfrom >= YEAR_MIN && cfrom <= cto && cto <= 2050)) {
+            !(cfrom >= YEAR_MIN && cfrom <= cto && cto <= 2050) || !is_site(site)) {
             print_error("%s line %lld: bad intensity row\n", t.name, (long long)t.line[r]);
             bad++;
+        }
+    }
+    cm_table_destroy(&t);
+    return bad;
+}
+
+/* Pairs of rows of the same drivetrain, component and material that apply to a common site and
+ * cohort (a row of site all overlaps every site): each key is given once per site and cohort. */
+static int overlapping_rows(const char *path_abs)
+{
+    cm_table_t t = CM_TABLE_NULL;
+    cm_error_info_t err;
+    cm_error_clear(&err);
+    CHECK_OK(cm_table_read(&t, path_abs, NULL, 1, &err), &err);
+    size_t cd = col(&t, "drivetrain"), cc = col(&t, "component"), cm = col(&t, "material"),
+           cs = col(&t, "site"), cf = col(&t, "cohort_from"), ct = col(&t, "cohort_to");
+    int bad = 0;
+    for (size_t a = 0; a < t.nrows; a++) {
+        for (size_t b = a + 1; b < t.nrows; b++) {
+            int same = 1;
+            for (size_t j = 0; j < 3; j++) {
+                size_t c = j == 0 ? cd : j == 1 ? cc : cm;
+                same &= strcmp(cm_table_cell(&t, a, c), cm_table_cell(&t, b, c)) == 0;
+            }
+            const char *sa = cm_table_cell(&t, a, cs), *sb = cm_table_cell(&t, b, cs);
+            int sites = site_applies(sa, "onshore") && site_applies(sb, "onshore");
+            sites |= site_applies(sa, "offshore") && site_applies(sb, "offshore");
+            double lo = fmax(num(&t, a, cf), num(&t, b, cf));
+            double hi = fmin(num(&t, a, ct), num(&t, b, ct));
+            if (same && sites && lo <= hi) {
+                print_error("%s lines %lld and %lld overlap\n", t.name, (long long)t.line[a],
+                            (long long)t.line[b]);
+                bad++;
+            }
         }
     }
     cm_table_destroy(&t);
@@ -169,6 +218,7 @@ static void test_intensities_within_range(void **state)
 {
     (void)state;
     assert_int_equal(bad_intensity_rows(cm_test_source(WIND_DIR "intensities.csv")), 0);
+    assert_int_equal(overlapping_rows(cm_test_source(WIND_DIR "intensities.csv")), 0);
 }
 
 static void test_checker_catches_out_of_range(void **state)
@@ -178,14 +228,22 @@ static void test_checker_catches_out_of_range(void **state)
     snprintf(path, sizeof path, "%s/bad_intensities.csv", cm_test_tmpdir());
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
-    fputs("drivetrain,component,material,kg_per_mw,low,high,cohort_from,cohort_to,source_id,note\n"
-          "geared_dfig,all,copper,1350,800,1900,1990,2050,METHODS_C2,\n"
-          "geared_dfig,all,copper,2000,800,1900,1990,2050,METHODS_C2,\n"
-          "hybrid,all,copper,1000,800,1900,1990,2050,METHODS_C2,\n"
-          "geared_dfig,all,steel,1,0,2,2030,2020,METHODS_C2,\n",
+    fputs("drivetrain,component,material,site,kg_per_mw,low,high,cohort_from,cohort_to,source_id,"
+          "note\n"
+          "geared_dfig,all,copper,all,1350,800,1900,1990,2050,METHODS_C2,\n"
+          "geared_dfig,all,copper,,2000,800,1900,1990,2050,METHODS_C2,\n"
+          "hybrid,all,copper,onshore,1000,800,1900,1990,2050,METHODS_C2,\n"
+          "geared_dfig,all,steel,offshore,1,0,2,2030,2020,METHODS_C2,\n"
+          "geared_dfig,all,steel,seabed,1,0,2,2020,2030,METHODS_C2,\n"
+          "geared_dfig,all,concrete,offshore,0,0,0,1990,2007,METHODS_C2,\n"
+          "geared_dfig,all,concrete,offshore,1,0,2,2007,2008,METHODS_C2,\n"
+          "geared_dfig,all,concrete,all,1,0,2,2008,2008,METHODS_C2,\n",
           f);
     assert_int_equal(fclose(f), 0);
-    assert_int_equal(bad_intensity_rows(path), 3);
+    assert_int_equal(bad_intensity_rows(path), 4);
+    /* overlaps: the copper rows (sites all and empty), offshore concrete 1990-2007 against
+     * 2007-2008, and offshore concrete 2007-2008 against all 2008 */
+    assert_int_equal(overlapping_rows(path), 3);
     remove(path);
 }
 
@@ -249,14 +307,19 @@ static void test_element_fractions(void **state)
 }
 
 /* Sum over components of an element (element != NULL: via the compositions) or a material in
- * kg/MW for one drivetrain; \p which selects the kg_per_mw, low or high column. */
-static double per_mw(const cm_table_t *in, const cm_table_t *me, const char *drivetrain,
-                     const char *material, const char *element, const char *which)
+ * kg/MW for one drivetrain installed at \p site in \p cohort; \p which selects the kg_per_mw,
+ * low or high column. */
+static double per_mw_at(const cm_table_t *in, const cm_table_t *me, const char *drivetrain,
+                        const char *site, double cohort, const char *material,
+                        const char *element, const char *which)
 {
     size_t cd = col(in, "drivetrain"), cm = col(in, "material"), ck = col(in, which);
+    size_t cs = col(in, "site"), cf = col(in, "cohort_from"), ct = col(in, "cohort_to");
     double s = 0.0;
     for (size_t r = 0; r < in->nrows; r++) {
-        if (strcmp(cm_table_cell(in, r, cd), drivetrain) != 0) {
+        if (strcmp(cm_table_cell(in, r, cd), drivetrain) != 0 ||
+            !site_applies(cm_table_cell(in, r, cs), site) || cohort < num(in, r, cf) ||
+            cohort > num(in, r, ct)) {
             continue;
         }
         const char *mat = cm_table_cell(in, r, cm);
@@ -267,6 +330,13 @@ static double per_mw(const cm_table_t *in, const cm_table_t *me, const char *dri
         }
     }
     return s;
+}
+
+/* As per_mw_at for an onshore turbine of the 2021 cohort (the cohort of the findings). */
+static double per_mw(const cm_table_t *in, const cm_table_t *me, const char *drivetrain,
+                     const char *material, const char *element, const char *which)
+{
+    return per_mw_at(in, me, drivetrain, "onshore", 2021, material, element, which);
 }
 
 static double ree_per_mw(const cm_table_t *in, const cm_table_t *me, const char *d,
@@ -308,6 +378,60 @@ static void test_findings_as_data(void **state)
     }
     cm_table_destroy(&me);
     cm_table_destroy(&in);
+}
+
+/* Site rows: onshore keeps the METHODS bulk steel and concrete; offshore foundations are steel
+ * (no concrete), except the gravity foundations of C-Power phase 1 (geared DFIG, cohort 2008,
+ * the only offshore cohort of that class and year in offshore_farms.csv). */
+static void test_site_rows(void **state)
+{
+    (void)state;
+    cm_table_t me = CM_TABLE_NULL, in = CM_TABLE_NULL, off = CM_TABLE_NULL;
+    load_table(&me, WIND_DIR "materials_elements.csv");
+    load_table(&in, WIND_DIR "intensities.csv");
+    load_table(&off, WIND_DIR "offshore_farms.csv");
+    for (size_t d = 0; d < 4; d++) {
+        const char *dt = DRIVETRAINS[d];
+        for (double c = YEAR_MIN; c <= 2050; c++) {
+            ASSERT_NEAR(per_mw_at(&in, &me, dt, "onshore", c, "concrete", NULL, "kg_per_mw"),
+                        400000, 1e-12, 0);
+            ASSERT_NEAR(per_mw_at(&in, &me, dt, "onshore", c, "concrete", NULL, "low"), 300000,
+                        1e-12, 0);
+            ASSERT_NEAR(per_mw_at(&in, &me, dt, "onshore", c, "concrete", NULL, "high"), 500000,
+                        1e-12, 0);
+            ASSERT_NEAR(per_mw_at(&in, &me, dt, "onshore", c, "steel", NULL, "kg_per_mw"),
+                        110000, 1e-12, 0);
+            double conc = per_mw_at(&in, &me, dt, "offshore", c, "concrete", NULL, "kg_per_mw");
+            double steel_off = per_mw_at(&in, &me, dt, "offshore", c, "steel", NULL, "kg_per_mw");
+            int gbf = d == 0 && c == 2008;
+            if (gbf) {
+                assert_true(conc > 0);
+            } else {
+                ASSERT_NEAR(conc, 0, 0, 1e-12);
+                /* monopile or jacket: more steel than the onshore bulk figure */
+                assert_true(steel_off > 110000);
+            }
+            /* the composites, copper and magnets do not depend on the site */
+            ASSERT_NEAR(per_mw_at(&in, &me, dt, "offshore", c, "copper", NULL, "kg_per_mw"),
+                        per_mw_at(&in, &me, dt, "onshore", c, "copper", NULL, "kg_per_mw"),
+                        1e-12, 0);
+        }
+    }
+    /* The gravity-base cohort: C-Power phase 1 is the only geared-DFIG offshore farm of 2008. */
+    size_t cy = col(&off, "year"), cd = col(&off, "drivetrain"), cf = col(&off, "farm"),
+           cp = col(&off, "phase");
+    int n2008 = 0;
+    for (size_t r = 0; r < off.nrows; r++) {
+        if (num(&off, r, cy) == 2008 && strcmp(cm_table_cell(&off, r, cd), "geared_dfig") == 0) {
+            n2008++;
+            assert_non_null(strstr(cm_table_cell(&off, r, cf), "C-Power"));
+            assert_string_equal(cm_table_cell(&off, r, cp), "Part 1");
+        }
+    }
+    assert_int_equal(n2008, 1);
+    cm_table_destroy(&me);
+    cm_table_destroy(&in);
+    cm_table_destroy(&off);
 }
 
 /* Total capacity (MW) of \p year from capacity_total.csv; NAN when absent. */
@@ -483,6 +607,7 @@ int main(void)
         CM_TEST(test_checker_catches_out_of_range),
         CM_TEST(test_element_fractions),
         CM_TEST(test_findings_as_data),
+        CM_TEST(test_site_rows),
         CM_TEST(test_offshore_within_total),
         CM_TEST(test_onshore_arithmetic),
         CM_TEST(test_split_lifetimes_recovery),
