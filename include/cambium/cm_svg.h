@@ -7,7 +7,9 @@
  * figure, so the caller's arrays may be freed after each call. Output is a string
  * (::cm_svg_render) or a file written atomically (::cm_svg_write). The same calls always give
  * the same bytes: colours come in a fixed order from the colour-blind-safe Okabe-Ito palette
- * (M. Okabe and K. Ito, "Color Universal Design", 2002/2008), numbers are printed with at most
+ * (M. Okabe and K. Ito, "Color Universal Design", 2002/2008); a series without a name (the
+ * markers of a line, say) and a band take the colour of the series added just before them,
+ * so only named series advance through the palette; numbers are printed with at most
  * two decimals without the C locale's help, and text is XML-escaped (UTF-8 passes through).
  *
  * Axes are linear. The x axis is numeric, unless categories are set for bars; bars and x-y
@@ -107,6 +109,18 @@ CM_EXPORT cm_error_t cm_svg_add_line(cm_svg_t *fig, const char *name, const doub
  */
 CM_EXPORT cm_error_t cm_svg_add_area(cm_svg_t *fig, const char *name, const double *x, size_t nx,
                                      const double *y, size_t ny, cm_error_info_t *err);
+
+/**
+ * \brief Add a shaded band between \p lo and \p hi (an uncertainty interval, e.g. the 5th to
+ * 95th percentile of a Monte Carlo run). It is drawn behind the lines, in the colour of the
+ * series added just before it (the series it belongs to), with a legend entry when named.
+ * A point where x, lo or hi is not finite breaks the band.
+ * \param[in] lo,hi the edges, ny values each (lo <= hi is not required).
+ * \return as ::cm_svg_add_scatter, plus CM_EINVAL when no series was added before.
+ */
+CM_EXPORT cm_error_t cm_svg_add_band(cm_svg_t *fig, const char *name, const double *x, size_t nx,
+                                     const double *lo, const double *hi, size_t ny,
+                                     cm_error_info_t *err);
 
 /**
  * \brief Upper edge of stacked area \p k (0 = the first area added) at each x: the sum of the

@@ -45,44 +45,88 @@ static cm_error_t out_path(char *buf, size_t n, const char *dir, const char *nam
     return CM_OK;
 }
 
+/* A name for a reader: underscores become spaces ("cast_iron" -> "cast iron"). */
+static void display_name(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src);
+    for (char *p = dst; *p != '\0'; p++) {
+        *p = *p == '_' ? ' ' : *p;
+    }
+}
+
+/* Thousands of the mass unit when the values reach 10^4 of it and the unit is the tonne:
+ * tick labels then stay short ("6000" kt instead of "6000000" t). */
+static double figure_scale(const cm_mmsa_model_t *m, double max, const char **unit)
+{
+    *unit = m->mass_unit;
+    if (strcmp(m->mass_unit, "t") == 0 && max >= 1e4) {
+        *unit = "kt";
+        return 1e-3;
+    }
+    return 1.0;
+}
+
 static cm_error_t time_figure(const cm_mmsa_model_t *m, const cm_mmsa_result_t *r, size_t s,
                               int stocks, const char *dir, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_svg_t *fig = NULL;
-    double *x = NULL;
-    char path[4096], title[256], ylabel[128];
+    double *x = NULL, *y = NULL, *y2 = NULL;
+    char path[4096], title[512], ylabel[128], name[160];
     int l = figure_layer(m);
     size_t t1 = (size_t)(m->report_from - m->t0), n = m->T - t1, NT = m->nitem * m->T;
+    const mm_layer_t *L = &m->layer[l];
+    const cm_real_t *v = stocks ? r->stock : r->eol;
+    int band = !stocks && r->eol_band != NULL && r->mc_scenario == s;
     x = cm_malloc_array(n, sizeof *x);
     CM_NOMEM(x, err);
+    y = cm_malloc_array(n, sizeof *y);
+    CM_NOMEM(y, err);
+    y2 = cm_malloc_array(n, sizeof *y2);
+    CM_NOMEM(y2, err);
+    double max = 0;
     for (size_t j = 0; j < n; j++) {
         x[j] = (double)(m->report_from + (cm_int_t)j);
-    }
-    CM_TRY(cm_svg_create(900, 560, &fig, err));
-    snprintf(title, sizeof title, "%s: %s by material, lifetime %s", m->name,
-             stocks ? "in-use stock" : "end-of-life outflow", m->scen[s]);
-    snprintf(ylabel, sizeof ylabel, "%s (%s%s)", stocks ? "Stock" : "End-of-life outflow",
-             m->mass_unit, stocks ? "" : "/a");
-    CM_TRY(cm_svg_set_labels(fig, title, "Year", ylabel, err));
-    const mm_layer_t *L = &m->layer[l];
-    for (size_t i = L->first; i < L->first + L->n; i++) {
-        const double *y = &(stocks ? r->stock : r->eol)[s * NT + i * m->T + t1];
-        CM_TRY(stocks ? cm_svg_add_area(fig, m->item[i], x, n, y, n, err)
-                      : cm_svg_add_line(fig, m->item[i], x, n, y, n, err));
-    }
-    if (!stocks && r->eol_band != NULL && r->mc_scenario == s) {
-        /* the Monte Carlo band of the largest end-of-life material */
-        size_t best = L->first;
+        double tot = 0;
         for (size_t i = L->first; i < L->first + L->n; i++) {
-            best = r->eol[s * NT + i * m->T + m->T - 1] > r->eol[s * NT + best * m->T + m->T - 1]
-                       ? i : best;
+            double e = v[s * NT + i * m->T + t1 + j];
+            tot = stocks ? tot + (isfinite(e) ? e : 0) : fmax(tot, e);
+            if (band) {
+                tot = fmax(tot, r->eol_band[2 * NT + i * m->T + t1 + j]);
+            }
         }
-        for (int q = 0; q < 3; q += 2) {
-            char name[160];
-            snprintf(name, sizeof name, "%s p%d", m->item[best], q == 0 ? 5 : 95);
-            CM_TRY(cm_svg_add_line(fig, name, x, n,
-                                   &r->eol_band[(size_t)q * NT + best * m->T + t1], n, err));
+        max = fmax(max, tot);
+    }
+    const char *unit;
+    double k = figure_scale(m, max, &unit);
+    CM_TRY(cm_svg_create(900, 560, &fig, err));
+    snprintf(title, sizeof title, "%s: %s by material, %lld-%lld (lifetime %s)", m->name,
+             stocks ? "in-use stock" : "end-of-life outflow", (long long)m->report_from,
+             (long long)(m->t0 + (cm_int_t)m->T - 1), m->scen[s]);
+    snprintf(ylabel, sizeof ylabel, "%s (%s%s)", stocks ? "In-use stock" : "End-of-life outflow",
+             unit, stocks ? "" : "/a");
+    CM_TRY(cm_svg_set_labels(fig, title, "Year", ylabel, err));
+    /* the Monte Carlo band of the largest end-of-life material, drawn in its colour */
+    size_t best = L->first;
+    for (size_t i = L->first; band && i < L->first + L->n; i++) {
+        best = r->eol[s * NT + i * m->T + m->T - 1] > r->eol[s * NT + best * m->T + m->T - 1]
+                   ? i : best;
+    }
+    for (size_t i = L->first; i < L->first + L->n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            y[j] = v[s * NT + i * m->T + t1 + j] * k;
+        }
+        display_name(name, sizeof name, m->item[i]);
+        CM_TRY(stocks ? cm_svg_add_area(fig, name, x, n, y, n, err)
+                      : cm_svg_add_line(fig, name, x, n, y, n, err));
+        if (band && i == best) {
+            for (size_t j = 0; j < n; j++) {
+                y[j] = r->eol_band[best * m->T + t1 + j] * k;
+                y2[j] = r->eol_band[2 * NT + best * m->T + t1 + j] * k;
+            }
+            size_t len = strlen(name);
+            snprintf(name + len, sizeof name - len, " p5-p95 (%zu draws)", r->draws);
+            CM_TRY(cm_svg_add_band(fig, name, x, n, y, y2, n, err));
         }
     }
     CM_TRY(out_path(path, sizeof path, dir, stocks ? "mmsa_stocks.svg" : "mmsa_eol.svg", err));
@@ -90,6 +134,8 @@ static cm_error_t time_figure(const cm_mmsa_model_t *m, const cm_mmsa_result_t *
 cleanup:
     cm_svg_free(fig);
     cm_free(x);
+    cm_free(y);
+    cm_free(y2);
     return rc;
 }
 
@@ -104,7 +150,9 @@ typedef struct sk_build_t {
 static cm_error_t node(sk_build_t *b, const char *name, int column, size_t *id,
                        cm_error_info_t *err)
 {
-    cm_error_t rc = cm_sankey_add_node(b->sk, name, column, id, err);
+    char shown[160];
+    display_name(shown, sizeof shown, name);
+    cm_error_t rc = cm_sankey_add_node(b->sk, shown, column, id, err);
     if (rc == CM_OK) {
         char **v = cm_realloc_array(b->names, b->nnames + 1, sizeof *v);
         if (v == NULL) {
@@ -163,8 +211,9 @@ static cm_error_t sankey(const cm_mmsa_model_t *m, const cm_mmsa_result_t *r, si
     CM_TRY(out_path(path, sizeof path, dir, name, err));
     CM_TRY(cm_csv_writer_open(path, ',', &b.w, err));
     CM_TRY(cm_csv_write_row(b.w, 4, h, err));
-    snprintf(title, sizeof title, "%s %lld: inflow, end of life and recovery (%s, lifetime %s)",
-             m->name, (long long)year, m->mass_unit, m->scen[s]);
+    snprintf(title, sizeof title, "%s, year %lld: material inflow, in-use stock, end of life "
+             "and recovery (%s/a; lifetime %s)", m->name, (long long)year, m->mass_unit,
+             m->scen[s]);
     CM_TRY(cm_sankey_create(title, m->mass_unit, &b.sk, err));
     CM_TRY(node(&b, "primary material", 0, &prim, err));
     CM_TRY(node(&b, "recycled material", 0, &recy, err));
@@ -231,7 +280,7 @@ static cm_error_t sankey(const cm_mmsa_model_t *m, const cm_mmsa_result_t *r, si
     CM_TRY(rc);
     snprintf(name, sizeof name, "mmsa_sankey_%lld.svg", (long long)year);
     CM_TRY(out_path(path, sizeof path, dir, name, err));
-    CM_TRY(cm_sankey_write(b.sk, path, 1200, 760, err));
+    CM_TRY(cm_sankey_write(b.sk, path, 1500, 800, err));
 cleanup:
     cm_csv_writer_abort(b.w);
     cm_sankey_free(b.sk);

@@ -33,6 +33,7 @@ static void free_series(cm_i_svg_series_t *s)
     cm_free(s->name);
     cm_free(s->x);
     cm_free(s->y);
+    cm_free(s->y2);
     if (s->labels != NULL) {
         for (size_t i = 0; i < s->n; i++) {
             cm_free(s->labels[i]);
@@ -241,6 +242,31 @@ cm_error_t cm_svg_add_area(cm_svg_t *fig, const char *name, const double *x, siz
                            const double *y, size_t ny, cm_error_info_t *err)
 {
     return add_xy(fig, CM_I_SVG_AREA, "cm_svg_add_area", name, x, nx, y, ny, NULL, err);
+}
+
+cm_error_t cm_svg_add_band(cm_svg_t *fig, const char *name, const double *x, size_t nx,
+                           const double *lo, const double *hi, size_t ny, cm_error_info_t *err)
+{
+    if (fig == NULL || hi == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_svg_add_band: fig and hi must not be NULL");
+    }
+    if (fig->nseries == 0) {
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_svg_add_band: add the series the band belongs to first");
+    }
+    cm_error_t rc = add_xy(fig, CM_I_SVG_BAND, "cm_svg_add_band", name, x, nx, lo, ny, NULL,
+                           err);
+    if (rc != CM_OK) {
+        return rc;
+    }
+    cm_i_svg_series_t *s = &fig->series[fig->nseries - 1];
+    s->y2 = dup_doubles(hi, ny);
+    if (s->y2 == NULL) {
+        fig->nseries--;
+        free_series(s);
+        return cm_error_set(err, CM_ENOMEM, "cm_svg_add_band: out of memory");
+    }
+    return CM_OK;
 }
 
 void cm_i_svg_stack(const double *base, const double *y, size_t n, double *top)

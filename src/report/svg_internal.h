@@ -9,14 +9,16 @@ typedef enum cm_i_svg_kind_t {
     CM_I_SVG_SCATTER = 0,
     CM_I_SVG_LINE = 1,
     CM_I_SVG_AREA = 2,
-    CM_I_SVG_BARS = 3
+    CM_I_SVG_BARS = 3,
+    CM_I_SVG_BAND = 4
 } cm_i_svg_kind_t;
 
 typedef struct cm_i_svg_series_t {
     cm_i_svg_kind_t kind;
     char *name;    /* NULL when no legend entry */
     double *x;     /* NULL for bars */
-    double *y;     /* n values */
+    double *y;     /* n values (the lower edge of a band) */
+    double *y2;    /* the upper edge of a band, else NULL */
     char **labels; /* NULL or n entries (each may be NULL) */
     size_t n;
 } cm_i_svg_series_t;
@@ -62,6 +64,10 @@ void cm_i_svg_stack(const double *base, const double *y, size_t n, double *top);
 
 /* The fixed colour of series number i (Okabe-Ito order, cycling after 8). */
 const char *cm_i_svg_colour(size_t i);
+
+/* The colour of series i of the figure: an unnamed series and a band take the colour of the
+ * series added just before them; other series advance through the palette. */
+const char *cm_i_svg_series_colour(const cm_svg_t *fig, size_t i);
 
 /* Write bytes to path atomically (temporary file, fsync, rename). */
 cm_error_t cm_i_write_atomic(const char *path, const char *data, size_t len, cm_error_info_t *err);

@@ -125,6 +125,13 @@ static cm_error_t layout_ranges(render_t *r, double *scratch)
                     extend(&ylo, &yhi, &yany, y);
                 }
                 break;
+            case CM_I_SVG_BAND:
+                if (isfinite(s->x[j]) && isfinite(y) && isfinite(s->y2[j])) {
+                    extend(&xlo, &xhi, &xany, s->x[j]);
+                    extend(&ylo, &yhi, &yany, y);
+                    extend(&ylo, &yhi, &yany, s->y2[j]);
+                }
+                break;
             case CM_I_SVG_AREA:
                 extend(&xlo, &xhi, &xany, s->x[j]);
                 cm_i_svg_stack(scratch + j, s->y + j, 1, scratch + j);
@@ -275,6 +282,38 @@ cleanup:
     return rc;
 }
 
+/* A band: one polygon per run of finite points, upper edge forward, lower edge back. */
+static cm_error_t render_band(render_t *r, const cm_i_svg_series_t *s, const char *colour)
+{
+    cm_error_t rc = CM_OK;
+    size_t j = 0;
+#define BAND_OK(k) (isfinite(s->x[k]) && isfinite(s->y[k]) && isfinite(s->y2[k]))
+    while (j < s->n) {
+        while (j < s->n && !BAND_OK(j)) {
+            j++;
+        }
+        size_t start = j;
+        while (j < s->n && BAND_OK(j)) {
+            j++;
+        }
+        if (j - start > 1) {
+            CM_TRY(emit(r, "<polygon class=\"band\" fill=\"%s\" fill-opacity=\"0.25\" "
+                           "stroke=\"none\" points=\"", colour));
+            for (size_t k = start; k < j; k++) {
+                CM_TRY(emit(r, "%s%s,%s", k > start ? " " : "", N(px(r, s->x[k])),
+                            N(py(r, s->y2[k]))));
+            }
+            for (size_t k = j; k-- > start;) {
+                CM_TRY(emit(r, " %s,%s", N(px(r, s->x[k])), N(py(r, s->y[k]))));
+            }
+            CM_TRY(emit(r, "\"/>\n"));
+        }
+    }
+#undef BAND_OK
+cleanup:
+    return rc;
+}
+
 static cm_error_t render_line(render_t *r, const cm_i_svg_series_t *s, const char *colour)
 {
     cm_error_t rc = CM_OK;
@@ -382,13 +421,13 @@ static cm_error_t render_series(render_t *r, double *scratch)
     }
     CM_TRY(emit(r, "<g class=\"series\" clip-path=\"url(#cm-plot)\">\n"));
     /* painter's order: areas at the back, then bars, lines, points */
-    static const cm_i_svg_kind_t order[4] = {CM_I_SVG_AREA, CM_I_SVG_BARS, CM_I_SVG_LINE,
-                                             CM_I_SVG_SCATTER};
-    for (int o = 0; o < 4; o++) {
+    static const cm_i_svg_kind_t order[5] = {CM_I_SVG_AREA, CM_I_SVG_BAND, CM_I_SVG_BARS,
+                                             CM_I_SVG_LINE, CM_I_SVG_SCATTER};
+    for (int o = 0; o < 5; o++) {
         size_t nbar = 0;
         for (size_t i = 0; i < fig->nseries; i++) {
             const cm_i_svg_series_t *s = &fig->series[i];
-            const char *colour = cm_i_svg_colour(i);
+            const char *colour = cm_i_svg_series_colour(fig, i);
             if (s->kind != order[o]) {
                 continue;
             }
@@ -401,6 +440,9 @@ static cm_error_t render_series(render_t *r, double *scratch)
                 break;
             case CM_I_SVG_LINE:
                 CM_TRY(render_line(r, s, colour));
+                break;
+            case CM_I_SVG_BAND:
+                CM_TRY(render_band(r, s, colour));
                 break;
             case CM_I_SVG_SCATTER:
                 CM_TRY(render_scatter(r, s, colour));
@@ -495,7 +537,7 @@ static cm_error_t render_legend(render_t *r)
     int open = 0;
     for (size_t i = 0; i < fig->nseries; i++) {
         const cm_i_svg_series_t *s = &fig->series[i];
-        const char *colour = cm_i_svg_colour(i);
+        const char *colour = cm_i_svg_series_colour(fig, i);
         if (s->name == NULL) {
             continue;
         }
@@ -511,6 +553,11 @@ static cm_error_t render_legend(render_t *r)
         } else if (s->kind == CM_I_SVG_SCATTER) {
             CM_TRY(emit(r, "<circle cx=\"%s\" cy=\"%s\" r=\"4\" fill=\"%s\"/>\n", N(x + 7),
                         N(y + 5), colour));
+        } else if (s->kind == CM_I_SVG_BAND) {
+            CM_TRY(emit(r,
+                        "<rect x=\"%s\" y=\"%s\" width=\"14\" height=\"10\" fill=\"%s\" "
+                        "fill-opacity=\"0.25\"/>\n",
+                        N(x), N(y), colour));
         } else {
             CM_TRY(emit(r, "<rect x=\"%s\" y=\"%s\" width=\"14\" height=\"10\" fill=\"%s\"/>\n",
                         N(x), N(y), colour));

@@ -182,6 +182,18 @@ const char *cm_i_svg_colour(size_t i)
     return PALETTE[i % 8];
 }
 
+const char *cm_i_svg_series_colour(const cm_svg_t *fig, size_t i)
+{
+    size_t idx = 0, cur = 0;
+    for (size_t j = 0; j <= i && j < fig->nseries; j++) {
+        const cm_i_svg_series_t *s = &fig->series[j];
+        if (j == 0 || (s->name != NULL && s->kind != CM_I_SVG_BAND)) {
+            cur = idx++;
+        }
+    }
+    return cm_i_svg_colour(cur);
+}
+
 cm_error_t cm_i_write_atomic(const char *path, const char *data, size_t len, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;

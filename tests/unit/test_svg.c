@@ -475,6 +475,48 @@ static void test_write_atomic(void **state)
 
 /* Byte-for-byte comparison with tests/data/svg/criticality.svg. Set CM_UPDATE_GOLDEN=1 to
  * rewrite the golden file after an intended change of the output. */
+/* A band takes its series' colour, sits behind the lines and widens the y range; unnamed
+ * series (markers of a line) follow their line's colour, so 5 lines + markers use 5 colours. */
+static void test_band_colours(void **state)
+{
+    cm_svg_t *fig = NULL;
+    char *svg = NULL;
+    cm_error_info_t err;
+    (void)state;
+    double x[3] = {0, 1, 2}, y[3] = {1, 2, 3}, lo[3] = {0.5, 1, 2}, hi[3] = {2, 4, 50};
+    CHECK_OK(cm_svg_create(400, 300, &fig, &err), &err);
+    CHECK_ERROR(cm_svg_add_band(fig, "b", x, 3, lo, hi, 3, &err), CM_EINVAL);
+    for (int i = 0; i < 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", i);
+        CHECK_OK(cm_svg_add_line(fig, name, x, 3, y, 3, &err), &err);
+        CHECK_OK(cm_svg_add_scatter(fig, NULL, x, 3, y, 3, NULL, &err), &err);
+    }
+    CHECK_OK(cm_svg_add_band(fig, "s4 band", x, 3, lo, hi, 3, &err), &err);
+    CHECK_ERROR(cm_svg_add_band(fig, "bad", x, 3, lo, NULL, 3, &err), CM_EINVAL);
+    CHECK_OK(cm_svg_render(fig, &svg, &err), &err);
+    /* s4 is the fifth named series: Okabe-Ito colour 4 (#0072B2), also for its band */
+    const char *band = strstr(svg, "<polygon class=\"band\" fill=\"#0072B2\"");
+    assert_non_null(band);
+    assert_true(band < strstr(svg, "<polyline")); /* behind the lines */
+    assert_non_null(strstr(svg, ">50</text>"));  /* hi = 50 is inside the y ticks */
+    /* markers of s0 in s0's colour; no colour repeats among the 5 lines */
+    assert_non_null(strstr(svg, "r=\"4\" fill=\"#E69F00\""));
+    static const char *const pal[8] = {"#E69F00", "#56B4E9", "#009E73", "#F0E442",
+                                       "#0072B2", "#D55E00", "#CC79A7", "#000000"};
+    for (int i = 0; i < 8; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, "<polyline fill=\"none\" stroke=\"%s\"", pal[i]);
+        size_t c = 0;
+        for (const char *p = strstr(svg, needle); p != NULL; p = strstr(p + 1, needle)) {
+            c++;
+        }
+        assert_int_equal(c, i < 5 ? 1 : 0);
+    }
+    cm_free(svg);
+    cm_svg_free(fig);
+}
+
 static void test_golden(void **state)
 {
     (void)state;
@@ -506,6 +548,7 @@ int main(void)
         CM_TEST(test_nan_skipped),          CM_TEST(test_stacked_areas),
         CM_TEST(test_bars),                 CM_TEST(test_errors),
         CM_TEST(test_allocation_failures),  CM_TEST(test_write_atomic),
+        CM_TEST(test_band_colours),
         CM_TEST(test_golden),
     };
     return CM_RUN_TESTS(tests);
