@@ -213,6 +213,76 @@ cleanup:
     return rc;
 }
 
+/* --initial-stock FILE: [series,]age,stock -> init_stock arrays (in *init): the stock at the
+ * end of the year before the first, by age (0 = entered that year). Ages of a series must be
+ * 0, 1, 2, ... without gaps (a missing age is an error naming it). */
+static cm_error_t read_initial(const char *path, const dsm_in_t *d, cm_dsm_series_t *s,
+                              double **init, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_table_t tb = CM_TABLE_NULL;
+    size_t *count = NULL;
+    cm_int_t cs, ca, cv;
+
+    CM_CLI_TRY(cm_table_read(&tb, path, NULL, 1, err));
+    cs = cm_table_col(&tb, "series");
+    ca = cm_table_col(&tb, "age");
+    cv = cm_table_col(&tb, "stock");
+    if (ca < 0 || cv < 0 || (d->has_series && cs < 0)) {
+        rc = cm_error_set_at(err, CM_EPARSE, path, 1, 0, "expected the columns %sage,stock",
+                             d->has_series ? "series," : "");
+        goto cleanup;
+    }
+    *init = cm_calloc(tb.nrows + 1, sizeof **init);
+    count = cm_calloc(d->n + 1, sizeof *count);
+    if (*init == NULL || count == NULL) {
+        rc = cm_error_set(err, CM_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* rows of one series are contiguous and in age order: each series points into *init */
+    for (size_t r = 0; r < tb.nrows; r++) {
+        const char *nm = cs >= 0 ? cm_table_cell(&tb, r, (size_t)cs) : "";
+        long k = d->has_series ? find_series(d, nm) : 0;
+        cm_int_t age;
+        char *end = NULL;
+        const char *vt = cm_table_cell(&tb, r, (size_t)cv);
+        double v;
+        if (k < 0) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, tb.line[r], (int64_t)cs + 1,
+                                 "expected a series of the input, got '%s'", nm);
+            goto cleanup;
+        }
+        if (!parse_year(cm_table_cell(&tb, r, (size_t)ca), &age) ||
+            age != (cm_int_t)count[k]) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, tb.line[r], (int64_t)ca + 1,
+                                 "expected age %zu (ages 0, 1, 2, ... in order), got '%s'",
+                                 count[k], cm_table_cell(&tb, r, (size_t)ca));
+            goto cleanup;
+        }
+        v = strtod(vt, &end);
+        if (end == vt || *end != '\0' || !(v >= 0.0) || v > 1e300) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, tb.line[r], (int64_t)cv + 1,
+                                 "expected a finite stock >= 0, got '%s'", vt);
+            goto cleanup;
+        }
+        if (count[k] == 0) {
+            if (s[k].init_stock != NULL) {
+                rc = cm_error_set_at(err, CM_EPARSE, path, tb.line[r], 1,
+                                     "the rows of series '%s' must be contiguous", nm);
+                goto cleanup;
+            }
+            s[k].init_stock = *init + r;
+        }
+        (*init)[r] = v;
+        count[k]++;
+        s[k].n_init = count[k];
+    }
+cleanup:
+    cm_free(count);
+    cm_table_destroy(&tb);
+    return rc;
+}
+
 /* --lifetimes-by-cohort FILE: [series,]t,<p0>[,<p1>] -> by_cohort arrays (in *params). */
 static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_series_t *s,
                                  int by_year, double **params, cm_error_info_t *err)
@@ -405,7 +475,7 @@ static void dsm_usage(FILE *out, const char *sub)
         out,
         "usage: cambium dsm %s --input FILE (--lifetime SPEC | --lifetimes FILE) --out DIR\n"
         "                      [--lifetimes-by-cohort FILE | --lifetimes-by-year FILE]\n"
-        "                      [--timing T] [--lognormal L]\n"
+        "                      [--initial-stock FILE] [--timing T] [--lognormal L]\n"
         "                      [--negative-inflow P] [--cohorts] [--timings]\n"
         "\n"
         "Dynamic stock model, %s-driven (docs/dsm.md; ODYM's DynamicStockModel).\n"
@@ -421,6 +491,9 @@ static void dsm_usage(FILE *out, const char *sub)
         "  --lifetimes-by-year FILE    the same by calendar year: year t's conditional\n"
         "                         survival applies to every cohort in the stock then\n"
         "                         (lifetime extension of existing cohorts)\n"
+        "  --initial-stock FILE   CSV [series,]age,stock: the stock at the end of the year\n"
+        "                         before the first, by age (0, 1, 2, ...), retired with the\n"
+        "                         same lifetime (conditional survival)\n"
         "  --timing T             odym (default; sf at age a), start (a+1), middle (a+0.5),\n"
         "                         end (a), weee (outflow = density at a+0.5)\n"
         "  --lognormal L          moments (default, correct) or odym (ODYM's conversion)\n"
@@ -443,6 +516,7 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
                                              {"lifetimes", required_argument, NULL, 'L'},
                                              {"lifetimes-by-cohort", required_argument, NULL, 'c'},
                                              {"lifetimes-by-year", required_argument, NULL, 'y'},
+                                             {"initial-stock", required_argument, NULL, 'I'},
                                              {"timing", required_argument, NULL, 'T'},
                                              {"lognormal", required_argument, NULL, 'g'},
                                              {"negative-inflow", required_argument, NULL, 'n'},
@@ -463,7 +537,8 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
     dsm_in_t d;
     cm_dsm_series_t *s = NULL;
     cm_dsm_batch_t b;
-    double *params = NULL, t0, t1, t2, t3;
+    double *params = NULL, *init = NULL, t0, t1, t2, t3;
+    const char *init_file = NULL;
 
     memset(&d, 0, sizeof d);
     memset(&b, 0, sizeof b);
@@ -487,6 +562,9 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
         case 'c':
             by_cohort = optarg;
             by_year = 0;
+            break;
+        case 'I':
+            init_file = optarg;
             break;
         case 'y':
             by_cohort = optarg;
@@ -581,6 +659,9 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
     if (by_cohort != NULL) {
         CM_CLI_TRY(read_by_cohort(by_cohort, &d, s, by_year, &params, &err));
     }
+    if (init_file != NULL) {
+        CM_CLI_TRY(read_initial(init_file, &d, s, &init, &err));
+    }
     t1 = now_s();
     CM_CLI_TRY(cm_dsm_batch_run(s, d.n, &opt, &b, &err));
     t2 = now_s();
@@ -625,6 +706,7 @@ cleanup:
     }
     cm_dsm_batch_destroy(&b);
     cm_free(params);
+    cm_free(init);
     cm_free(s);
     dsm_in_destroy(&d);
     cm_table_destroy(&tb);

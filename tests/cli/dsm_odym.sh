@@ -41,3 +41,12 @@ printf 't,mean\n2000,2\n2001,2\n2002,4\n2003,4\n2004,4\n2005,4\n' >ly.csv
 printf 't,inflow\n2000,1\n2001,0\n2002,0\n2003,0\n2004,0\n2005,0\n' >i6.csv
 "$CAMBIUM" dsm inflow --input i6.csv --lifetime fixed:mean=2 --lifetimes-by-year ly.csv --out y
 cat y/series.csv
+# an initial stock by age (end of the year before the first), fixed lifetime 3: the 1997
+# cohort (age 2) leaves in 2000, 1998's in 2001, 1999's in 2002; the balance holds from 12
+printf 't,inflow\n2000,10\n2001,10\n2002,10\n2003,10\n' >i4.csv
+printf 'age,stock\n0,5\n1,4\n2,3\n' >st.csv
+"$CAMBIUM" dsm inflow --input i4.csv --lifetime fixed:mean=3 --initial-stock st.csv --out init >/dev/null
+cat init/series.csv
+printf 'age,stock\n0,5\n2,3\n' >gap.csv
+"$CAMBIUM" dsm inflow --input i4.csv --lifetime fixed:mean=3 --initial-stock gap.csv --out gap 2>&1
+echo "exit=$?"
