@@ -16,13 +16,15 @@ per (importer j, product k)   value = sum v (thousand USD); quantity = sum of th
                               among equal values: --top=max, the default, by a groupby
                               transform; --top=sort by one sort, 17 times slower; --top=idxmax,
                               slower still) and top_share its share
-per product k                 world_value, n_importers, importer_hhi = sum over importers of
-                              (value_j / world_value)^2
+per product k                 value (world imports), n_importers, importer_hhi = sum over
+                              importers of (value_j / world value)^2, n_exporters, exporter_hhi =
+                              sum over exporters of (exports_i / world value)^2
 
 Writes OUTDIR/importer_product.csv (importer, product, value, quantity, n_missing_q, unit_value,
 n_partners, hhi, top_partner, top_share; sorted by importer then product) and OUTDIR/product.csv
-(product, world_value, n_importers, importer_hhi; sorted by product), products on six digits as
-in BACI ("010121"). Prints one line of JSON: {"read", "compute", "write", "total"} in seconds,
+(product, value, n_importers, importer_hhi, n_exporters, exporter_hhi; sorted by product),
+products on six digits as in BACI ("010121"), numbers as pandas writes them (repr), an unknown
+number (no quantity known, so no unit value) as an empty field. Prints one line of JSON: {"read", "compute", "write", "total"} in seconds,
 plus the row and group counts.
 """
 import json
@@ -70,8 +72,13 @@ def compute(df, top):
         a["top_partner"] = df.loc[m, ["j", "k", "i"]].groupby(["j", "k"], sort=True)["i"].min().to_numpy()
     a = a.reset_index()
     p = a.assign(value2=a["value"] * a["value"]).groupby("k", sort=True).agg(
-        world_value=("value", "sum"), value2=("value2", "sum"), n_importers=("j", "size"))
-    p["importer_hhi"] = p["value2"] / (p["world_value"] * p["world_value"])
+        value=("value", "sum"), value2=("value2", "sum"), n_importers=("j", "size"))
+    p["importer_hhi"] = p["value2"] / (p["value"] * p["value"])
+    e = df.groupby(["k", "i"], sort=True)["v"].sum().reset_index()
+    e["v2"] = e["v"] * e["v"]
+    e = e.groupby("k", sort=True).agg(exports=("v", "sum"), v2=("v2", "sum"), n_exporters=("i", "size"))
+    p["n_exporters"] = e["n_exporters"]
+    p["exporter_hhi"] = e["v2"] / (e["exports"] * e["exports"])
     return a, p.reset_index()
 
 
@@ -83,8 +90,9 @@ def write(a, p, outdir):
         "n_partners": a["n_partners"], "hhi": a["hhi"], "top_partner": a["top_partner"],
         "top_share": a["top_share"]})
     out.to_csv(os.path.join(outdir, "importer_product.csv"), index=False)
-    pd.DataFrame({"product": p["k"].map("{:06d}".format), "world_value": p["world_value"],
-                  "n_importers": p["n_importers"], "importer_hhi": p["importer_hhi"]}).to_csv(
+    pd.DataFrame({"product": p["k"].map("{:06d}".format), "value": p["value"],
+                  "n_importers": p["n_importers"], "importer_hhi": p["importer_hhi"],
+                  "n_exporters": p["n_exporters"], "exporter_hhi": p["exporter_hhi"]}).to_csv(
         os.path.join(outdir, "product.csv"), index=False)
 
 

@@ -5,7 +5,7 @@
 
 DIR/importer_product.csv (importer, product, value, quantity, n_missing_q, unit_value, n_partners,
 hhi, top_partner, top_share) and, when both directories have it, DIR/product.csv (product,
-world_value, n_importers, importer_hhi). Keys are compared as integers (a product written 10121
+value, n_importers, importer_hhi, n_exporters, exporter_hhi). Keys are compared as integers (a product written 10121
 or 010121 is the same), sorted, and must be the same sets. Counts (n_missing_q, n_partners,
 n_importers) must be equal; other numbers agree to a relative 1e-9 (|a - b| <= 1e-9 max(|a|,
 |b|), with a floor of 1e-12 x the column's largest value), and an empty field (no quantity, no
@@ -30,7 +30,8 @@ TABLES = {
     "importer_product.csv": (["importer", "product"],
                              ["value", "quantity", "unit_value", "hhi", "top_share"],
                              ["n_missing_q", "n_partners"], "top_partner"),
-    "product.csv": (["product"], ["world_value", "importer_hhi"], ["n_importers"], None),
+    "product.csv": (["product"], ["value", "importer_hhi", "exporter_hhi"], ["n_importers", "n_exporters"],
+                    None),
 }
 
 
