@@ -8,8 +8,10 @@
 # program, and compares cambium's importer_product.csv (and product.csv when it writes one) with
 # the baseline's (compare.py: keys equal, numbers to 1e-9, top partners equal but for true ties).
 #   bench/trade/run.sh            (from the repository root, after make build)
-# Environment: TRADE_ROWS (10000000), TRADE_SEED (1), TRADE_ONLY ("cambium warm pandas": subset;
-#              warm = cambium again with its columnar cache of the CSV already built),
+# Then the floor of the read: floor.c (read(2) alone, then read + a hand-written parser of BACI's
+# fixed layout into columns, single-threaded) and `sha256sum` of the file (cambium checksums it).
+# Environment: TRADE_ROWS (10000000), TRADE_SEED (1), TRADE_ONLY ("cambium warm pandas floor":
+#              subset; warm = cambium again with its columnar cache of the CSV already built),
 #              TRADE_K_CAMBIUM (3), TRADE_K_PANDAS (3; 1 when the first run takes over 60 s)
 #              TRADE_KEEP=1 keeps the outputs (the generated CSV is always kept, by rows and
 #              seed: baci-ROWS-SEED.csv, 374 MB at 10 M rows), CAMBIUM, BUILD,
@@ -19,7 +21,7 @@
 set -eu
 NROWS=${TRADE_ROWS:-10000000}
 SEED=${TRADE_SEED:-1}
-ONLY=${TRADE_ONLY:-cambium warm pandas}
+ONLY=${TRADE_ONLY:-cambium warm pandas floor}
 KC=${TRADE_K_CAMBIUM:-3}
 KP=${TRADE_K_PANDAS:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +36,7 @@ for m in numpy pandas; do
     "$PY" -c "import $m" 2>/dev/null || { echo "missing python3-$m: scripts/install-deps --bench" >&2; exit 1; }
 done
 cc -O2 -std=c11 -o "$WORK/gen" "$HERE/gen.c" -lm
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$WORK/floor" "$HERE/floor.c" -lm
 
 has_cambium=0
 if [ -x "$CAMBIUM" ] && ! "$CAMBIUM" trade --help 2>&1 | grep -q "unknown verb"; then has_cambium=1; fi
@@ -126,6 +129,18 @@ if [ -d "$WORK/out-pandas" ] && [ -d "$WORK/out-cambium" ]; then
         status=1
     fi
 fi
+fP=nan; fS=nan
+if want floor; then
+    ps=""; ss=""
+    for r in 1 2 3; do
+        "$WORK/floor" "$D" >"$WORK/floor.out" || { status=1; break; }
+        ps="$ps $(sed -n 's/.*read+parse \([0-9.]*\) s.*/\1/p' "$WORK/floor.out")"
+        /usr/bin/time -f %e -o "$WORK/time-sha.txt" sha256sum "$D" >/dev/null
+        ss="$ss $(cat "$WORK/time-sha.txt")"
+    done
+    fP=$(echo $ps | median); fS=$(echo $ss | median)
+    echo "floor:    read + parse into columns $fP s, sha256sum $fS s (medians of 3); last: $(sed 's/^floor: //; s/; sum v.*//' "$WORK/floor.out")"
+fi
 
 echo
 echo "times in s (end-to-end = process wall clock: read the CSV, compute, write the tables; compute ="
@@ -141,6 +156,7 @@ if [ "$wE" != nan ]; then
         "warm cache" "$(f "$wE")" "$(f "$wR")" "$(f "$wT")" "$(fm "$wM")" "" "" "" "" \
         "$(ratio "$pE" "$wE")" "$(ratio "$pT" "$wT")" "$(ratio "$wM" "$pM")" "$wL/$pL"
 fi
+[ "$fP" = nan ] || echo "read floor: parse $(f "$fP") s + sha256 $(f "$fS") s; cambium read / floor parse = $(ratio "$cR" "$fP")"
 echo "targets (first row: cold, cambium parses the CSV): pd/cm >= 5 (end to end), MiB c/p <= 0.5"
 echo "(cambium's peak at most half of pandas')"
 [ "${TRADE_KEEP:-0}" = 1 ] || rm -rf "$WORK/out-cambium" "$WORK/out-pandas"
