@@ -9,7 +9,8 @@
 # the baseline's (compare.py: keys equal, numbers to 1e-9, top partners equal but for true ties).
 #   bench/trade/run.sh            (from the repository root, after make build)
 # Then the floor of the read: floor.c (read(2) alone, then read + a hand-written parser of BACI's
-# fixed layout into columns, single-threaded) and `sha256sum` of the file (cambium checksums it).
+# fixed layout into columns, single-threaded), `sha256sum` and `openssl dgst -sha256` of the file
+# (cambium checksums it; OpenSSL uses the CPU's SHA extensions when it has them, coreutils not).
 # Environment: TRADE_ROWS (10000000), TRADE_SEED (1), TRADE_ONLY ("cambium warm pandas floor":
 #              subset; warm = cambium again with its columnar cache of the CSV already built),
 #              TRADE_K_CAMBIUM (3), TRADE_K_PANDAS (3; 1 when the first run takes over 60 s)
@@ -129,17 +130,21 @@ if [ -d "$WORK/out-pandas" ] && [ -d "$WORK/out-cambium" ]; then
         status=1
     fi
 fi
-fP=nan; fS=nan
+fP=nan; fS=nan; fO=nan
 if want floor; then
-    ps=""; ss=""
+    ps=""; ss=""; os=""
     for r in 1 2 3; do
         "$WORK/floor" "$D" >"$WORK/floor.out" || { status=1; break; }
         ps="$ps $(sed -n 's/.*read+parse \([0-9.]*\) s.*/\1/p' "$WORK/floor.out")"
         /usr/bin/time -f %e -o "$WORK/time-sha.txt" sha256sum "$D" >/dev/null
         ss="$ss $(cat "$WORK/time-sha.txt")"
+        if command -v openssl >/dev/null; then
+            /usr/bin/time -f %e -o "$WORK/time-sha.txt" openssl dgst -sha256 "$D" >/dev/null
+            os="$os $(cat "$WORK/time-sha.txt")"
+        fi
     done
-    fP=$(echo $ps | median); fS=$(echo $ss | median)
-    echo "floor:    read + parse into columns $fP s, sha256sum $fS s (medians of 3); last: $(sed 's/^floor: //; s/; sum v.*//' "$WORK/floor.out")"
+    fP=$(echo $ps | median); fS=$(echo $ss | median); fO=$(echo $os | median)
+    echo "floor:    read + parse into columns $fP s, sha256sum $fS s, openssl dgst -sha256 $fO s (SHA extensions: $(grep -q -w sha_ni /proc/cpuinfo && echo yes || echo no)) (medians of 3); last: $(sed 's/^floor: //; s/; sum v.*//' "$WORK/floor.out")"
 fi
 
 echo
@@ -156,7 +161,7 @@ if [ "$wE" != nan ]; then
         "warm cache" "$(f "$wE")" "$(f "$wR")" "$(f "$wT")" "$(fm "$wM")" "" "" "" "" \
         "$(ratio "$pE" "$wE")" "$(ratio "$pT" "$wT")" "$(ratio "$wM" "$pM")" "$wL/$pL"
 fi
-[ "$fP" = nan ] || echo "read floor: parse $(f "$fP") s + sha256 $(f "$fS") s; cambium read / floor parse = $(ratio "$cR" "$fP")"
+[ "$fP" = nan ] || echo "read floor: parse $(f "$fP") s + sha256 $(f "$fS") s (coreutils) or $(f "$fO") s (OpenSSL); cambium read / floor parse = $(ratio "$cR" "$fP")"
 echo "targets (first row: cold, cambium parses the CSV): pd/cm >= 5 (end to end), MiB c/p <= 0.5"
 echo "(cambium's peak at most half of pandas')"
 [ "${TRADE_KEEP:-0}" = 1 ] || rm -rf "$WORK/out-cambium" "$WORK/out-pandas"
