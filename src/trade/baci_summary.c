@@ -295,6 +295,36 @@ static cm_error_t out_close(out_t *o, cm_error_t rc, cm_error_info_t *err)
     return rc;
 }
 
+/* Append ",<i>" (decimal) to the line being built; returns the characters written. */
+static size_t put_int(char *p, long v)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    unsigned long u = v < 0 ? (unsigned long)(-(v + 1)) + 1u : (unsigned long)v;
+    p[k++] = ',';
+    if (v < 0) {
+        p[k++] = '-';
+    }
+    do {
+        tmp[n++] = (char)('0' + u % 10u);
+        u /= 10u;
+    } while (u > 0);
+    while (n > 0) {
+        p[k++] = tmp[--n];
+    }
+    return k;
+}
+
+/* Six-digit product code with its leading zeros (codes below 1000000). */
+static size_t put_hs6(char *p, int32_t code)
+{
+    for (int i = 5; i >= 0; i--) {
+        p[i] = (char)('0' + code % 10);
+        code /= 10;
+    }
+    return 6;
+}
+
 /* Append ",<v>" (empty for NaN) to the line being built. */
 static size_t put_num(char *p, double v)
 {
@@ -311,16 +341,17 @@ static cm_error_t write_ip(const cm_trade_ip_t *s, FILE *f)
     fputs("importer,product,value,quantity,n_missing_q,unit_value,n_partners,hhi,top_partner,"
           "top_share\n", f);
     for (cm_int_t k = 0; k < s->n; k++) {
-        int len = snprintf(line, sizeof line, "%d,%06d", (int)s->importer[k],
-                           (int)s->product[k]);
-        size_t p = (size_t)len;
+        size_t p = put_int(line, s->importer[k]) - 1;
+        memmove(line, line + 1, p); /* no leading comma on the first field */
+        line[p++] = ',';
+        p += put_hs6(line + p, s->product[k]);
         p += put_num(line + p, s->value[k]);
         p += put_num(line + p, s->quantity[k]);
-        p += (size_t)snprintf(line + p, sizeof line - p, ",%d", (int)s->n_missing_q[k]);
+        p += put_int(line + p, s->n_missing_q[k]);
         p += put_num(line + p, s->unit_value[k]);
-        p += (size_t)snprintf(line + p, sizeof line - p, ",%d", (int)s->n_partners[k]);
+        p += put_int(line + p, s->n_partners[k]);
         p += put_num(line + p, s->hhi[k]);
-        p += (size_t)snprintf(line + p, sizeof line - p, ",%d", (int)s->top_partner[k]);
+        p += put_int(line + p, s->top_partner[k]);
         p += put_num(line + p, s->top_share[k]);
         line[p++] = '\n';
         if (fwrite(line, 1, p, f) != p) {
@@ -335,11 +366,11 @@ static cm_error_t write_products(const cm_trade_ip_t *s, FILE *f)
     char line[256];
     fputs("product,value,n_importers,importer_hhi,n_exporters,exporter_hhi\n", f);
     for (cm_int_t k = 0; k < s->np; k++) {
-        size_t p = (size_t)snprintf(line, sizeof line, "%06d", (int)s->p_product[k]);
+        size_t p = put_hs6(line, s->p_product[k]);
         p += put_num(line + p, s->p_value[k]);
-        p += (size_t)snprintf(line + p, sizeof line - p, ",%d", (int)s->p_n_importers[k]);
+        p += put_int(line + p, s->p_n_importers[k]);
         p += put_num(line + p, s->p_importer_hhi[k]);
-        p += (size_t)snprintf(line + p, sizeof line - p, ",%d", (int)s->p_n_exporters[k]);
+        p += put_int(line + p, s->p_n_exporters[k]);
         p += put_num(line + p, s->p_exporter_hhi[k]);
         line[p++] = '\n';
         if (fwrite(line, 1, p, f) != p) {
