@@ -258,7 +258,7 @@ static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_
         "high_risk_share", "unknown_risk_share", "baseline_n", "z_value", "z_quantity",
         "z_unit_value", "hhi_change", "unit_value_change", "new_top_partner", "exports",
         "import_export_ratio", "world_export_hhi", "geodep_c1", "geodep_c2", "geodep_c3",
-        "geodep_years_holding", "geodep"};
+        "geodep_years_holding", "geodep", "n_suppressed"};
     enum { NH = sizeof head / sizeof head[0] };
     cm_csv_writer_t *w = NULL;
     cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
@@ -306,6 +306,8 @@ static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_
         snprintf(b[29], sizeof b[29], "%d", t->geodep_years_holding);
         f[29] = annual ? b[29] : "";
         f[30] = annual ? (t->geodep ? "1" : "0") : "";
+        snprintf(b[31], sizeof b[31], "%d", t->n_suppressed);
+        f[31] = b[31];
         rc = cm_csv_write_row(w, NH, f, err);
     }
     return cm_cli_csv_close(w, rc, err);

@@ -246,7 +246,9 @@ typedef struct cm_trade_pointer_t {
     double value, quantity;   /**< import value; sum of the known quantities */
     int n_missing_q;          /**< partners without a quantity */
     double unit_value;        /**< value of the partners with a quantity / quantity (NaN) */
-    int n_partners;
+    int n_partners;           /**< partners with a value */
+    int n_suppressed;         /**< partners whose value is missing (confidential or suppressed
+                                   cells, stored as NaN with their flag): left out, counted */
     double hhi;               /**< partner HHI of values */
     char top_partner[CM_TRADE_CODE_MAX];
     double top_share;

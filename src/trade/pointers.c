@@ -143,6 +143,9 @@ static cm_error_t make_pointer(const ref_t *idx, size_t lo, size_t hi,
             out->ev_dataset[out->n_ev] = b->dataset;
             out->n_ev++;
         }
+        if (has_v && !isfinite(pv)) {
+            t->n_suppressed++;
+        }
         if (has_v && isfinite(pv)) {
             t->n_partners++;
             v += pv;

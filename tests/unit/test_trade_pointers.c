@@ -53,6 +53,8 @@ static void series(cm_trade_obs_list_t *l)
     add(l, "baci", "BEL", "WLD", "P", "2021", CM_TRADE_IMPORT_VALUE, 1000);
     add(l, "baci", "FRA", "AAA", "P", "2021", CM_TRADE_IMPORT_VALUE, 5);
     add(l, "baci", "BEL", "AAA", "P", "2021", CM_TRADE_IMPORT_VALUE, 999);
+    /* a confidential cell: no value */
+    add(l, "baci", "BEL", "CCC", "P", "2021", CM_TRADE_IMPORT_VALUE, NAN);
 }
 
 static double risk(const char *partner, void *ud)
@@ -77,6 +79,7 @@ static void test_series_by_hand(void **state)
     assert_string_equal(t->period, "2021");
     ASSERT_NEAR(t->value, 20.0, 1e-15, 0); /* the duplicate 999 was not used */
     assert_int_equal(t->n_partners, 2);
+    assert_int_equal(t->n_suppressed, 1);
     /* shares 0.1 and 0.9 */
     ASSERT_NEAR(t->hhi, 0.01 + 0.81, 1e-14, 0);
     assert_string_equal(t->top_partner, "BBB");
@@ -100,7 +103,7 @@ static void test_series_by_hand(void **state)
     assert_int_equal(p.items[3].baseline_n, 3);
     ASSERT_NEAR(p.items[3].z_value, (11.0 - 10.0) / 2.0, 1e-12, 0);
     /* evidence of 2021: the 4 rows used (2 values, 2 quantities) */
-    assert_int_equal(t->ev_n, 4);
+    assert_int_equal(t->ev_n, 5); /* with the confidential cell */
     /* the same with the declarant FRA: one pointer */
     cm_trade_pointers_t q;
     CHECK_OK(cm_trade_pointers_compute(&l, "FRA", NULL, NULL, &par, &q, &err), &err);
