@@ -30,6 +30,7 @@
 #include "cm_geopolrisk.h"
 #include "cm_dsm.h"
 #include "cm_mmsa.h"
+#include "cm_trade.h"
 #include "cm_sankey.h"
 
 #endif

@@ -1,0 +1,365 @@
+/**
+ * \file cm_trade.h
+ * \brief Trade-based monitoring: a lean reader and summary of a bulk CEPII BACI year (10 million
+ * rows in compact columns, never through SQLite), its checksummed columnar cache, and the
+ * micro-level pointers and early-warning alerts of a declarant's imports by product and period
+ * (partner HHI, top partner, high-risk share, rolling z-scores, jumps, the CEPII GeoDep
+ * criteria). See docs/trade.md and METHODS.md B.6.
+ *
+ * Conventions: a flow is seen from the importer's side (region = importer = declarant,
+ * partner = exporter), as the trade importers store it (docs/importers.md). HHI = sum of the
+ * squared value shares (0-1). Values keep the unit of their source (BACI: kUSD; Comext: EUR);
+ * quantities in t or kg as the source; a unit value is value per quantity unit.
+ */
+#ifndef CAMBIUM_CM_TRADE_H
+#define CAMBIUM_CM_TRADE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cm_common.h"
+#include "cm_error.h"
+#include "cm_store.h"
+
+CM_BEGIN_DECLS
+
+/* --- the bulk BACI year -------------------------------------------------------------------- */
+
+/** Counts of what the BACI reader met (all rows of the file, header excluded). */
+typedef struct cm_trade_baci_stats_t {
+    cm_int_t lines;            /**< data lines read */
+    cm_int_t rows;             /**< rows kept */
+    cm_int_t missing_quantity; /**< rows whose q is NA or empty (kept, quantity not zeroed) */
+    cm_int_t unknown_country;  /**< rows set aside: exporter or importer outside 1-999 */
+    cm_int_t unknown_product;  /**< rows set aside: k not an HS6 code (chapter 01-99) */
+    cm_int_t duplicates;       /**< repeated (t, i, j, k) rows: the first is kept (summary) */
+} cm_trade_baci_stats_t;
+
+/**
+ * A BACI year in columns (26 bytes per row). Zeroed = empty; destroy with
+ * ::cm_trade_baci_destroy. Codes as in the file: exporter and importer numeric country codes
+ * (UN M49 with CEPII's exceptions), product the HS6 code as an integer (10110 = "010110").
+ */
+typedef struct cm_trade_baci_t {
+    cm_int_t n;          /**< rows */
+    int16_t *year;       /**< t */
+    int16_t *exporter;   /**< i */
+    int16_t *importer;   /**< j */
+    int32_t *product;    /**< k */
+    double *value;       /**< v, thousand USD, >= 0 */
+    double *quantity;    /**< q, tonnes, NaN = missing */
+    cm_trade_baci_stats_t stats;
+    char source_sha256[65]; /**< SHA-256 of the CSV (computed while reading it) */
+} cm_trade_baci_t;
+
+/** \brief Free the columns; safe on a zeroed or destroyed object (leaves it zeroed). */
+CM_EXPORT void cm_trade_baci_destroy(cm_trade_baci_t *b);
+
+/**
+ * \brief Read a BACI CSV year (header `t,i,j,k,v,q`, fields optionally padded with blanks, q
+ * `NA` or empty = missing) with a block reader (8 MiB blocks, hand-split fields, exact decimal
+ * parsing). Rows with a country code outside 1-999 or a product that is not an HS6 code are
+ * set aside and counted (a warning through cm_log names the first of each). The SHA-256 of the
+ * file is computed on the blocks as they are read (out->source_sha256).
+ * \param[out] out a zeroed or destroyed object; filled on success, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL); CM_EFILE (cannot open or read); CM_EPARSE (file:line:column:
+ * a wrong header, a missing or extra field, a number that does not parse, a negative value or
+ * quantity, a year outside 1900-2999); CM_EOVERFLOW (over 2^31 rows); CM_ENOMEM.
+ * Complexity: one pass, O(rows) time; memory 26 bytes per row.
+ */
+CM_EXPORT cm_error_t cm_trade_baci_read(const char *path, cm_trade_baci_t *out,
+                                        cm_error_info_t *err);
+
+/** Per (importer, product) summary of a BACI year, sorted by (importer, product). Zeroed =
+ * empty; destroy with ::cm_trade_ip_destroy. */
+typedef struct cm_trade_ip_t {
+    cm_int_t n;
+    int16_t *importer;
+    int32_t *product;
+    double *value;        /**< sum of v (kUSD) */
+    double *quantity;     /**< sum of the known q (t) */
+    int32_t *n_missing_q; /**< partners whose q is missing */
+    double *unit_value;   /**< value of the rows with a known q / quantity (kUSD/t); NaN when
+                               no quantity is known or it is 0 */
+    int32_t *n_partners;  /**< distinct exporters */
+    double *hhi;          /**< importer-side partner HHI of values; NaN when value is 0 */
+    int16_t *top_partner; /**< exporter with the largest value (lowest code on ties) */
+    double *top_share;    /**< its share of value; NaN when value is 0 */
+    /* per product (sorted by product): the importers' HHI of world imports and the exporters'
+     * HHI of world exports (GeoDep criterion 2) */
+    cm_int_t np;
+    int32_t *p_product;
+    double *p_value;
+    int32_t *p_n_importers;
+    double *p_importer_hhi;
+    int32_t *p_n_exporters;
+    double *p_exporter_hhi;
+    cm_int_t duplicates; /**< repeated (exporter, importer, product) rows skipped */
+} cm_trade_ip_t;
+
+/** \brief Free; safe on a zeroed or destroyed object. */
+CM_EXPORT void cm_trade_ip_destroy(cm_trade_ip_t *s);
+
+/**
+ * \brief Summarise a BACI year per (importer, product) and per product. A repeated (exporter,
+ * importer, product) row is counted in out->duplicates and only its first occurrence is used.
+ * \param[in] b the year (one year expected; several years are pooled).
+ * \param[out] out zeroed or destroyed; filled on success.
+ * \return CM_OK, CM_EINVAL (NULL), CM_ENOMEM. Complexity: O(rows + importers x products)
+ * time (a counting sort by (importer, product)); memory 4 bytes per row plus the table.
+ */
+CM_EXPORT cm_error_t cm_trade_baci_summarise(const cm_trade_baci_t *b, cm_trade_ip_t *out,
+                                             cm_error_info_t *err);
+
+/**
+ * \brief Write the summary as CSV: \p ip_path with the columns importer, product, value,
+ * quantity, n_missing_q, unit_value, n_partners, hhi, top_partner, top_share (product as six
+ * digits, doubles in Python's repr layout so that pandas reads back the same bits, NaN empty);
+ * \p product_path (may be NULL) with product, value, n_importers, importer_hhi, n_exporters,
+ * exporter_hhi. Each file is written to a temporary name and renamed.
+ * \return CM_OK, CM_EINVAL, CM_EFILE, CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_trade_ip_write_csv(const cm_trade_ip_t *s, const char *ip_path,
+                                           const char *product_path, cm_error_info_t *err);
+
+/**
+ * \brief Write the columns to a checksummed binary cache: a header (magic "CMTRBACI", version,
+ * row count, column types, the source SHA-256, the reader's counts), the six columns, and a
+ * 64-bit checksum of everything before it. Written to a temporary name and renamed.
+ * \return CM_OK, CM_EINVAL (NULL, or b->source_sha256 empty), CM_EFILE.
+ */
+CM_EXPORT cm_error_t cm_trade_baci_cache_write(const cm_trade_baci_t *b, const char *path,
+                                               cm_error_info_t *err);
+
+/**
+ * \brief Read a cache written by ::cm_trade_baci_cache_write when it was made from a CSV of
+ * checksum \p source_sha256 (NULL: any).
+ * \param[out] out zeroed or destroyed; filled on success.
+ * \return CM_OK; CM_ENOTFOUND (no such file, or made from another source: re-parse);
+ * CM_EPARSE (not a cache, another version, truncated, or its checksum does not match);
+ * CM_EINVAL; CM_EFILE; CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_trade_baci_cache_read(const char *path, const char *source_sha256,
+                                              cm_trade_baci_t *out, cm_error_info_t *err);
+
+/* --- pointers and alerts from trade observations ----------------------------------------- */
+
+/** The thresholds, windows and severity weights (data/trade/pointers.ini documents each). */
+typedef struct cm_trade_params_t {
+    int window_years;          /**< baseline: annual periods before the current one (5) */
+    int window_months;         /**< baseline: monthly periods before the current one (36) */
+    int min_baseline;          /**< fewest baseline periods for a z-score (3) */
+    cm_real_t z_threshold;     /**< |z| at or above which a z-score raises an alert (2) */
+    cm_real_t hhi_jump;        /**< rise of the partner HHI over the previous period (0.1) */
+    cm_real_t unit_value_jump; /**< |uv / uv_previous - 1| at or above which (0.5) */
+    cm_real_t new_top_min_share; /**< a new top partner counts from this share (0.25) */
+    cm_real_t high_risk_wgi;   /**< scaled WGI (0-10) at or above which a partner is high-risk (6) */
+    cm_real_t high_risk_share; /**< share of imports from high-risk partners that alerts (0.5) */
+    int wgi_year;              /**< WGI year for the risk scores (2023) */
+    cm_real_t geodep_import_hhi; /**< GeoDep 1: HHI of import sources above (0.4) */
+    cm_real_t geodep_export_hhi; /**< GeoDep 2: HHI of world exports above (0.4) */
+    cm_real_t geodep_ratio;    /**< GeoDep 3: imports / exports above (1) */
+    cm_real_t geodep_zero_exports_ratio; /**< the ratio coded when exports are 0 (9999) */
+    int geodep_years;          /**< GeoDep 4: criteria 1-3 in at least this many (2) ... */
+    int geodep_window;         /**< ... of this many years ending at the period (3) */
+    cm_real_t min_value;       /**< series periods below this import value raise no alert (0) */
+    /* severity = weight x min(cap, measure / threshold) (see pointers.ini) */
+    cm_real_t w_value_z, w_quantity_z, w_unit_value_z, w_hhi_jump, w_unit_value_jump;
+    cm_real_t w_new_top, w_high_risk, w_geodep;
+    cm_real_t severity_cap;    /**< largest ratio counted (10) */
+    cm_real_t min_severity;    /**< alerts below this severity are dropped (0) */
+} cm_trade_params_t;
+
+/** \brief Fill \p p with the defaults listed in ::cm_trade_params_t. NULL is a no-op. */
+CM_EXPORT void cm_trade_params_default(cm_trade_params_t *p);
+
+/**
+ * \brief Read the thresholds file (key = value, sections [baseline], [thresholds], [geodep],
+ * [severity]; see data/trade/pointers.ini) over the values already in \p p (call
+ * ::cm_trade_params_default first): keys left out keep their value.
+ * \return CM_OK; CM_EINVAL (NULL); CM_EFILE; CM_EPARSE (file:line:column: an unknown section or
+ * key, a value that is not a number, a negative threshold, a window below 1, geodep_years above
+ * geodep_window); CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_trade_params_load(const char *path, cm_trade_params_t *p,
+                                          cm_error_info_t *err);
+
+/** What a trade observation measures. */
+typedef enum cm_trade_var_t {
+    CM_TRADE_IMPORT_VALUE = 0,
+    CM_TRADE_IMPORT_QUANTITY = 1,
+    CM_TRADE_EXPORT_VALUE = 2
+} cm_trade_var_t;
+
+#define CM_TRADE_CODE_MAX 32
+
+/** One trade observation (importer side: region = reporter/importer, partner = exporter). */
+typedef struct cm_trade_obs_t {
+    int64_t dataset;  /**< source dataset id (series never mix datasets) */
+    int64_t id;       /**< observation id in the store (0 when not from a store) */
+    int64_t line;     /**< line of the source file */
+    cm_trade_var_t var;
+    char kind[CM_TRADE_CODE_MAX];    /**< importer kind: baci, comext, comtrade */
+    char unit[CM_TRADE_CODE_MAX];    /**< unit of the value: USD, kUSD, EUR, t, kg */
+    char region[CM_TRADE_CODE_MAX];
+    char partner[CM_TRADE_CODE_MAX];
+    char product[CM_TRADE_CODE_MAX];
+    char period[CM_TRADE_CODE_MAX];  /**< "2022" or "2022-05" */
+    double value;     /**< NaN = missing (a missing quantity) */
+} cm_trade_obs_t;
+
+/** A list of observations. Zeroed = empty; destroy with ::cm_trade_obs_list_destroy. */
+typedef struct cm_trade_obs_list_t {
+    size_t n, cap;
+    cm_trade_obs_t *items;
+} cm_trade_obs_list_t;
+
+/** \brief Append a copy of \p o. \return CM_OK, CM_EINVAL (NULL), CM_ENOMEM. */
+CM_EXPORT cm_error_t cm_trade_obs_add(cm_trade_obs_list_t *l, const cm_trade_obs_t *o,
+                                      cm_error_info_t *err);
+/** \brief Free; safe on a zeroed or destroyed list. */
+CM_EXPORT void cm_trade_obs_list_destroy(cm_trade_obs_list_t *l);
+
+/**
+ * \brief Load the trade observations of the store (variables import_value, import_quantity,
+ * export_value of the datasets of kind baci, comext and comtrade; or of one dataset).
+ * \param[in] dataset_id 0 = every trade dataset.
+ * \param[out] l zeroed or destroyed; filled on success (empty on error).
+ * \return CM_OK, CM_EINVAL, CM_ESTORE, CM_ENOMEM. Complexity: one query, O(rows).
+ */
+CM_EXPORT cm_error_t cm_trade_obs_load(cm_store_t *store, int64_t dataset_id,
+                                       cm_trade_obs_list_t *l, cm_error_info_t *err);
+
+/** Risk score of a partner (scaled WGI 0-10, NaN when unknown): a callback so that the caller
+ * chooses the table (cm_crit_wgi_t, a test table). */
+typedef double cm_trade_risk_fn(const char *partner, void *user_data);
+
+/** The pointers of one (source, declarant, product, period); a source is an importer kind and a
+ * value unit (the yearly files of one source make one series; sources are never mixed). */
+typedef struct cm_trade_pointer_t {
+    int64_t dataset;          /**< dataset of the first row (the evidence names each row's) */
+    char kind[CM_TRADE_CODE_MAX];
+    char unit[CM_TRADE_CODE_MAX]; /**< unit of the value */
+    char declarant[CM_TRADE_CODE_MAX];
+    char product[CM_TRADE_CODE_MAX];
+    char period[CM_TRADE_CODE_MAX];
+    double value, quantity;   /**< import value; sum of the known quantities */
+    int n_missing_q;          /**< partners without a quantity */
+    double unit_value;        /**< value of the partners with a quantity / quantity (NaN) */
+    int n_partners;           /**< partners with a value */
+    int n_suppressed;         /**< partners whose value is missing (confidential or suppressed
+                                   cells, stored as NaN with their flag): left out, counted */
+    double hhi;               /**< partner HHI of values */
+    char top_partner[CM_TRADE_CODE_MAX];
+    double top_share;
+    double high_risk_share;   /**< share of value from partners with risk >= high_risk_wgi */
+    double unknown_risk_share; /**< share of value from partners without a risk score */
+    int baseline_n;           /**< baseline periods used for the z-scores */
+    double z_value, z_quantity, z_unit_value; /**< NaN without a baseline or with sd = 0 */
+    ptrdiff_t prev;           /**< index of the previous period of the series, -1 */
+    double hhi_change;        /**< hhi - previous hhi (NaN) */
+    double unit_value_change; /**< unit_value / previous - 1 (NaN) */
+    int new_top;              /**< the top partner differs from the previous period's */
+    /* CEPII GeoDep (annual periods) */
+    double exports;           /**< the declarant's exports of the product (NaN: unknown) */
+    double import_export_ratio; /**< imports / exports; zero exports coded as geodep_zero_exports_ratio */
+    double world_export_hhi;  /**< HHI of world exports (NaN: no world data) */
+    int geodep_c1, geodep_c2, geodep_c3; /**< criteria 1-3 hold (0/1) */
+    int geodep_years_holding; /**< years of the window where 1-3 all hold */
+    int geodep;               /**< criterion 4: a dependency */
+    size_t ev_first, ev_n;    /**< rows of this period in the evidence arrays */
+} cm_trade_pointer_t;
+
+/** Pointers sorted by (kind, unit, declarant, product, annual before monthly, period) with the
+ * evidence (the rows that made each). Zeroed = empty; destroy with ::cm_trade_pointers_destroy. */
+typedef struct cm_trade_pointers_t {
+    size_t n, cap;
+    cm_trade_pointer_t *items;
+    size_t n_ev;
+    int64_t *ev_id;           /**< observation ids */
+    int64_t *ev_line;         /**< source lines */
+    int64_t *ev_dataset;      /**< datasets of those rows */
+    size_t n_skipped_partner; /**< rows of partner WLD or the declarant itself, left out */
+} cm_trade_pointers_t;
+
+/** \brief Free; safe on a zeroed or destroyed object. */
+CM_EXPORT void cm_trade_pointers_destroy(cm_trade_pointers_t *p);
+
+/**
+ * \brief Compute the pointers of every (kind, unit, declarant, product, period) series of
+ * \p obs: value, quantity, unit value, partner HHI, top partner, high-risk share, z-scores
+ * of value, quantity and unit value against the rolling baseline (the window_years or
+ * window_months periods before, sample standard deviation), HHI and unit-value changes, a new
+ * top partner, and for annual series the CEPII GeoDep criteria (METHODS B.6; see
+ * ::cm_trade_geodep). The partner WLD (world total) and the declarant itself are left out.
+ * Duplicated (source, declarant, partner, product, period, variable) rows: the first (lowest
+ * observation id) is used.
+ * \param[in] declarant ISO3 to keep, NULL = every region.
+ * \param[in] risk partner risk callback, NULL = no risk shares (NaN).
+ * \param[out] out zeroed or destroyed; filled on success.
+ * \return CM_OK, CM_EINVAL (NULL obs/p/out), CM_ENOMEM. Complexity: O(n log n).
+ */
+CM_EXPORT cm_error_t cm_trade_pointers_compute(const cm_trade_obs_list_t *obs,
+                                               const char *declarant, cm_trade_risk_fn *risk,
+                                               void *risk_data, const cm_trade_params_t *p,
+                                               cm_trade_pointers_t *out, cm_error_info_t *err);
+
+/** One year of a (declarant, product) for the GeoDep criteria. */
+typedef struct cm_trade_geodep_year_t {
+    int year;
+    double import_hhi;       /**< HHI of the declarant's import sources */
+    double world_export_hhi; /**< HHI of world exports of the product */
+    double imports, exports; /**< the declarant's imports and exports */
+    /* results */
+    double ratio;            /**< imports / exports (exports 0: geodep_zero_exports_ratio) */
+    int c1, c2, c3, all3;    /**< criteria 1-3 and their conjunction */
+    int years_holding;       /**< years y - window + 1 .. y (present in the array) with all3 */
+    int dependency;          /**< criterion 4: years_holding >= geodep_years */
+} cm_trade_geodep_year_t;
+
+/**
+ * \brief The CEPII GeoDep criteria (METHODS B.6, exactly): 1. import HHI > geodep_import_hhi;
+ * 2. world export HHI > geodep_export_hhi; 3. imports / exports > geodep_ratio, exports = 0
+ * coded as geodep_zero_exports_ratio (9999); 4. 1-3 hold in at least geodep_years of the
+ * geodep_window years ending at each year (a year absent from the array does not hold).
+ * A NaN input makes its criterion not hold.
+ * \param[in,out] y years in increasing order; the result fields are filled.
+ * \return CM_OK, CM_EINVAL (NULL, years not increasing). O(n x window).
+ */
+CM_EXPORT cm_error_t cm_trade_geodep(cm_trade_geodep_year_t *y, size_t n,
+                                     const cm_trade_params_t *p, cm_error_info_t *err);
+
+/** One alert. */
+typedef struct cm_trade_alert_t {
+    size_t pointer;       /**< index into the pointers */
+    const char *kind;     /**< value_z, quantity_z, unit_value_z, hhi_jump, unit_value_jump,
+                               new_top_partner, high_risk_share, geodep (static string) */
+    double measure;       /**< the number that crossed (z, change, share, ratio) */
+    double threshold;
+    double severity;      /**< weight x min(cap, |measure| / threshold) */
+} cm_trade_alert_t;
+
+/** Alerts ranked by severity (highest first). Zeroed = empty; destroy with
+ * ::cm_trade_alerts_destroy. */
+typedef struct cm_trade_alerts_t {
+    size_t n, cap;
+    cm_trade_alert_t *items;
+} cm_trade_alerts_t;
+
+/** \brief Free; safe on a zeroed or destroyed object. */
+CM_EXPORT void cm_trade_alerts_destroy(cm_trade_alerts_t *a);
+
+/**
+ * \brief The alerts raised by the pointers under the thresholds of \p p, ranked by severity
+ * (ties: the order of the pointers, then the alert kind). A period whose import value is below
+ * min_value raises none.
+ * \param[out] out zeroed or destroyed; filled on success.
+ * \return CM_OK, CM_EINVAL, CM_ENOMEM. O(n log n).
+ */
+CM_EXPORT cm_error_t cm_trade_alerts_build(const cm_trade_pointers_t *ptr,
+                                           const cm_trade_params_t *p, cm_trade_alerts_t *out,
+                                           cm_error_info_t *err);
+
+CM_END_DECLS
+
+#endif

@@ -1,0 +1,109 @@
+/* Alerts: every pointer that crosses a threshold of pointers.ini, with a severity score, ranked. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cm_internal.h"
+#include "trade/trade_internal.h"
+
+void cm_trade_alerts_destroy(cm_trade_alerts_t *a)
+{
+    if (a == NULL) {
+        return;
+    }
+    cm_free(a->items);
+    memset(a, 0, sizeof *a);
+}
+
+typedef struct build_t {
+    const cm_trade_pointers_t *ptr;
+    const cm_trade_params_t *p;
+    cm_trade_alerts_t *out;
+    cm_error_info_t *err;
+} build_t;
+
+/* Add an alert when |measure| >= threshold (and the severity is at least min_severity). */
+static cm_error_t add(build_t *b, size_t i, const char *kind, double measure, double threshold,
+                      double weight)
+{
+    if (!isfinite(measure) || fabs(measure) < threshold) {
+        return CM_OK;
+    }
+    double ratio = threshold > 0.0 ? fabs(measure) / threshold : b->p->severity_cap;
+    double sev = weight * (ratio < b->p->severity_cap ? ratio : b->p->severity_cap);
+    if (sev < b->p->min_severity || sev <= 0.0) {
+        return CM_OK;
+    }
+    cm_trade_alerts_t *a = b->out;
+    if (a->n == a->cap) {
+        size_t cap = a->cap < 64 ? 64 : a->cap * 2;
+        cm_trade_alert_t *q = cm_realloc_array(a->items, cap, sizeof *q);
+        if (q == NULL) {
+            return cm_error_set(b->err, CM_ENOMEM, "cannot grow the alert list to %zu", cap);
+        }
+        a->items = q;
+        a->cap = cap;
+    }
+    cm_trade_alert_t *t = &a->items[a->n++];
+    t->pointer = i;
+    t->kind = kind;
+    t->measure = measure;
+    t->threshold = threshold;
+    t->severity = sev;
+    return CM_OK;
+}
+
+static int cmp_alert(const void *a, const void *b)
+{
+    const cm_trade_alert_t *x = a, *y = b;
+    if (x->severity != y->severity) {
+        return x->severity > y->severity ? -1 : 1;
+    }
+    if (x->pointer != y->pointer) {
+        return x->pointer < y->pointer ? -1 : 1;
+    }
+    return strcmp(x->kind, y->kind);
+}
+
+cm_error_t cm_trade_alerts_build(const cm_trade_pointers_t *ptr, const cm_trade_params_t *p,
+                                 cm_trade_alerts_t *out, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    if (ptr == NULL || p == NULL || out == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_trade_alerts_build: NULL %s",
+                            ptr == NULL ? "ptr" : p == NULL ? "p" : "out");
+    }
+    memset(out, 0, sizeof *out);
+    build_t b = {ptr, p, out, err};
+    for (size_t i = 0; i < ptr->n; i++) {
+        const cm_trade_pointer_t *t = &ptr->items[i];
+        if (!(t->value >= p->min_value) || t->value <= 0.0) {
+            continue;
+        }
+        CM_TRY(add(&b, i, "value_z", t->z_value, p->z_threshold, p->w_value_z));
+        CM_TRY(add(&b, i, "quantity_z", t->z_quantity, p->z_threshold, p->w_quantity_z));
+        CM_TRY(add(&b, i, "unit_value_z", t->z_unit_value, p->z_threshold, p->w_unit_value_z));
+        if (t->hhi_change > 0.0) { /* a rise in concentration */
+            CM_TRY(add(&b, i, "hhi_jump", t->hhi_change, p->hhi_jump, p->w_hhi_jump));
+        }
+        CM_TRY(add(&b, i, "unit_value_jump", t->unit_value_change, p->unit_value_jump,
+                   p->w_unit_value_jump));
+        if (t->new_top) {
+            CM_TRY(add(&b, i, "new_top_partner", t->top_share, p->new_top_min_share,
+                       p->w_new_top));
+        }
+        CM_TRY(add(&b, i, "high_risk_share", t->high_risk_share, p->high_risk_share,
+                   p->w_high_risk));
+        if (t->geodep) {
+            /* measure: years of the window holding; threshold: years required */
+            CM_TRY(add(&b, i, "geodep", (double)t->geodep_years_holding,
+                       (double)p->geodep_years, p->w_geodep));
+        }
+    }
+    qsort(out->items, out->n, sizeof *out->items, cmp_alert);
+cleanup:
+    if (rc != CM_OK) {
+        cm_trade_alerts_destroy(out);
+    }
+    return rc;
+}

@@ -1,0 +1,2 @@
+# Usage errors of trade pointers.
+"$CAMBIUM" trade pointers --baci x.csv
