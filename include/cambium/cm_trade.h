@@ -77,7 +77,7 @@ typedef struct cm_trade_ip_t {
     int16_t *importer;
     int32_t *product;
     double *value;        /**< sum of v (kUSD) */
-    double *quantity;     /**< sum of the known q (t) */
+    double *quantity;     /**< sum of the known q (t); NaN when no partner's q is known */
     int32_t *n_missing_q; /**< partners whose q is missing */
     double *unit_value;   /**< value of the rows with a known q / quantity (kUSD/t); NaN when
                                no quantity is known or it is 0 */

@@ -203,7 +203,8 @@ cm_error_t cm_trade_baci_summarise(const cm_trade_baci_t *b, cm_trade_ip_t *out,
         out->importer[k] = (int16_t)imp_code[c / nprod];
         out->product[k] = out->p_product[pi];
         out->value[k] = v_sum;
-        out->quantity[k] = q_sum;
+        /* no partner with a known quantity: the quantity is unknown, not 0 */
+        out->quantity[k] = nmiss >= ns ? NAN : q_sum;
         out->n_missing_q[k] = nmiss;
         out->unit_value[k] = q_sum > 0.0 ? vq_sum / q_sum : NAN;
         out->n_partners[k] = ns;

@@ -94,8 +94,9 @@ static void test_summary_by_hand(void **state)
     ASSERT_NEAR(s.hhi[0], 0.36 + 0.09 + 0.01, 1e-14, 0);
     assert_int_equal(s.top_partner[0], 4);
     ASSERT_NEAR(s.top_share[0], 0.6, 1e-15, 0);
-    /* (251, 010110): one partner, q missing -> unit value NaN */
+    /* (251, 010110): one partner, q missing -> quantity and unit value unknown (NaN), not 0 */
     assert_int_equal(s.importer[1], 251);
+    assert_true(isnan(s.quantity[1]));
     assert_int_equal(s.product[1], 10110);
     ASSERT_NEAR(s.hhi[1], 1.0, 0, 0);
     assert_true(isnan(s.unit_value[1]));
@@ -140,7 +141,7 @@ static void test_write_csv(void **state)
     char *end = NULL;
     ASSERT_NEAR(strtod(text + strlen(head), &end), 0.46, 1e-14, 0);
     assert_string_equal(end, ",4,0.6\n"
-                             "251,010110,5.0,0.0,1,,1,1.0,4,1.0\n"
+                             "251,010110,5.0,,1,,1,1.0,4,1.0\n"
                              "251,260500,2.5,0.5,0,5.0,1,1.0,4,1.0\n");
     assert_non_null(strstr(slurp(pp), "260500,2.5,1,1.0,1,1.0\n"));
     CHECK_ERROR(cm_trade_ip_write_csv(&s, "/nonexistent-dir/x.csv", NULL, &err), CM_EFILE);
