@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 #include "cambium/cm_alloc.h"
+#include <stddef.h>
+#include <stdint.h>
+
 #include "cambium/cm_error.h"
 
 /* CM_TRY(expr): evaluate a cm_error_t expression; on error store it in `rc` and jump to
@@ -18,6 +21,19 @@
             goto cleanup;     \
         }                     \
     } while (0)
+
+/* 64-bit FNV-1a over len bytes, continued from h (start with CM_I_FNV_OFFSET). For hash tables
+ * and content keys; not a cryptographic hash. */
+#define CM_I_FNV_OFFSET 14695981039346656037ULL
+static inline uint64_t cm_i_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 
 /* CM_FAIL(call): like CM_TRY for a cm_error_set(...) call that always returns an error. */
 #define CM_FAIL(expr) \

@@ -40,15 +40,6 @@ typedef struct cache_t {
     size_t cap;
 } cache_t;
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t k = 0; k < n; k++) {
-        h ^= b[k];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 static const char *series_label(const cm_dsm_series_t *s, size_t k, char *buf, size_t n)
 {
@@ -162,15 +153,15 @@ static cm_error_t cache_get(cache_t *c, const cm_dsm_series_t *s, const cm_dsm_o
     size_t np, len = key_len(s);
     const cm_real_t *pp = key_params(s, &np);
     int per = s->lifetime.by_cohort == NULL ? 0 : (s->lifetime.by_year ? 2 : 1);
-    uint64_t h = 14695981039346656037ULL;
+    uint64_t h = CM_I_FNV_OFFSET;
     size_t pos;
     table_t *tb;
 
-    h = fnv(h, &s->lifetime.dist, sizeof s->lifetime.dist);
-    h = fnv(h, &s->T, sizeof s->T);
-    h = fnv(h, &len, sizeof len);
-    h = fnv(h, &per, sizeof per);
-    h = fnv(h, pp, np * sizeof *pp);
+    h = cm_i_fnv1a(h, &s->lifetime.dist, sizeof s->lifetime.dist);
+    h = cm_i_fnv1a(h, &s->T, sizeof s->T);
+    h = cm_i_fnv1a(h, &len, sizeof len);
+    h = cm_i_fnv1a(h, &per, sizeof per);
+    h = cm_i_fnv1a(h, pp, np * sizeof *pp);
     for (pos = (size_t)h & (c->cap - 1); c->slot[pos] != 0; pos = (pos + 1) & (c->cap - 1)) {
         tb = &c->tab[c->slot[pos] - 1];
         if (tb->hash == h && tb->dist == s->lifetime.dist && tb->T == s->T && tb->len == len &&

@@ -5,12 +5,7 @@
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return cm_i_fnv1a(CM_I_FNV_OFFSET, s, strlen(s));
 }
 
 static size_t find_slot(const cm_i_ing_entry_t *slots, size_t cap, const char *key, uint64_t h)

@@ -14,16 +14,6 @@
 
 static const char col_types[6] = {'h', 'h', 'h', 'i', 'd', 'd'}; /* int16 x3, int32, double x2 */
 
-/* 64-bit FNV-1a over bytes, continued from h. */
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 /* A faster mix for the large columns: 8 bytes at a time, then the tail byte-wise. */
 static uint64_t mix(uint64_t h, const void *data, size_t len)
@@ -36,7 +26,7 @@ static uint64_t mix(uint64_t h, const void *data, size_t len)
         h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
         h ^= h >> 29;
     }
-    return fnv(h, p + i, len - i);
+    return cm_i_fnv1a(h, p + i, len - i);
 }
 
 static void header_make(const cm_trade_baci_t *b, unsigned char *h)
