@@ -358,19 +358,79 @@ cleanup:
     return rc;
 }
 
-static cm_error_t render_labels(render_t *r, const cm_i_svg_series_t *s)
+/* Point labels are placed greedily so that they do not cover each other: for each label, in
+ * series and point order, the first free position among rings around its point (right or left,
+ * above or below, each ring 12 px further out) whose box stays in the plot and overlaps no
+ * label placed before; when none is free, the one overlapping least. A label moved off the
+ * first ring gets a thin leader line to its point. Boxes are estimated at LABEL_CHAR_W px per
+ * character and LABEL_H px high (font-size 10). */
+#define LABEL_CHAR_W 5.6
+#define LABEL_H 10.0
+#define LABEL_RINGS 5
+
+typedef struct label_box_t {
+    double x0, y0, x1, y1;
+} label_box_t;
+
+static double box_overlap(const label_box_t *a, const label_box_t *b)
+{
+    double w = fmin(a->x1, b->x1) - fmax(a->x0, b->x0);
+    double h = fmin(a->y1, b->y1) - fmax(a->y0, b->y0);
+    return w > 0 && h > 0 ? w * h : 0.0;
+}
+
+static cm_error_t render_labels(render_t *r, const cm_i_svg_series_t *s, label_box_t *placed,
+                                size_t *nplaced)
 {
     cm_error_t rc = CM_OK;
     if (s->kind != CM_I_SVG_SCATTER || s->labels == NULL) {
         return CM_OK;
     }
     for (size_t j = 0; j < s->n; j++) {
-        if (s->labels[j] != NULL && isfinite(s->x[j]) && isfinite(s->y[j])) {
-            char attrs[256];
-            snprintf(attrs, sizeof attrs, "x=\"%s\" y=\"%s\"", N(px(r, s->x[j]) + 6),
-                     N(py(r, s->y[j]) - 6));
-            CM_TRY(text_el(r, attrs, s->labels[j]));
+        if (s->labels[j] == NULL || !isfinite(s->x[j]) || !isfinite(s->y[j])) {
+            continue;
         }
+        double x = px(r, s->x[j]), y = py(r, s->y[j]);
+        double w = LABEL_CHAR_W * (double)strlen(s->labels[j]);
+        double best_cost = INFINITY, bdx = 6, bdy = -6;
+        int best_left = 0, best_ring = 0;
+        label_box_t best_box = {0, 0, 0, 0};
+        for (int k = 0; k < 4 * LABEL_RINGS && best_cost > 0.0; k++) {
+            int ring = k / 4, left = (k / 2) % 2, below = k % 2;
+            double dx = left ? -6 : 6;
+            double dy = below ? 14 + 12.0 * ring : -6 - 12.0 * ring;
+            label_box_t bx;
+            bx.x0 = left ? x + dx - w : x + dx;
+            bx.x1 = bx.x0 + w;
+            bx.y1 = y + dy + 2; /* the baseline plus descenders */
+            bx.y0 = bx.y1 - LABEL_H;
+            double cost = 0.0;
+            for (size_t q = 0; q < *nplaced; q++) {
+                cost += box_overlap(&bx, &placed[q]);
+            }
+            if (bx.x0 < r->x0 || bx.x1 > r->x1 || bx.y0 < r->y0 || bx.y1 > r->y1) {
+                cost += 1e6; /* outside the plot: only when nothing else is possible */
+            }
+            if (cost < best_cost) {
+                best_cost = cost;
+                bdx = dx;
+                bdy = dy;
+                best_left = left;
+                best_ring = ring;
+                best_box = bx;
+            }
+        }
+        placed[(*nplaced)++] = best_box;
+        char attrs[256];
+        if (best_ring > 0) { /* a leader from the point to the label's near edge */
+            CM_TRY(emit(r,
+                        "<line class=\"leader\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+                        "stroke=\"#999\" stroke-width=\"0.5\"/>\n",
+                        N(x), N(y), N(x + bdx), N(bdy < 0 ? best_box.y1 : best_box.y0)));
+        }
+        snprintf(attrs, sizeof attrs, "x=\"%s\" y=\"%s\" text-anchor=\"%s\"", N(x + bdx),
+                 N(y + bdy), best_left ? "end" : "start");
+        CM_TRY(text_el(r, attrs, s->labels[j]));
     }
 cleanup:
     return rc;
@@ -410,6 +470,7 @@ static cm_error_t render_series(render_t *r, double *scratch)
 {
     cm_error_t rc = CM_OK;
     const cm_svg_t *fig = r->fig;
+    label_box_t *placed = NULL;
     size_t na = area_length(fig);
     double *base = scratch;
     double *top = scratch + (na > 0 ? na : 0);
@@ -451,11 +512,26 @@ static cm_error_t render_series(render_t *r, double *scratch)
         }
     }
     CM_TRY(emit(r, "</g>\n<g class=\"labels\" font-size=\"10\">\n"));
-    for (size_t i = 0; i < fig->nseries; i++) {
-        CM_TRY(render_labels(r, &fig->series[i]));
+    {
+        size_t nlab = 0, nplaced = 0;
+        for (size_t i = 0; i < fig->nseries; i++) {
+            if (fig->series[i].kind == CM_I_SVG_SCATTER && fig->series[i].labels != NULL) {
+                nlab += fig->series[i].n;
+            }
+        }
+        if (nlab > 0) {
+            placed = cm_malloc_array(nlab, sizeof *placed);
+            if (placed == NULL) {
+                CM_FAIL(buf_fail(r, CM_ENOMEM));
+            }
+        }
+        for (size_t i = 0; i < fig->nseries; i++) {
+            CM_TRY(render_labels(r, &fig->series[i], placed, &nplaced));
+        }
     }
     CM_TRY(emit(r, "</g>\n"));
 cleanup:
+    cm_free(placed);
     return rc;
 }
 

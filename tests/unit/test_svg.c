@@ -517,6 +517,56 @@ static void test_band_colours(void **state)
     cm_svg_free(fig);
 }
 
+/* Point labels of a dense cluster do not cover each other and stay in the figure: boxes
+ * estimated as the renderer does (5.6 px per character, 10 px high) from the x, y and
+ * text-anchor it writes. */
+static void test_label_placement(void **state)
+{
+    (void)state;
+    cm_svg_t *fig = NULL;
+    cm_error_info_t err;
+    char *text = NULL;
+    const double x[] = {1.0, 1.01, 1.02, 0.99, 1.0, 2.95};
+    const double y[] = {3.0, 3.01, 2.99, 3.0, 3.02, 5.0};
+    const char *lab[] = {"Hafnium", "Germanium", "Gallium", "Indium", "Tin", "Platinum group"};
+    CHECK_OK(cm_svg_create(600, 400, &fig, &err), &err);
+    CHECK_OK(cm_svg_set_range(fig, 'x', 0, 3, &err), &err);
+    CHECK_OK(cm_svg_set_range(fig, 'y', 0, 5, &err), &err);
+    CHECK_OK(cm_svg_add_scatter(fig, "m", x, 6, y, 6, lab, &err), &err);
+    CHECK_OK(cm_svg_render(fig, &text, &err), &err);
+    double bx0[6], by0[6], bx1[6], by1[6];
+    size_t n = 0;
+    const char *p = strstr(text, "<g class=\"labels\"");
+    assert_non_null(p);
+    while ((p = strstr(p, "<text x=\"")) != NULL && n < 6) {
+        double tx = 0, ty = 0;
+        char anchor[16] = "";
+        assert_int_equal(sscanf(p, "<text x=\"%lf\" y=\"%lf\" text-anchor=\"%15[a-z]\"", &tx, &ty,
+                                anchor),
+                         3);
+        const char *gt = strchr(p, '>');
+        const char *lt = strchr(gt, '<');
+        double w = 5.6 * (double)(lt - gt - 1);
+        bx0[n] = strcmp(anchor, "start") == 0 ? tx : strcmp(anchor, "end") == 0 ? tx - w : tx - w / 2;
+        bx1[n] = bx0[n] + w;
+        by1[n] = ty + 2;
+        by0[n] = ty - 8;
+        assert_true(bx0[n] >= 0 && bx1[n] <= 600 && by0[n] >= 0 && by1[n] <= 400);
+        n++;
+        p = lt;
+    }
+    assert_int_equal(n, 6);
+    for (size_t a = 0; a < n; a++) {
+        for (size_t b = a + 1; b < n; b++) {
+            double w = fmin(bx1[a], bx1[b]) - fmax(bx0[a], bx0[b]);
+            double h = fmin(by1[a], by1[b]) - fmax(by0[a], by0[b]);
+            assert_false(w > 0 && h > 0);
+        }
+    }
+    cm_free(text);
+    cm_svg_free(fig);
+}
+
 static void test_golden(void **state)
 {
     (void)state;
@@ -549,6 +599,7 @@ int main(void)
         CM_TEST(test_bars),                 CM_TEST(test_errors),
         CM_TEST(test_allocation_failures),  CM_TEST(test_write_atomic),
         CM_TEST(test_band_colours),
+        CM_TEST(test_label_placement),
         CM_TEST(test_golden),
     };
     return CM_RUN_TESTS(tests);
