@@ -367,7 +367,9 @@ static void test_extract_matches_shared(void **state)
         *p = '\0';
         p = strrchr(line, ',');
         assert_non_null(p);
-        total_kg += strtod(p + 1, NULL);
+        char *end = NULL;
+        total_kg += strtod(p + 1, &end);
+        assert_true(end != p + 1);
     }
     fclose(f);
     cm_trade_waste_data_t d = {0};
