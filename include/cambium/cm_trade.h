@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "cm_common.h"
+#include "cm_dsm.h"
 #include "cm_error.h"
 #include "cm_store.h"
 
@@ -359,6 +360,100 @@ CM_EXPORT void cm_trade_alerts_destroy(cm_trade_alerts_t *a);
 CM_EXPORT cm_error_t cm_trade_alerts_build(const cm_trade_pointers_t *ptr,
                                            const cm_trade_params_t *p, cm_trade_alerts_t *out,
                                            cm_error_info_t *err);
+
+/* ========================================================================================
+ * Waste streams from stocks (docs/trade.md, "Waste streams"): put on market -> stock in use
+ * -> waste generated, per UNU key with Weibull lifetimes (cm_dsm), compared by category with
+ * the WEEE collected. Units: tonnes per year; years are calendar years.
+ * ======================================================================================== */
+
+/** The robust outlier rule for a put-on-market series (data/weee/outliers.ini). A value x[i]
+ * is an outlier when |x[i] - m| > k x 1.4826 x MAD, m the median of the reported values in the
+ * centred window of \c window years around i (shrunk at the ends) and MAD the median of
+ * |x[j] - m| over that window (a MAD of 0 flags any value that differs from m). */
+typedef struct cm_trade_outlier_rule_t {
+    size_t window; /**< odd, 3 .. 101 (default 11) */
+    cm_real_t k;   /**< > 0 (default 5) */
+} cm_trade_outlier_rule_t;
+
+/** \brief The default rule: window 11, k 5 (as data/weee/outliers.ini). */
+CM_EXPORT void cm_trade_outlier_rule_default(cm_trade_outlier_rule_t *r);
+
+/**
+ * \brief Read a rule from an ini file with one section [outliers] and keys window, k (each
+ * optional; absent keys keep the values of \p r).
+ * \param[in,out] r initialised (e.g. by ::cm_trade_outlier_rule_default); changed on CM_OK.
+ * \return CM_OK; CM_EINVAL (NULL); CM_EFILE; CM_EPARSE at file:line:column (unknown section or
+ * key, a number that is not one, window even or < 3, k <= 0); CM_ENOMEM. O(file size).
+ */
+CM_EXPORT cm_error_t cm_trade_outlier_rule_read(const char *path, cm_trade_outlier_rule_t *r,
+                                                cm_error_info_t *err);
+
+/**
+ * \brief Flag the outliers of a series by \p rule. NaN values are "not reported": they are
+ * skipped (never flagged, never in a window), and the window runs over reported values.
+ * \param[out] flag n ints (caller's): 1 for an outlier, else 0.
+ * \param[out] median NULL or n values: the window median of each reported value (NaN where
+ * not reported), the value --replace-outliers substitutes.
+ * \return CM_OK; CM_EINVAL (NULL x or flag, bad rule, a negative or infinite value).
+ * O(n x window log window); no allocation beyond the stack (window <= 101).
+ */
+CM_EXPORT cm_error_t cm_trade_outliers_flag(const cm_real_t *x, size_t n,
+                                            const cm_trade_outlier_rule_t *rule, int *flag,
+                                            cm_real_t *median, cm_error_info_t *err);
+
+/** Put on market, lifetimes and collection read by ::cm_trade_waste_read. Value container:
+ * zero-initialise; ::cm_trade_waste_data_destroy frees it. */
+typedef struct cm_trade_waste_data_t {
+    size_t nkeys;        /**< UNU keys of the put-on-market file, sorted */
+    char **keys;         /**< nkeys keys */
+    char **category;     /**< nkeys categories of each key (from the lifetimes file) */
+    cm_real_t *shape;    /**< nkeys Weibull shapes */
+    cm_real_t *scale;    /**< nkeys Weibull scales (years) */
+    cm_int_t y0;         /**< first year of the put-on-market file */
+    size_t ny;           /**< years y0 .. y0 + ny - 1 */
+    cm_real_t *pom;      /**< nkeys x ny row-major, tonnes; NaN = not reported */
+    size_t ncat;         /**< categories of the collection file, sorted (0 without one) */
+    char **cats;         /**< ncat category codes */
+    cm_int_t c0;         /**< first year of the collection file */
+    size_t nc;           /**< collection years c0 .. c0 + nc - 1 */
+    cm_real_t *collected; /**< ncat x nc row-major, tonnes; NaN = not reported */
+} cm_trade_waste_data_t;
+
+/** \brief Free; safe on a zeroed or destroyed object, leaves it zeroed. */
+CM_EXPORT void cm_trade_waste_data_destroy(cm_trade_waste_data_t *d);
+
+/**
+ * \brief Read the put-on-market file (columns unu_key, year, pom_t), the lifetimes file
+ * (unu_key, shape, scale, category) and optionally the collection file (category, year,
+ * collected_t). Other columns are ignored; a (key, year) or (category, year) repeated is an
+ * error.
+ * \param[in] collected NULL: no collection.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL path or out; a put-on-market key without a lifetime, named
+ * with the file and line); CM_EFILE; CM_EPARSE at file:line:column (a missing column, a value
+ * that is not a number, a negative tonnage, a year out of 1900..2200, a repeated row, shape or
+ * scale <= 0); CM_ENOMEM. O(rows x keys).
+ */
+CM_EXPORT cm_error_t cm_trade_waste_read(const char *pom, const char *lifetimes,
+                                         const char *collected, cm_trade_waste_data_t *out,
+                                         cm_error_info_t *err);
+
+/**
+ * \brief Waste generated per key and year: one inflow-driven ::cm_dsm_batch_run of the
+ * \p nkeys series \p pom (nkeys x T row-major, tonnes, finite >= 0) with Weibull (shape,
+ * scale) lifetimes and the timing \p timing (CM_DSM_TIMING_WEEE for the EU methodology:
+ * outflow of cohort c in year t = pom[c] f(t - c + 0.5)).
+ * \param[out] gen caller's nkeys x T values: the outflow (waste generated) per key and year.
+ * \param[out] stock NULL or nkeys x T values: the end-of-year stock in use.
+ * \return CM_OK; CM_EINVAL (NULL, nkeys or T = 0, a bad value or parameter, naming the
+ * series); CM_ENOMEM; CM_EOVERFLOW. O(nkeys T^2).
+ */
+CM_EXPORT cm_error_t cm_trade_waste_generated(const cm_real_t *pom, size_t nkeys, size_t T,
+                                              const cm_real_t *shape, const cm_real_t *scale,
+                                              cm_dsm_timing_t timing, cm_real_t *gen,
+                                              cm_real_t *stock,
+                                              cm_error_info_t *err);
 
 CM_END_DECLS
 

@@ -1,0 +1,476 @@
+/* cambium trade waste: put on market -> stock -> WEEE generated, beside WEEE collected
+ * (docs/trade.md, "Waste streams"). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cambium/cm_alloc.h"
+#include "cambium/cm_csv.h"
+#include "cambium/cm_svg.h"
+#include "cambium/cm_trade.h"
+
+#define VERB "trade waste"
+#define PROJ_YEARS 3
+
+static void waste_usage(FILE *out)
+{
+    fputs("usage: cambium trade waste [--pom FILE] [--lifetimes FILE] [--collected FILE]\n"
+          "                           [--outliers INI] [--composition FILE] [--until YEAR]\n"
+          "                           [--timing weee|odym] [--replace-outliers] [--out DIR]\n"
+          "Put on market (t) per UNU key -> stock in use -> waste generated, with Weibull\n"
+          "lifetimes per key (dsm, WEEE timing by default), summed per category and set beside\n"
+          "the WEEE collected: gap = generated - collected, rate = collected / generated.\n"
+          "Years after the last put-on-market year up to --until (default: the last collected\n"
+          "year) assume put on market constant at the mean of the last 3 reported years\n"
+          "(projected = 1). Outliers of the put-on-market series (rule of --outliers) are\n"
+          "listed, and replaced by the window median only with --replace-outliers.\n"
+          "Defaults: data/weee/{pom_be,lifetimes,collected_be}.csv, data/weee/outliers.ini.\n"
+          "--composition FILE (unu_key,material,kg_per_t): the material content of the waste.\n"
+          "-> DIR/waste.csv, outliers.csv, waste.json, waste.svg [, urban_mine.csv]\n"
+          "(default DIR: waste-out).\n",
+          out);
+}
+
+typedef struct run_t {
+    cm_trade_waste_data_t d;
+    size_t T;          /* model years y0 .. y0 + T - 1 */
+    cm_real_t *pom;    /* nkeys x T, the inflows used */
+    int *flag;         /* nkeys x ny outliers */
+    cm_real_t *med;    /* nkeys x ny window medians */
+    cm_real_t *gen;    /* nkeys x T */
+    cm_real_t *catgen; /* ncat x T, by the collection's categories (plus keys' own) */
+    char **cats;       /* borrowed names */
+    size_t ncat;
+} run_t;
+
+static void run_free(run_t *r)
+{
+    cm_trade_waste_data_destroy(&r->d);
+    cm_free(r->pom);
+    cm_free(r->flag);
+    cm_free(r->med);
+    cm_free(r->gen);
+    cm_free(r->catgen);
+    cm_free(r->cats);
+}
+
+static size_t cat_index(const run_t *r, const char *c)
+{
+    for (size_t i = 0; i < r->ncat; i++) {
+        if (strcmp(r->cats[i], c) == 0) {
+            return i;
+        }
+    }
+    return r->ncat;
+}
+
+static cm_real_t collected_at(const run_t *r, const char *cat, cm_int_t y)
+{
+    for (size_t i = 0; i < r->d.ncat; i++) {
+        if (strcmp(r->d.cats[i], cat) == 0 && y >= r->d.c0 && y < r->d.c0 + (cm_int_t)r->d.nc) {
+            return r->d.collected[i * r->d.nc + (size_t)(y - r->d.c0)];
+        }
+    }
+    return NAN;
+}
+
+/* Inflows: reported values (outliers replaced when asked), missing years 0, projection after. */
+static cm_error_t build_inflows(run_t *r, const cm_trade_outlier_rule_t *rule, int replace,
+                                cm_error_info_t *err)
+{
+    const cm_trade_waste_data_t *d = &r->d;
+    for (size_t k = 0; k < d->nkeys; k++) {
+        const cm_real_t *x = d->pom + k * d->ny;
+        cm_error_t rc = cm_trade_outliers_flag(x, d->ny, rule, r->flag + k * d->ny,
+                                               r->med + k * d->ny, err);
+        if (rc != CM_OK) {
+            return rc;
+        }
+        cm_real_t *p = r->pom + k * r->T;
+        cm_real_t last[PROJ_YEARS];
+        size_t nl = 0;
+        for (size_t t = 0; t < d->ny; t++) {
+            cm_real_t v = x[t];
+            if (replace && r->flag[k * d->ny + t]) {
+                v = r->med[k * d->ny + t];
+            }
+            p[t] = isnan(v) ? 0.0 : v;
+        }
+        for (size_t t = d->ny; t > 0 && nl < PROJ_YEARS; t--) {
+            if (!isnan(x[t - 1])) {
+                last[nl++] = p[t - 1];
+            }
+        }
+        cm_real_t mean = 0.0;
+        for (size_t i = 0; i < nl; i++) {
+            mean += last[i] / (cm_real_t)nl;
+        }
+        for (size_t t = d->ny; t < r->T; t++) {
+            p[t] = mean;
+        }
+    }
+    return CM_OK;
+}
+
+static cm_error_t write_outputs(const run_t *r, const char *dir, int replace,
+                                cm_error_info_t *err)
+{
+    char path[4096], b1[32], b2[32], b3[32], b4[32];
+    cm_csv_writer_t *w = NULL;
+    cm_error_t rc = cm_cli_make_dir(dir, err);
+    const cm_trade_waste_data_t *d = &r->d;
+    if (rc != CM_OK) {
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/waste.csv", dir);
+    rc = cm_csv_writer_open(path, ',', &w, err);
+    if (rc == CM_OK) {
+        const char *h[] = {"category", "year", "generated_t", "collected_t", "gap_t",
+                           "collection_rate", "projected"};
+        rc = cm_csv_write_row(w, 7, h, err);
+    }
+    for (size_t c = 0; rc == CM_OK && c < r->ncat; c++) {
+        for (size_t t = 0; rc == CM_OK && t < r->T; t++) {
+            cm_int_t y = d->y0 + (cm_int_t)t;
+            char yb[24];
+            cm_real_t g = r->catgen[c * r->T + t], col = collected_at(r, r->cats[c], y);
+            snprintf(yb, sizeof yb, "%lld", (long long)y);
+            const char *f[] = {r->cats[c], yb, cm_cli_num(g, b1), cm_cli_num(col, b2),
+                               cm_cli_num(g - col, b3),
+                               cm_cli_num(g > 0 ? col / g : NAN, b4),
+                               t >= d->ny ? "1" : "0"};
+            rc = cm_csv_write_row(w, 7, f, err);
+        }
+    }
+    rc = cm_cli_csv_close(w, rc, err);
+    w = NULL;
+    if (rc != CM_OK) {
+        return rc;
+    }
+    snprintf(path, sizeof path, "%s/outliers.csv", dir);
+    rc = cm_csv_writer_open(path, ',', &w, err);
+    if (rc == CM_OK) {
+        const char *h[] = {"unu_key", "year", "pom_t", "window_median_t", "kind", "replaced"};
+        rc = cm_csv_write_row(w, 6, h, err);
+    }
+    for (size_t k = 0; rc == CM_OK && k < d->nkeys; k++) {
+        for (size_t t = 0; rc == CM_OK && t < d->ny; t++) {
+            cm_real_t x = d->pom[k * d->ny + t];
+            int out = r->flag[k * d->ny + t];
+            if (!out && !isnan(x)) {
+                continue;
+            }
+            char yb[24];
+            snprintf(yb, sizeof yb, "%lld", (long long)(d->y0 + (cm_int_t)t));
+            const char *f[] = {d->keys[k], yb, cm_cli_num(x, b1),
+                               cm_cli_num(r->med[k * d->ny + t], b2),
+                               out ? "outlier" : "missing (0 assumed)",
+                               out && replace ? "yes" : "no"};
+            rc = cm_csv_write_row(w, 6, f, err);
+        }
+    }
+    rc = cm_cli_csv_close(w, rc, err);
+    if (rc != CM_OK) {
+        return rc;
+    }
+    /* JSON: per category, the series by year. */
+    snprintf(path, sizeof path, "%s/waste.json", dir);
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL) {
+        return cm_error_set(err, CM_EFILE, "cannot write %s", path);
+    }
+    fprintf(fp, "{\"unit\": \"t\", \"first_year\": %lld, \"last_pom_year\": %lld,"
+                " \"projection\": \"constant at the mean of the last %d reported years\","
+                " \"categories\": [",
+            (long long)d->y0, (long long)(d->y0 + (cm_int_t)d->ny - 1), PROJ_YEARS);
+    for (size_t c = 0; c < r->ncat; c++) {
+        fprintf(fp, "%s\n  {\"category\": \"%s\", \"years\": [", c ? "," : "", r->cats[c]);
+        for (size_t t = 0; t < r->T; t++) {
+            cm_real_t g = r->catgen[c * r->T + t];
+            cm_real_t col = collected_at(r, r->cats[c], d->y0 + (cm_int_t)t);
+            fprintf(fp, "%s{\"year\": %lld, \"generated_t\": %.17g, ", t ? ", " : "",
+                    (long long)(d->y0 + (cm_int_t)t), g);
+            if (isnan(col)) {
+                fputs("\"collected_t\": null, \"gap_t\": null", fp);
+            } else {
+                fprintf(fp, "\"collected_t\": %.17g, \"gap_t\": %.17g", col, g - col);
+            }
+            fprintf(fp, ", \"projected\": %s}", t >= d->ny ? "true" : "false");
+        }
+        fputs("]}", fp);
+    }
+    fputs("\n]}\n", fp);
+    if (fclose(fp) != 0) {
+        return cm_error_set(err, CM_EFILE, "cannot write %s", path);
+    }
+    /* SVG: generated (lines) and collected (points) per category over time. */
+    cm_svg_t *fig = NULL;
+    double *x = cm_malloc_array(r->T, sizeof *x), *y = cm_malloc_array(r->T, sizeof *y);
+    if (x == NULL || y == NULL) {
+        rc = cm_error_set(err, CM_ENOMEM, "out of memory");
+    }
+    if (rc == CM_OK) {
+        rc = cm_svg_create(900, 560, &fig, err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_svg_set_labels(fig, "WEEE generated (lines) and collected (points)", "Year",
+                               "Waste (t/yr)", err);
+    }
+    for (size_t c = 0; rc == CM_OK && c < r->ncat; c++) {
+        size_t m = 0;
+        char name[96];
+        for (size_t t = 0; t < r->T; t++) {
+            x[t] = (double)(d->y0 + (cm_int_t)t);
+            y[t] = r->catgen[c * r->T + t];
+        }
+        snprintf(name, sizeof name, "%s generated", r->cats[c]);
+        rc = cm_svg_add_line(fig, name, x, r->T, y, r->T, err);
+        for (size_t t = 0; rc == CM_OK && t < r->T; t++) {
+            cm_real_t col = collected_at(r, r->cats[c], d->y0 + (cm_int_t)t);
+            if (!isnan(col)) {
+                x[m] = (double)(d->y0 + (cm_int_t)t);
+                y[m++] = col;
+            }
+        }
+        if (rc == CM_OK && m > 0) {
+            snprintf(name, sizeof name, "%s collected", r->cats[c]);
+            rc = cm_svg_add_scatter(fig, name, x, m, y, m, NULL, err);
+        }
+    }
+    if (rc == CM_OK) {
+        snprintf(path, sizeof path, "%s/waste.svg", dir);
+        rc = cm_svg_write(fig, path, err);
+    }
+    cm_svg_free(fig);
+    cm_free(x);
+    cm_free(y);
+    return rc;
+}
+
+/* The material content of the waste generated: sum over keys of gen x kg_per_t / 1000. */
+static cm_error_t urban_mine(const run_t *r, const char *comp, const char *dir,
+                             cm_error_info_t *err)
+{
+    cm_table_t t = CM_TABLE_NULL;
+    cm_csv_options_t opt;
+    cm_csv_writer_t *w = NULL;
+    char path[4096], b1[32];
+    cm_csv_options_default(&opt);
+    cm_error_t rc = cm_table_read(&t, comp, &opt, 1, err);
+    cm_int_t ck = cm_table_col(&t, "unu_key"), cmat = cm_table_col(&t, "material"),
+             cv = cm_table_col(&t, "kg_per_t");
+    if (rc == CM_OK && (ck < 0 || cmat < 0 || cv < 0)) {
+        rc = cm_error_set_at(err, CM_EPARSE, comp, 1, 1,
+                             "expected columns unu_key, material, kg_per_t");
+    }
+    if (rc == CM_OK) {
+        snprintf(path, sizeof path, "%s/urban_mine.csv", dir);
+        rc = cm_csv_writer_open(path, ',', &w, err);
+    }
+    if (rc == CM_OK) {
+        const char *h[] = {"unu_key", "material", "year", "content_t", "projected"};
+        rc = cm_csv_write_row(w, 5, h, err);
+    }
+    for (size_t i = 0; rc == CM_OK && i < t.nrows; i++) {
+        double v = 0.0;
+        const char *vt = cm_table_cell(&t, i, (size_t)cv);
+        if (!cm_cli_parse_real(vt, &v) || v < 0) {
+            rc = cm_error_set_at(err, CM_EPARSE, comp, t.line[i], cv + 1,
+                                 "expected kg_per_t >= 0, got '%s'", vt);
+            break;
+        }
+        const char *key = cm_table_cell(&t, i, (size_t)ck);
+        size_t k = 0;
+        while (k < r->d.nkeys && strcmp(r->d.keys[k], key) != 0) {
+            k++;
+        }
+        if (k == r->d.nkeys) {
+            continue;
+        }
+        for (size_t y = 0; rc == CM_OK && y < r->T; y++) {
+            char yb[24];
+            snprintf(yb, sizeof yb, "%lld", (long long)(r->d.y0 + (cm_int_t)y));
+            const char *f[] = {key, cm_table_cell(&t, i, (size_t)cmat), yb,
+                               cm_cli_num(r->gen[k * r->T + y] * v / 1000.0, b1),
+                               y >= r->d.ny ? "1" : "0"};
+            rc = cm_csv_write_row(w, 5, f, err);
+        }
+    }
+    rc = w != NULL ? cm_cli_csv_close(w, rc, err) : rc;
+    cm_table_destroy(&t);
+    return rc;
+}
+
+static cm_error_t run_waste(run_t *r, const char *pom, const char *life, const char *coll,
+                            const char *ini, const char *comp, const char *dir, int until,
+                            cm_dsm_timing_t timing, int replace, cm_error_info_t *err)
+{
+    cm_trade_outlier_rule_t rule;
+    cm_trade_outlier_rule_default(&rule);
+    cm_error_t rc = ini != NULL ? cm_trade_outlier_rule_read(ini, &rule, err) : CM_OK;
+    if (rc == CM_OK) {
+        rc = cm_trade_waste_read(pom, life, coll, &r->d, err);
+    }
+    if (rc != CM_OK) {
+        return rc;
+    }
+    const cm_trade_waste_data_t *d = &r->d;
+    cm_int_t last = d->y0 + (cm_int_t)d->ny - 1;
+    cm_int_t end = until > 0 ? until : (d->nc > 0 ? d->c0 + (cm_int_t)d->nc - 1 : last);
+    if (end < last) {
+        end = last;
+    }
+    r->T = (size_t)(end - d->y0 + 1);
+    r->pom = cm_malloc_array(d->nkeys * r->T, sizeof *r->pom);
+    r->gen = cm_malloc_array(d->nkeys * r->T, sizeof *r->gen);
+    r->flag = cm_malloc_array(d->nkeys * d->ny, sizeof *r->flag);
+    r->med = cm_malloc_array(d->nkeys * d->ny, sizeof *r->med);
+    r->cats = cm_malloc_array(d->nkeys + d->ncat + 1, sizeof *r->cats);
+    if (r->pom == NULL || r->gen == NULL || r->flag == NULL || r->med == NULL || r->cats == NULL) {
+        return cm_error_set(err, CM_ENOMEM, "out of memory");
+    }
+    for (size_t c = 0; c < d->ncat; c++) {
+        r->cats[r->ncat++] = d->cats[c];
+    }
+    for (size_t k = 0; k < d->nkeys; k++) {
+        if (cat_index(r, d->category[k]) == r->ncat) {
+            r->cats[r->ncat++] = d->category[k];
+        }
+    }
+    rc = build_inflows(r, &rule, replace, err);
+    if (rc == CM_OK) {
+        rc = cm_trade_waste_generated(r->pom, d->nkeys, r->T, d->shape, d->scale, timing,
+                                      r->gen, NULL, err);
+    }
+    if (rc != CM_OK) {
+        return rc;
+    }
+    r->catgen = cm_calloc(r->ncat * r->T, sizeof *r->catgen);
+    if (r->catgen == NULL) {
+        return cm_error_set(err, CM_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < d->nkeys; k++) {
+        size_t c = cat_index(r, d->category[k]);
+        for (size_t t = 0; t < r->T; t++) {
+            r->catgen[c * r->T + t] += r->gen[k * r->T + t];
+        }
+    }
+    rc = write_outputs(r, dir, replace, err);
+    if (rc == CM_OK && comp != NULL) {
+        rc = urban_mine(r, comp, dir, err);
+    }
+    return rc;
+}
+
+static void print_report(const run_t *r, int replace, const char *comp)
+{
+    const cm_trade_waste_data_t *d = &r->d;
+    size_t n = 0, pos = 0;
+    printf("category year generated_t collected_t gap_t rate\n");
+    for (size_t c = 0; c < r->ncat; c++) {
+        for (size_t t = 0; t < r->T; t++) {
+            cm_int_t y = d->y0 + (cm_int_t)t;
+            cm_real_t g = r->catgen[c * r->T + t], col = collected_at(r, r->cats[c], y);
+            if (isnan(col)) {
+                continue;
+            }
+            n++;
+            pos += g - col > 0;
+            printf("%s %lld %.0f %.0f %.0f %.3f%s%s\n", r->cats[c], (long long)y, g, col,
+                   g - col, g > 0 ? col / g : NAN, t >= d->ny ? " projected" : "",
+                   col > g ? " collected>generated" : "");
+        }
+    }
+    printf("gap positive in %zu of %zu category-years\n", pos, n);
+    printf("outliers (key year pom_t window_median_t%s):\n", replace ? ", replaced" : "");
+    for (size_t k = 0; k < d->nkeys; k++) {
+        for (size_t t = 0; t < d->ny; t++) {
+            if (r->flag[k * d->ny + t]) {
+                printf("  %s %lld %.0f %.0f\n", d->keys[k], (long long)(d->y0 + (cm_int_t)t),
+                       d->pom[k * d->ny + t], r->med[k * d->ny + t]);
+            }
+        }
+    }
+    if (comp == NULL) {
+        printf("CRM content: no composition file (--composition FILE, kg per t by UNU key);"
+               " not computed\n");
+    }
+}
+
+int cm_cli_trade_waste(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"pom", required_argument, NULL, 'p'},        {"lifetimes", required_argument, NULL, 'l'},
+        {"collected", required_argument, NULL, 'c'},  {"outliers", required_argument, NULL, 'x'},
+        {"composition", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
+        {"timing", required_argument, NULL, 't'},     {"until", required_argument, NULL, 'u'},
+        {"replace-outliers", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *pom = "data/weee/pom_be.csv", *life = "data/weee/lifetimes.csv";
+    const char *coll = "data/weee/collected_be.csv", *ini = "data/weee/outliers.ini";
+    const char *comp = NULL, *out = "waste-out";
+    cm_dsm_timing_t timing = CM_DSM_TIMING_WEEE;
+    int replace = 0, until = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            pom = optarg;
+            break;
+        case 'l':
+            life = optarg;
+            break;
+        case 'c':
+            coll = strcmp(optarg, "none") == 0 ? NULL : optarg;
+            break;
+        case 'x':
+            ini = strcmp(optarg, "none") == 0 ? NULL : optarg;
+            break;
+        case 'm':
+            comp = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 't':
+            if (strcmp(optarg, "weee") == 0) {
+                timing = CM_DSM_TIMING_WEEE;
+            } else if (strcmp(optarg, "odym") == 0) {
+                timing = CM_DSM_TIMING_ODYM;
+            } else {
+                return cm_cli_usage_error(VERB, "--timing: expected weee or odym, got '%s'",
+                                          optarg);
+            }
+            break;
+        case 'u':
+            if (!cm_cli_parse_int(optarg, 1900, 2200, &until)) {
+                return cm_cli_usage_error(VERB, "--until: expected a year, got '%s'", optarg);
+            }
+            break;
+        case 'r':
+            replace = 1;
+            break;
+        case 'h':
+            waste_usage(stdout);
+            return CM_EXIT_OK;
+        default:
+            return cm_cli_getopt_fail(VERB, c, argv);
+        }
+    }
+    if (optind != argc) {
+        return cm_cli_usage_error(VERB, "unexpected argument '%s'", argv[optind]);
+    }
+    run_t r;
+    memset(&r, 0, sizeof r);
+    cm_error_info_t err = {0};
+    cm_error_t rc = run_waste(&r, pom, life, coll, ini, comp, out, until, timing, replace, &err);
+    if (rc == CM_OK) {
+        print_report(&r, replace, comp);
+    }
+    run_free(&r);
+    return rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
+}

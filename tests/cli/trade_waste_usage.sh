@@ -1,0 +1,2 @@
+# Usage errors of trade waste.
+"$CAMBIUM" trade waste --timing mid
