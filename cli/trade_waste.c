@@ -176,35 +176,60 @@ static cm_error_t write_outputs(const run_t *r, const char *dir, int replace,
     if (rc != CM_OK) {
         return rc;
     }
-    /* JSON: per category, the series by year. */
+    /* JSON: per category, the series by year (jansson, written atomically). */
     snprintf(path, sizeof path, "%s/waste.json", dir);
-    FILE *fp = fopen(path, "w");
-    if (fp == NULL) {
-        return cm_error_set(err, CM_EFILE, "cannot write %s", path);
-    }
-    fprintf(fp, "{\"unit\": \"t\", \"first_year\": %lld, \"last_pom_year\": %lld,"
-                " \"projection\": \"constant at the mean of the last %d reported years\","
-                " \"categories\": [",
-            (long long)d->y0, (long long)(d->y0 + (cm_int_t)d->ny - 1), PROJ_YEARS);
-    for (size_t c = 0; c < r->ncat; c++) {
-        fprintf(fp, "%s\n  {\"category\": \"%s\", \"years\": [", c ? "," : "", r->cats[c]);
-        for (size_t t = 0; t < r->T; t++) {
-            cm_real_t g = r->catgen[c * r->T + t];
-            cm_real_t col = collected_at(r, r->cats[c], d->y0 + (cm_int_t)t);
-            fprintf(fp, "%s{\"year\": %lld, \"generated_t\": %.17g, ", t ? ", " : "",
-                    (long long)(d->y0 + (cm_int_t)t), g);
-            if (isnan(col)) {
-                fputs("\"collected_t\": null, \"gap_t\": null", fp);
-            } else {
-                fprintf(fp, "\"collected_t\": %.17g, \"gap_t\": %.17g", col, g - col);
-            }
-            fprintf(fp, ", \"projected\": %s}", t >= d->ny ? "true" : "false");
+    {
+        cm_json_init();
+        json_t *root = json_object(), *cats = json_array();
+        char proj[96];
+        snprintf(proj, sizeof proj, "constant at the mean of the last %d reported years",
+                 PROJ_YEARS);
+        int bad = root == NULL || cats == NULL;
+        if (bad) {
+            json_decref(cats);
+        } else {
+            bad = cm_cli_jset(root, "categories", cats) ||
+                  cm_cli_jset(root, "unit", json_string("t")) ||
+                  cm_cli_jset(root, "first_year", json_integer((json_int_t)d->y0)) ||
+                  cm_cli_jset(root, "last_pom_year",
+                              json_integer((json_int_t)(d->y0 + (cm_int_t)d->ny - 1))) ||
+                  cm_cli_jset(root, "projection", json_string(proj));
         }
-        fputs("]}", fp);
-    }
-    fputs("\n]}\n", fp);
-    if (fclose(fp) != 0) {
-        return cm_error_set(err, CM_EFILE, "cannot write %s", path);
+        for (size_t c = 0; c < r->ncat && !bad; c++) {
+            json_t *co = json_object(), *years = json_array();
+            if (co == NULL || years == NULL || json_array_append_new(cats, co) != 0) {
+                json_decref(co);
+                json_decref(years);
+                bad = 1;
+                break;
+            }
+            bad = cm_cli_jset(co, "years", years) ||
+                  cm_cli_jset(co, "category", json_string(r->cats[c]));
+            for (size_t t = 0; t < r->T && !bad; t++) {
+                cm_real_t g = r->catgen[c * r->T + t];
+                cm_real_t col = collected_at(r, r->cats[c], d->y0 + (cm_int_t)t);
+                json_t *yo = json_object();
+                if (yo == NULL || json_array_append_new(years, yo) != 0) {
+                    json_decref(yo);
+                    bad = 1;
+                    break;
+                }
+                bad = cm_cli_jset(yo, "year", json_integer((json_int_t)(d->y0 + (cm_int_t)t))) ||
+                      cm_cli_jset(yo, "generated_t", cm_cli_jnum(g)) ||
+                      cm_cli_jset(yo, "collected_t", cm_cli_jnum(col)) ||
+                      cm_cli_jset(yo, "gap_t", cm_cli_jnum(isnan(col) ? NAN : g - col)) ||
+                      cm_cli_jset(yo, "projected", json_boolean(t >= d->ny));
+            }
+        }
+        if (bad) {
+            rc = cm_error_set(err, CM_ENOMEM, "out of memory building %s", path);
+        } else {
+            rc = cm_json_write_file(path, root, 0, err);
+        }
+        json_decref(root);
+        if (rc != CM_OK) {
+            return rc;
+        }
     }
     /* SVG: generated (lines) and collected (points) per category over time. */
     cm_svg_t *fig = NULL;

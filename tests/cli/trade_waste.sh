@@ -9,5 +9,5 @@ sed -n '/^outliers/,/^CRM/p' out.txt | grep -E '^  (0002|0802) '
 ls out
 head -1 out/waste.csv
 grep -c ',outlier,no$' out/outliers.csv
-grep -c '"projected": true' out/waste.json
+grep -o '"projected": true' out/waste.json | wc -l | tr -d ' '  # 3 projected years x 10 categories
 grep -c '<svg' out/waste.svg
