@@ -770,6 +770,7 @@ static int trade_pointers(int argc, char **argv)
 
 static const cm_cli_sub_t trade_subs[] = {
     {"pointers", "per product and period pointers and early-warning alerts", trade_pointers},
+    {"carriers", "CRM content of imports, exports and apparent consumption", cm_cli_trade_carriers},
     {NULL, NULL, NULL}};
 
 static int trade_run(int argc, char **argv)
