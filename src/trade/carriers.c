@@ -534,14 +534,19 @@ cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_comps_t *comp
     s.err = err;
     s.seen = cm_calloc(comps->n > 0 ? comps->n : 1, sizeof *s.seen);
     CM_NOMEM(s.seen, err);
-    /* the declarant is checked to be [A-Z0-9]+ above: printed in place */
+    /* the declarant is checked to be [A-Z0-9]+ above: printed in place. A flow repeated in
+     * several datasets of one kind (a re-import, overlapping extracts) is used once: SQLite
+     * takes the bare columns of a MIN() aggregate from the row holding the minimum, i.e. the
+     * first observation stored. */
     snprintf(sql, sizeof sql,
              "SELECT o.dataset_id, o.line, o.variable, d.kind, o.region, o.partner, o.product, "
-             "o.period, o.value, o.unit FROM observation o JOIN dataset d ON d.id = "
+             "o.period, o.value, o.unit, MIN(o.id) AS first_id FROM observation o JOIN "
+             "dataset d ON d.id = "
              "o.dataset_id WHERE ((o.variable IN ('import_value', 'import_quantity', "
              "'export_value', 'export_quantity') AND d.kind IN ('baci', 'comext', 'comtrade')) "
              "OR o.variable = 'production') AND o.product IS NOT NULL AND o.period IS NOT NULL "
-             "AND (o.region = '%s' OR o.partner = '%s') ORDER BY o.id",
+             "AND (o.region = '%s' OR o.partner = '%s') GROUP BY d.kind, o.variable, o.region, "
+             "o.partner, o.product, o.period ORDER BY first_id",
              decl, decl);
     CM_TRY(cm_store_query(store, sql, on_flow, &s, err));
     out->n_flows_used = s.used;

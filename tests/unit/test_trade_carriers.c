@@ -189,6 +189,35 @@ static void test_content_by_hand(void **state)
     cm_store_close(s);
 }
 
+/* A second import of the same file is a new dataset of the same kind: each flow counts once. */
+static void test_reimport_counted_once(void **state)
+{
+    char cpath[4096], file[4096];
+    cm_carrier_comps_t c;
+    cm_carriers_t r;
+    cm_error_info_t err;
+    cm_import_report_t rep;
+    cm_store_t *s = tiny_store(0);
+    (void)state;
+    memset(&c, 0, sizeof c);
+    memset(&err, 0, sizeof err);
+    memset(&rep, 0, sizeof rep);
+    snprintf(file, sizeof file, "%s/carriers-baci.csv", cm_test_tmpdir());
+    CHECK_OK(cm_import_file(s, "baci", file, NULL, &rep, &err), &err);
+    assert_true(rep.dataset_id > 1);
+    cm_import_report_destroy(&rep);
+    CHECK_OK(cm_carrier_comps_load(write_tmp("c4.csv", comp_text, cpath, sizeof cpath), &c, &err),
+             &err);
+    CHECK_OK(cm_carriers_compute(s, &c, "BEL", 2022, &r, &err), &err);
+    ASSERT_NEAR(find(&r, 2022, "850760", "lithium")->import_content, 60, 1e-12, 0);
+    ASSERT_NEAR(find(&r, 2022, "850760", "lithium")->export_content, 10, 1e-12, 0);
+    /* 7 rows of 2022, each a value and a quantity observation, counted once (not 28) */
+    assert_int_equal(r.n_flows_used, 14);
+    cm_carriers_destroy(&r);
+    cm_carrier_comps_destroy(&c);
+    cm_store_close(s);
+}
+
 static void expect_load_error(const char *body, cm_error_t code, const char *needle)
 {
     char path[4096], text[2048];
@@ -394,7 +423,8 @@ static void test_belgian_bundle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        CM_TEST(test_content_by_hand),   CM_TEST(test_unit_errors),
+        CM_TEST(test_content_by_hand),   CM_TEST(test_reimport_counted_once),
+        CM_TEST(test_unit_errors),
         CM_TEST(test_missing_column_and_args), CM_TEST(test_quantity_unit_error),
         CM_TEST(test_alloc_failures),    CM_TEST(test_shipped_table),
         CM_TEST(test_belgian_bundle),
