@@ -450,7 +450,8 @@ CM_EXPORT void cm_carriers_destroy(cm_carriers_t *r);
  * Reads the store's observations import_quantity, export_quantity, import_value,
  * export_value (datasets of kind baci, comext, comtrade) and production. Imports: region =
  * declarant; exports: variable export_* with region = declarant, or an importer-side row
- * whose partner is the declarant. The partner WLD is left out. A product matches a
+ * whose partner is the declarant. The partner WLD and monthly periods are left out; a flow
+ * repeated in datasets of one kind is used once (the first stored). A product matches a
  * composition row with the same code; a CN8 flow without a CN8 row matches the HS6 row of
  * its first six digits. Quantities are converted to kg through the unit registry; a flow with
  * values but no quantity is marked value_only (never guessed). Apparent content = production
