@@ -771,12 +771,14 @@ static int trade_pointers(int argc, char **argv)
 static const cm_cli_sub_t trade_subs[] = {
     {"pointers", "per product and period pointers and early-warning alerts", trade_pointers},
     {"waste", "WEEE generated from put on market (Weibull stocks) vs collected", cm_cli_trade_waste},
+    {"carriers", "CRM content of imports, exports and apparent consumption", cm_cli_trade_carriers},
     {NULL, NULL, NULL}};
 
 static int trade_run(int argc, char **argv)
 {
     return cm_cli_dispatch("trade",
-                           "Trade-based monitoring: pointers and early warnings (docs/trade.md).",
+                           "Trade-based monitoring: pointers and early warnings, waste streams, CRM\n"
+                           "carriers (docs/trade.md).",
                            trade_subs, argc, argv);
 }
 

@@ -455,6 +455,112 @@ CM_EXPORT cm_error_t cm_trade_waste_generated(const cm_real_t *pom, size_t nkeys
                                               cm_real_t *stock,
                                               cm_error_info_t *err);
 
+/* === CRM carriers: raw-material content of trade flows (src/trade/carriers.c) ============= */
+
+#define CM_CARRIER_TEXT_MAX 64
+
+/** One row of a composition table (data/trade/compositions.csv). */
+typedef struct cm_carrier_comp_t {
+    char product[CM_TRADE_CODE_MAX]; /**< HS6 or CN8 code, or a category label */
+    char system[CM_TRADE_CODE_MAX];  /**< HS6, CN8 or category */
+    char material[CM_CARRIER_TEXT_MAX];
+    char per[CM_TRADE_CODE_MAX];     /**< unit, kg, t or kWh (as written) */
+    double kg, low, high;            /**< kg of material per `per` (low/high: range, NaN unknown) */
+    double conv;                     /**< per kWh: kWh per kg of product; per unit: kg per unit;
+                                          NaN for a mass `per` */
+    char conv_unit[CM_TRADE_CODE_MAX];
+    double kg_per_kg, low_per_kg, high_per_kg; /**< resolved: kg of material per kg of product */
+    char source[CM_CARRIER_TEXT_MAX];
+    int64_t line;                    /**< line in the file */
+} cm_carrier_comp_t;
+
+/** A composition table. Zeroed = empty; destroy with ::cm_carrier_comps_destroy. */
+typedef struct cm_carrier_comps_t {
+    size_t n, cap;
+    cm_carrier_comp_t *items;
+} cm_carrier_comps_t;
+
+/** \brief Free; safe on a zeroed or destroyed table. */
+CM_EXPORT void cm_carrier_comps_destroy(cm_carrier_comps_t *c);
+
+/**
+ * \brief Read a composition table: header `product_code,code_system,material,kg,per,low,high,
+ * conv,conv_unit,source_id,note`. `per` is a mass unit of the registry (kg, t), `kWh` (then
+ * conv = the product's specific energy with conv_unit energy/mass, e.g. kWh/kg) or `unit`
+ * (then conv = the mass of one unit with conv_unit a mass, e.g. kg). Each row is resolved to
+ * kg of material per kg of product (kg_per_kg; low/high likewise, NaN when not given).
+ * \param[out] out zeroed or destroyed; filled on success, empty on error.
+ * \return CM_OK; CM_EINVAL (NULL); CM_EFILE; CM_EPARSE (file:line:column: a missing column, a
+ * code_system other than HS6/CN8/category, an HS6 code not of 6 digits or CN8 not of 8, a kg
+ * or conv that is not a number >= 0, low > kg or kg > high, an empty source_id, a conversion
+ * missing for `unit` or `kWh`); CM_EUNIT (file:line: a `per` or conv_unit that cannot be
+ * combined into kg per kg; the message names both units); CM_ENOMEM. O(rows).
+ */
+CM_EXPORT cm_error_t cm_carrier_comps_load(const char *path, cm_carrier_comps_t *out,
+                                           cm_error_info_t *err);
+
+/** CRM content of one (source kind, product, material, year), seen from the declarant. */
+typedef struct cm_carrier_row_t {
+    char kind[CM_TRADE_CODE_MAX];    /**< baci, comext, comtrade */
+    char product[CM_TRADE_CODE_MAX];
+    char system[CM_TRADE_CODE_MAX];
+    char material[CM_CARRIER_TEXT_MAX];
+    int year;
+    double import_kg, export_kg, production_kg; /**< product mass (kg); NaN unknown */
+    double import_content, import_low, import_high; /**< kg of material in the imports */
+    double export_content;           /**< kg of material in the exports (NaN unknown) */
+    double apparent_content;         /**< production + imports - exports (NaN when a flow is
+                                          missing) */
+    int n_missing_q;                 /**< import/export partner rows without a quantity */
+    int value_only;                  /**< 1: values but no quantity (not convertible) */
+    int rank;                        /**< within (year, material) by import content, 1 = the
+                                          largest; 0 = not ranked (no content) */
+    const char *status;              /**< ok, or what is missing (static string) */
+    int64_t comp_line;               /**< composition row used */
+    char source[CM_CARRIER_TEXT_MAX];
+} cm_carrier_row_t;
+
+/** A composition product whose flows the store lacks. */
+typedef struct cm_carrier_missing_t {
+    char product[CM_TRADE_CODE_MAX];
+    char system[CM_TRADE_CODE_MAX];
+    const char *flows;               /**< "imports, exports, production" ... (static string) */
+} cm_carrier_missing_t;
+
+/** Results sorted by (year, material, rank, kind, product). Zeroed = empty; destroy with
+ * ::cm_carriers_destroy. */
+typedef struct cm_carriers_t {
+    size_t n, cap;
+    cm_carrier_row_t *rows;
+    size_t n_missing, cap_missing;
+    cm_carrier_missing_t *missing;
+    size_t n_flows_used;             /**< store observations that matched a composition */
+} cm_carriers_t;
+
+/** \brief Free; safe on a zeroed or destroyed object. */
+CM_EXPORT void cm_carriers_destroy(cm_carriers_t *r);
+
+/**
+ * \brief CRM content of the declarant's trade and production by product and material.
+ * Reads the store's observations import_quantity, export_quantity, import_value,
+ * export_value (datasets of kind baci, comext, comtrade) and production. Imports: region =
+ * declarant; exports: variable export_* with region = declarant, or an importer-side row
+ * whose partner is the declarant. The partner WLD and monthly periods are left out; a flow
+ * repeated in datasets of one kind is used once (the first stored). A product matches a
+ * composition row with the same code; a CN8 flow without a CN8 row matches the HS6 row of
+ * its first six digits. Quantities are converted to kg through the unit registry; a flow with
+ * values but no quantity is marked value_only (never guessed). Apparent content = production
+ * + imports - exports, computed only when the three are known.
+ * \param[in] year 0 = every year.
+ * \param[out] out zeroed or destroyed; filled on success.
+ * \return CM_OK; CM_EINVAL (NULL); CM_EUNIT (a quantity whose unit is not a mass, e.g. a
+ * supplementary unit: the message names the dataset, the source line and both units);
+ * CM_ESTORE; CM_ENOMEM. Complexity: O(observations x log + compositions).
+ */
+CM_EXPORT cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_comps_t *comps,
+                                         const char *declarant, int year, cm_carriers_t *out,
+                                         cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif
