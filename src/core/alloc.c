@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cambium/cm_alloc.h"
+#include "cm_internal.h"
 
 static cm_allocator_t current = {malloc, calloc, realloc, free};
 static atomic_long fail_after = -1;  /* < 0: no injection */
@@ -154,4 +155,19 @@ long cm_test_alloc_failures(void)
 long cm_alloc_outstanding(void)
 {
     return atomic_load(&outstanding);
+}
+
+int cm_i_grow(void **items, size_t *cap, size_t n, size_t elem_size, size_t first)
+{
+    if (n < *cap) {
+        return 0;
+    }
+    size_t nc = *cap < first ? first : *cap * 2;
+    void *p = cm_realloc_array(*items, nc, elem_size);
+    if (p == NULL) {
+        return -1;
+    }
+    *items = p;
+    *cap = nc;
+    return 0;
 }

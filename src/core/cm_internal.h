@@ -72,6 +72,11 @@ cm_error_t cm_i_buf_printf(cm_i_buf_t *b, const char *fmt, ...) CM_PRINTF(2, 3);
 cm_error_t cm_i_buf_vprintf(cm_i_buf_t *b, const char *fmt, va_list ap);
 void cm_i_buf_reset(cm_i_buf_t *b); /* len = 0, memory kept */
 void cm_i_buf_free(cm_i_buf_t *b);  /* safe on a zeroed buffer; leaves it zeroed (max kept) */
+
+/* Make room for one more element in the growable array *items of *cap elements of elem_size
+ * bytes holding n: when n == *cap, doubles it (first allocation: `first` elements). Returns 0,
+ * or -1 when out of memory (the array is then unchanged). */
+int cm_i_grow(void **items, size_t *cap, size_t n, size_t elem_size, size_t first);
 /* Hand the data to the caller (free with cm_free); the buffer is left empty. Never NULL on
  * CM_OK (an empty string when nothing was appended). */
 cm_error_t cm_i_buf_steal(cm_i_buf_t *b, char **out);

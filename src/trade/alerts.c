@@ -35,14 +35,8 @@ static cm_error_t add(build_t *b, size_t i, const char *kind, double measure, do
         return CM_OK;
     }
     cm_trade_alerts_t *a = b->out;
-    if (a->n == a->cap) {
-        size_t cap = a->cap < 64 ? 64 : a->cap * 2;
-        cm_trade_alert_t *q = cm_realloc_array(a->items, cap, sizeof *q);
-        if (q == NULL) {
-            return cm_error_set(b->err, CM_ENOMEM, "cannot grow the alert list to %zu", cap);
-        }
-        a->items = q;
-        a->cap = cap;
+    if (cm_i_grow((void **)&a->items, &a->cap, a->n, sizeof *a->items, 64) != 0) {
+        return cm_error_set(b->err, CM_ENOMEM, "cannot grow the alert list beyond %zu", a->cap);
     }
     cm_trade_alert_t *t = &a->items[a->n++];
     t->pointer = i;

@@ -248,14 +248,9 @@ static cm_error_t find_group(state_t *s, const char *kind, const char *product, 
             return CM_OK;
         }
     }
-    if (s->ng == s->capg) {
-        size_t cap = s->capg < 32 ? 32 : s->capg * 2;
-        group_t *p = cm_realloc_array(s->g, cap, sizeof *p);
-        if (p == NULL) {
-            return cm_error_set(s->err, CM_ENOMEM, "cannot grow the carrier groups to %zu", cap);
-        }
-        s->g = p;
-        s->capg = cap;
+    if (cm_i_grow((void **)&s->g, &s->capg, s->ng, sizeof *s->g, 32) != 0) {
+        return cm_error_set(s->err, CM_ENOMEM, "cannot grow the carrier groups beyond %zu",
+                            s->capg);
     }
     *out = &s->g[s->ng++];
     memset(*out, 0, sizeof **out);

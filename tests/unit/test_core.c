@@ -145,6 +145,34 @@ static void test_version_and_blas(void **state)
     assert_true(strlen(cm_sqlite_version()) >= 5);
 }
 
+/* cm_i_grow: first allocation, doubling only when full, and an allocation failure that
+ * leaves the array as it was. */
+static void test_grow(void **state)
+{
+    (void)state;
+    int *v = NULL;
+    size_t cap = 0, n = 0;
+    assert_int_equal(cm_i_grow((void **)&v, &cap, n, sizeof *v, 4), 0);
+    assert_int_equal(cap, 4);
+    for (n = 0; n < 9; n++) {
+        assert_int_equal(cm_i_grow((void **)&v, &cap, n, sizeof *v, 4), 0);
+        v[n] = (int)n;
+    }
+    assert_int_equal(cap, 16); /* 4 -> 8 -> 16 */
+    assert_int_equal(cm_i_grow((void **)&v, &cap, 9, sizeof *v, 4), 0);
+    assert_int_equal(cap, 16); /* not full: unchanged */
+    int *before = v;
+    cm_test_fail_alloc_after(0);
+    assert_int_equal(cm_i_grow((void **)&v, &cap, 16, sizeof *v, 4), -1);
+    cm_test_fail_alloc_after(-1);
+    assert_ptr_equal(v, before);
+    assert_int_equal(cap, 16);
+    for (int k = 0; k < 9; k++) {
+        assert_int_equal(v[k], k);
+    }
+    cm_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +183,7 @@ int main(void)
         CM_TEST(test_alloc_injection_and_count),
         CM_TEST(test_buf_growth_and_bound),
         CM_TEST(test_version_and_blas),
+        CM_TEST(test_grow),
     };
     return CM_RUN_TESTS(tests);
 }
