@@ -338,17 +338,12 @@ int cm_cli_crit_sensitivity(int argc, char **argv)
             }
             variant = optarg;
             break;
-        case 'y': {
-            char *end = NULL;
-            errno = 0;
-            long y = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || errno != 0 || y < 1996 || y > 2100) {
+        case 'y':
+            if (!cm_cli_parse_int(optarg, 1996, 2100, &opt.wgi_year)) {
                 return cm_cli_usage_error("crit sensitivity",
                                           "--wgi-year: expected a year, got '%s'", optarg);
             }
-            opt.wgi_year = (int)y;
             break;
-        }
         case 'a':
             target = &sr.from;
             break;

@@ -104,9 +104,11 @@ static int parse_fmt(const char *verb, const char *text, mrio_fmt_t *fmt)
 
 /* --- aggregation maps ---------------------------------------------------------------------- */
 
-/* A concordance CSV with the header 'from,to' mapped onto the items of \p dim: for each item
- * its new code (an item missing from the file is left NULL: cm_mrio_aggregate names it). */
-static cm_error_t load_map(const char *path, const cm_dim_t *dim, char ***out, cm_error_info_t *err)
+/* A two-column CSV (header \p kcol,\p vcol) mapped onto the items of \p dim: for each item its
+ * value (an item missing from the file is left NULL). Used for the aggregation concordances
+ * ('from,to') and the footprint's material groups ('stressor,group'). */
+static cm_error_t load_map(const char *path, const cm_dim_t *dim, const char *kcol,
+                           const char *vcol, char ***out, cm_error_info_t *err)
 {
     cm_table_t t = CM_TABLE_NULL;
     cm_csv_options_t copt;
@@ -117,10 +119,11 @@ static cm_error_t load_map(const char *path, const cm_dim_t *dim, char ***out, c
         return cm_error_set(err, CM_ENOMEM, "out of memory");
     }
     cm_error_t rc = cm_table_read(&t, path, &copt, 1, err);
-    cm_int_t cf = rc == CM_OK ? cm_table_col(&t, "from") : -1;
-    cm_int_t ct = rc == CM_OK ? cm_table_col(&t, "to") : -1;
+    cm_int_t cf = rc == CM_OK ? cm_table_col(&t, kcol) : -1;
+    cm_int_t ct = rc == CM_OK ? cm_table_col(&t, vcol) : -1;
     if (rc == CM_OK && (cf < 0 || ct < 0)) {
-        rc = cm_error_set_at(err, CM_EPARSE, path, 1, 1, "expected the header 'from,to'");
+        rc = cm_error_set_at(err, CM_EPARSE, path, 1, 1, "expected the header '%s,%s'", kcol,
+                             vcol);
     }
     for (size_t row = 0; rc == CM_OK && row < t.nrows; row++) {
         const char *from = cm_table_cell(&t, row, (size_t)cf);
@@ -164,10 +167,10 @@ static cm_error_t aggregate(cm_mrio_t *m, const char *regions, const char *secto
     size_t nr = m->n_regions, ns = m->n_sectors;
     cm_error_t rc = CM_OK;
     if (regions != NULL) {
-        rc = load_map(regions, m->dims[CM_MRIO_REGION], &rm, err);
+        rc = load_map(regions, m->dims[CM_MRIO_REGION], "from", "to", &rm, err);
     }
     if (rc == CM_OK && sectors != NULL) {
-        rc = load_map(sectors, m->dims[CM_MRIO_SECTOR], &sm, err);
+        rc = load_map(sectors, m->dims[CM_MRIO_SECTOR], "from", "to", &sm, err);
     }
     if (rc == CM_OK && (rm != NULL || sm != NULL)) {
         rc = cm_mrio_aggregate(m, (const char *const *)rm, (const char *const *)sm, err);
@@ -554,55 +557,6 @@ static void fp_usage(FILE *out)
             "Exit codes: 0 success, 1 bad input, 2 usage error.\n");
 }
 
-/* group of each stressor row from a CSV with the header 'stressor,group' (rows not listed:
- * NULL). */
-static cm_error_t load_groups(const char *path, const cm_mrio_ext_t *e, char ***out,
-                              cm_error_info_t *err)
-{
-    cm_table_t t = CM_TABLE_NULL;
-    cm_csv_options_t copt;
-    cm_csv_options_default(&copt);
-    char **g = calloc(e->n_stressors + 1, sizeof *g);
-    if (g == NULL) {
-        return cm_error_set(err, CM_ENOMEM, "out of memory");
-    }
-    cm_error_t rc = cm_table_read(&t, path, &copt, 1, err);
-    cm_int_t cs = rc == CM_OK ? cm_table_col(&t, "stressor") : -1;
-    cm_int_t cg = rc == CM_OK ? cm_table_col(&t, "group") : -1;
-    if (rc == CM_OK && (cs < 0 || cg < 0)) {
-        rc = cm_error_set_at(err, CM_EPARSE, path, 1, 1,
-                             "expected the header 'stressor,group', got '%s%s%s'",
-                             t.ncols > 0 ? t.header[0] : "", t.ncols > 1 ? "," : "",
-                             t.ncols > 1 ? t.header[1] : "");
-    }
-    for (size_t row = 0; rc == CM_OK && row < t.nrows; row++) {
-        const char *st = cm_table_cell(&t, row, (size_t)cs);
-        cm_int_t idx = cm_dim_index(e->F.dim[0], st);
-        if (idx < 0) {
-            rc = cm_error_set_at(err, CM_EPARSE, path, t.line[row], (int64_t)cs + 1,
-                                 "expected a stressor of extension '%s' (labels joined by ' | '), "
-                                 "got '%s'",
-                                 e->name, st);
-            break;
-        }
-        free(g[idx]);
-        g[idx] = strdup(cm_table_cell(&t, row, (size_t)cg));
-        if (g[idx] == NULL) {
-            rc = cm_error_set(err, CM_ENOMEM, "out of memory");
-        }
-    }
-    cm_table_destroy(&t);
-    if (rc != CM_OK) {
-        for (size_t i = 0; i < e->n_stressors; i++) {
-            free(g[i]);
-        }
-        free(g);
-        g = NULL;
-    }
-    *out = g;
-    return rc;
-}
-
 static int mrio_footprint(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -676,7 +630,7 @@ static int mrio_footprint(int argc, char **argv)
         }
     }
     if (rc == CM_OK && groups != NULL) {
-        rc = load_groups(groups, e, &map, &err);
+        rc = load_map(groups, e->F.dim[0], "stressor", "group", &map, &err);
     }
     if (rc == CM_OK) {
         rc = cm_mrio_calc(&m, &opt, NULL, &err);
@@ -719,12 +673,7 @@ static int mrio_footprint(int argc, char **argv)
         }
     }
     int status = rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
-    if (map != NULL) {
-        for (size_t i = 0; e != NULL && i < e->n_stressors; i++) {
-            free(map[i]);
-        }
-        free(map);
-    }
+    free_map(map, e != NULL ? e->n_stressors : 0);
     cm_mrio_footprint_destroy(&fp);
     cm_mrio_destroy(&m);
     return status;

@@ -229,6 +229,7 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
     cm_mrio_t *m = k->m;
     size_t N = k->N, RC = k->R * k->c;
     unsigned char *flag = NULL;
+    double *csum = NULL; /* column sums of the N x N table */
     char names[600];
     int have_x = 0;
     for (size_t j = 0; m->x.data != NULL && j < N && !have_x; j++) {
@@ -247,15 +248,21 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
     /* Z e (or A x), and Y e: x = Z e + Y e when computed; the balance of a read x */
     k->ze = cm_calloc(N + 1, sizeof *k->ze);
     CM_NOMEM(k->ze, err);
+    csum = cm_malloc_array(N + 1, sizeof *csum);
+    CM_NOMEM(csum, err);
     {
         double *ye = cm_calloc(N + 1, sizeof *ye);
         CM_NOMEM(ye, err);
+        /* one pass over the N x N table: the row sums (times x_j when it is A) and the column
+         * sums, checked below */
         for (size_t j = 0; j < N; j++) {
             const double *col = m->Z.data != NULL ? m->Z.data + j * N : m->A.data + j * N;
-            double f = m->Z.data != NULL ? 1.0 : m->x.data[j];
+            double f = m->Z.data != NULL ? 1.0 : m->x.data[j], cs = 0.0;
             for (size_t i = 0; i < N; i++) {
                 k->ze[i] += f * col[i];
+                cs += col[i];
             }
+            csum[j] = cs;
         }
         for (size_t j = 0; j < RC; j++) {
             const double *col = m->Y.data + j * N;
@@ -301,11 +308,7 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
     size_t nge1 = 0;
     double maxcol = 0.0;
     for (size_t j = 0; j < N; j++) {
-        const double *col = m->Z.data != NULL ? m->Z.data + j * N : m->A.data + j * N;
-        double s = 0.0;
-        for (size_t i = 0; i < N; i++) {
-            s += col[i];
-        }
+        double s = csum[j];
         if (m->Z.data != NULL) {
             s *= k->recix[j];
         }
@@ -330,6 +333,7 @@ static cm_error_t outputs(calc_t *k, cm_mrio_check_t *check, cm_error_info_t *er
                names);
     }
 cleanup:
+    cm_free(csum);
     cm_free(flag);
     return rc;
 }
