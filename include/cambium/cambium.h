@@ -10,6 +10,7 @@
 #include "cm_alloc.h"
 #include "cm_version.h"
 #include "cm_csv.h"
+#include "cm_xlsx.h"
 #include "cm_file.h"
 #include "cm_kv.h"
 #include "cm_json.h"
