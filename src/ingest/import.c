@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "cambium/cm_xlsx.h"
 #include "ingest_internal.h"
 
 static const cm_i_importer_t *const importers[] = {
@@ -14,7 +16,7 @@ static const cm_i_importer_t *const importers[] = {
     &cm_i_imp_usgs,         &cm_i_imp_wmd,           &cm_i_imp_tidy,
     &cm_i_imp_comext,       &cm_i_imp_cn8_materials, &cm_i_imp_baci,
     &cm_i_imp_comtrade,     &cm_i_imp_iot_oecd,      &cm_i_imp_crma,
-    &cm_i_imp_geopolrisk_trade,
+    &cm_i_imp_geopolrisk_trade, &cm_i_imp_hs_correlation, &cm_i_imp_cn_nomenclature,
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 
@@ -300,6 +302,20 @@ cleanup:
     return rc;
 }
 
+cm_error_t cm_i_ing_issue(cm_i_ing_t *g, const cm_csv_row_t *row, const char *kind, size_t col,
+                          const char *detail, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_i_ing_entry_t *e = NULL;
+    CM_TRY(cm_store_import_issue(g->si, kind, row->line, (int64_t)col + 1, detail, 0, NULL, err));
+    CM_TRY(quirk_entry(g, kind, NULL, &e, err));
+    e->count++;
+    e->flag = 1; /* recorded one by one */
+    e->not_aside = 1;
+cleanup:
+    return rc;
+}
+
 cm_error_t cm_i_ing_keep_aside(cm_i_ing_t *g, const cm_csv_row_t *row, const char *kind,
                                size_t col, const char *detail, cm_error_info_t *err)
 {
@@ -506,6 +522,9 @@ static cm_error_t on_record(const cm_csv_row_t *row, void *user_data, cm_error_i
     cm_i_ing_entry_t *e = NULL;
     int created = 0;
 
+    if (g->header == NULL && g->imp->before_header != NULL && g->imp->before_header(row)) {
+        return cm_i_ing_quirk(g, "banner-row", NULL, 1, err);
+    }
     if (row->record == 1 || g->header == NULL) {
         return on_header(g, row, err);
     }
@@ -612,7 +631,8 @@ static cm_error_t finish_quirks(cm_i_ing_t *g, cm_import_report_t *report, int s
             CM_NOMEM(q[at].detail, err);
         }
         q[at].count = e->count;
-        q[at].kept_aside = e->flag && strcmp(q[at].kind, "duplicate-row") != 0;
+        q[at].kept_aside = e->flag && strcmp(q[at].kind, "duplicate-row") != 0 &&
+                           !e->not_aside;
         if (store_issues && !e->flag) {
             char detail[160];
             snprintf(detail, sizeof detail, "%lld occurrence(s)%s%s%s", (long long)e->count,
@@ -656,6 +676,41 @@ static void context_destroy(cm_i_ing_t *g)
     cm_i_buf_free(&g->scratch);
     cm_class_free(g->own_country);
     cm_class_free(g->own_material);
+    cm_free(g->path_own);
+}
+
+static int is_xlsx(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
+/* A workbook: the sheet the importer chooses, its rows through the same record callback; the
+ * messages name "file [sheet]" and the cell's row and column. */
+static cm_error_t read_xlsx(cm_i_ing_t *g, const char *path, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_xlsx_sheets_t sheets;
+    size_t at, n;
+    memset(&sheets, 0, sizeof sheets);
+    CM_TRY(cm_xlsx_sheets(path, &sheets, err));
+    if (sheets.n == 0) {
+        CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, 1, 1,
+                                "expected at least one worksheet in the workbook, found none"));
+    }
+    at = g->imp->xlsx_sheet(sheets.n, (const char *const *)sheets.names);
+    if (at >= sheets.n) {
+        at = 0;
+    }
+    n = strlen(path) + strlen(sheets.names[at]) + 4;
+    g->path_own = cm_malloc(n);
+    CM_NOMEM(g->path_own, err);
+    snprintf(g->path_own, n, "%s [%s]", path, sheets.names[at]);
+    g->path = g->path_own;
+    CM_TRY(cm_xlsx_read(path, sheets.names[at], 0, NULL, on_record, g, err));
+cleanup:
+    cm_xlsx_sheets_destroy(&sheets);
+    return rc;
 }
 
 static const char *pick(const char *a, const char *b)
@@ -718,6 +773,7 @@ cm_error_t cm_import_file(cm_store_t *store, const char *kind, const char *path,
     }
 
     g.opt = opt;
+    g.store = store;
     g.path = path;
     g.base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
     g.share_limit = 1.0 + (opt->share_tolerance > 0 ? opt->share_tolerance : 0.025);
@@ -770,7 +826,11 @@ cm_error_t cm_import_file(cm_store_t *store, const char *kind, const char *path,
         CM_TRY(cm_store_import_begin(store, &prov, &g.si, err));
     }
 
-    rc = cm_csv_read_file(path, &g.csv, on_record, &g, &stats, err);
+    if (g.imp->xlsx_sheet != NULL && is_xlsx(path)) {
+        rc = read_xlsx(&g, path, err);
+    } else {
+        rc = cm_csv_read_file(path, &g.csv, on_record, &g, &stats, err);
+    }
     if (rc != CM_OK) {
         if (err != NULL && err->file[0] == '\0' && (rc == CM_EPARSE || rc == CM_EFILE)) {
             char msg[CM_ERROR_MSG_MAX];

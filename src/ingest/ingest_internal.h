@@ -26,6 +26,7 @@ typedef struct cm_i_ing_entry_t {
     double sum;
     char *text;    /* owned, optional */
     int flag;
+    int not_aside; /* recorded one by one as issues of imported rows (cm_i_ing_issue) */
     int64_t order; /* insertion order */
 } cm_i_ing_entry_t;
 
@@ -70,17 +71,26 @@ typedef struct cm_i_importer_t {
     void (*destroy)(cm_i_ing_t *g);
     /* Non-zero when the header line identifies this kind (for "auto"); optional. */
     int (*detect)(size_t nfields, const char *const *fields);
+    /* Optional: non-zero for a row met before the header that is not the header (a title or
+     * banner row of a spreadsheet); it is skipped and counted ("banner-row"). */
+    int (*before_header)(const cm_csv_row_t *row);
+    /* Optional: the importer reads .xlsx workbooks too; returns the index of the sheet to read
+     * among the \p n names (n > 0). NULL: CSV only. */
+    size_t (*xlsx_sheet)(size_t n, const char *const *names);
 } cm_i_importer_t;
 
 struct cm_i_ing_t {
     const cm_i_importer_t *imp;
+    cm_store_t *store;     /* the store imported into (prepare may read it; rows are written
+                              through si only, except by importers of concordances) */
     const cm_import_options_t *opt;
     cm_store_import_t *si;
     const cm_class_t *country;
     const cm_class_t *material;
     cm_class_t *own_country;  /* loaded here (freed at the end), or NULL when borrowed */
     cm_class_t *own_material;
-    const char *path;      /* as given (used in messages) */
+    const char *path;      /* as given (used in messages; "file [sheet]" for a workbook) */
+    char *path_own;        /* owned text behind path when it names a sheet */
     const char *base;      /* file name without directories */
     cm_csv_options_t csv;
     cm_num_options_t num;
@@ -138,6 +148,10 @@ cm_error_t cm_i_ing_year(cm_i_ing_t *g, const cm_csv_row_t *row, size_t col, cha
 /* Count one occurrence of a quirk (detail may be NULL). */
 cm_error_t cm_i_ing_quirk(cm_i_ing_t *g, const char *kind, const char *detail, int64_t n,
                           cm_error_info_t *err);
+/* Record one issue of \p kind at the row's line and field \p col + 1 (the row is imported);
+ * counted in the report under \p kind, not stored again as a total. */
+cm_error_t cm_i_ing_issue(cm_i_ing_t *g, const cm_csv_row_t *row, const char *kind, size_t col,
+                          const char *detail, cm_error_info_t *err);
 /* Keep a record aside: issue with kept_aside = 1 and its raw text; counted as quirk. */
 cm_error_t cm_i_ing_keep_aside(cm_i_ing_t *g, const cm_csv_row_t *row, const char *kind,
                                size_t col, const char *detail, cm_error_info_t *err);
@@ -208,5 +222,27 @@ extern const cm_i_importer_t cm_i_imp_comtrade;
 extern const cm_i_importer_t cm_i_imp_iot_oecd;
 extern const cm_i_importer_t cm_i_imp_crma;
 extern const cm_i_importer_t cm_i_imp_geopolrisk_trade;
+extern const cm_i_importer_t cm_i_imp_hs_correlation;
+extern const cm_i_importer_t cm_i_imp_cn_nomenclature;
+
+/* --- HS editions and supplementary units (hs_edition.c) ------------------------------- */
+
+/* The HS edition ("HS2017") in force in \p year (1988-...), NULL before 1988. CN8 codes of
+ * year Y belong to the HS edition of Y. */
+const char *cm_i_ing_hs_of_year(int year);
+/* The HS edition named by a Comtrade classification code (H0..H6, HS, "HS2017" ...) or a token
+ * of a file name (HS92, HS96, HS02, HS07, HS12, HS17, HS22), NULL when none. */
+const char *cm_i_ing_hs_of_code(const char *code);
+/* The first HS edition token (HS92 ... HS22) in a file name, NULL when none. */
+const char *cm_i_ing_hs_in_name(const char *base);
+/* A supplementary unit in its CN spelling ("p/st", "l", "m2" ...): CN texts are kept (blanks
+ * trimmed), Eurostat/UNECE codes (NAR, LTR, MTK ...) mapped to them; NULL when unknown.
+ * "-" (none) is known. */
+const char *cm_i_ing_supp_unit(const char *text);
+
+/* CN8 -> supplementary unit of the newest "cn-nomenclature" dataset of the store, loaded into
+ * \p map (entry text = the unit); *found = 0 when the store has none (map left empty). */
+cm_error_t cm_i_ing_load_supp_units(cm_store_t *store, cm_i_ing_map_t *map, int *found,
+                                    cm_error_info_t *err);
 
 #endif
