@@ -9,7 +9,10 @@
  *    qty (ISO2 codes, material label, USD, tonnes).
  * See ../shared/data/baci-crm-flows-belgium-2002-2024/SOURCE.md. Each flow is stored once,
  * from the importer's side: "import_value" and "import_quantity" with region = importer and
- * partner = exporter. */
+ * partner = exporter. The HS edition is taken from the file name when it carries one (CEPII's
+ * BACI_HS17_Y2022_V202601.csv: HS92, HS96, HS02, HS07, HS12, HS17, HS22) and stored in each
+ * observation's attributes ({"hs": "HS2017"}); otherwise it is unknown (no attribute). */
+#include <stdio.h>
 #include <string.h>
 
 #include "ingest_internal.h"
@@ -22,6 +25,7 @@ typedef struct baci_state_t {
     int layout;
     size_t year, exporter, importer, product, value, qty;
     char file_year[8];
+    char hs_attr[32]; /* "" when the edition is unknown */
 } baci_state_t;
 
 static int has(size_t n, const char *const *f, const char *const *names)
@@ -41,6 +45,9 @@ static cm_error_t baci_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_i
     int64_t q;
     s->qty = NONE;
     s->year = NONE;
+    if (cm_i_ing_hs_in_name(g->base) != NULL) {
+        snprintf(s->hs_attr, sizeof s->hs_attr, "{\"hs\":\"%s\"}", cm_i_ing_hs_in_name(g->base));
+    }
     if (has(row->nfields, f, baci_cols)) {
         s->layout = LAYOUT_BACI;
         CM_TRY(cm_i_ing_require(g, row, "t", &s->year, err));
@@ -137,6 +144,7 @@ static cm_error_t baci_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info
     o.value = v.value;
     o.unit = s->layout == LAYOUT_BACI ? "kUSD" : "USD";
     o.line = row->line;
+    o.attrs = s->hs_attr[0] != '\0' && s->layout != LAYOUT_LABELS ? s->hs_attr : NULL;
     CM_TRY(cm_i_ing_add(g, &o, err));
     if (s->qty != NONE) {
         o.variable = "import_quantity";

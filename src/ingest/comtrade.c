@@ -6,8 +6,19 @@
  * "import_value"/"export_value" (USD) and "import_quantity"/"export_quantity" (net weight,
  * kg) with region = reporter, partner = partner. Comtrade API extracts repeat a key
  * (reporter, partner, cmd, flow) for breakdown rows whose breakdown columns were dropped: the
- * first row of a key is imported and the others are counted ("repeated-key"). */
+ * first row of a key is imported and the others are counted ("repeated-key").
+ * Optional columns: a classification (classificationCode, classification or clCode: H0 ... H6
+ * or HS2017 ...) gives the HS edition, stored in each observation's attributes ({"hs":
+ * "HS2017"}); without it the edition is unknown (no attribute). qty with qtyunit (or
+ * qtyUnitCode): UN standard unit codes (-1 none, 1 no quantity, 2 m2, 3 1000 kWh, 4 m, 5
+ * items, 6 pairs, 7 l, 8 kg, 9 1000 items, 10 packages, 11 dozen, 12 m3, 13 carats). A code
+ * outside that list is recorded ("unknown-qty-unit"); a product whose rows give two different
+ * units (other than -1) has each later row recorded ("qty-unit-mismatch", naming the first
+ * unit's line), and a quantity in kg that differs from the net weight by more than 0.1 % too
+ * ("qty-netwgt-mismatch"). The supplementary quantity itself is not stored. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest_internal.h"
@@ -15,10 +26,70 @@
 #define NONE ((size_t)-1)
 
 typedef struct comtrade_state_t {
-    size_t year, reporter, partner, cmd, flow, value, netwgt;
+    size_t year, reporter, partner, cmd, flow, value, netwgt, qty, qtyunit, cls;
     char file_year[8];
     cm_i_ing_map_t keys;
+    cm_i_ing_map_t units; /* product -> first unit code (col) and its line */
 } comtrade_state_t;
+
+static size_t optional(cm_i_ing_t *g, const char *const *names)
+{
+    for (size_t i = 0; names[i] != NULL; i++) {
+        int64_t c = cm_i_ing_col(g, names[i]);
+        if (c >= 0) {
+            return (size_t)c;
+        }
+    }
+    return NONE;
+}
+
+/* The quantity unit of a row against the product's first one. */
+static cm_error_t check_qty_unit(cm_i_ing_t *g, const cm_csv_row_t *row, const char *product,
+                                 const cm_num_t *w, cm_error_info_t *err)
+{
+    comtrade_state_t *s = g->state;
+    char text[32], detail[128];
+    char *endp = NULL;
+    long code;
+    cm_num_t q;
+    cm_i_ing_entry_t *e = NULL;
+    int created = 0;
+    cm_i_ing_clean(text, sizeof text, cm_i_ing_field(row, s->qtyunit));
+    if (text[0] == '\0') {
+        return CM_OK;
+    }
+    code = strtol(text, &endp, 10);
+    if (*endp != '\0' || code < -1 || code == 0 || code > 13) {
+        return cm_i_ing_issue(g, row, "unknown-qty-unit", s->qtyunit, text, err);
+    }
+    if (code == -1) {
+        return CM_OK;
+    }
+    if (cm_i_ing_map_put(&s->units, product, &e, &created) != CM_OK) {
+        return cm_error_set(err, CM_ENOMEM, "out of memory checking quantity units");
+    }
+    if (created) {
+        e->col = code;
+        e->line = row->line;
+    } else if (e->col != code) {
+        snprintf(detail, sizeof detail, "%s: unit %ld here, unit %lld at line %lld", product,
+                 code, (long long)e->col, (long long)e->line);
+        return cm_i_ing_issue(g, row, "qty-unit-mismatch", s->qtyunit, detail, err);
+    }
+    if (code == 8 && s->qty != NONE && cm_num_has_value(w)) {
+        cm_error_t rc = cm_i_ing_number(g, row, s->qty, CM_NUMF_EMPTY | CM_NUMF_NA, 1, &q, err);
+        if (rc != CM_OK) {
+            return rc;
+        }
+        if (cm_num_has_value(&q) &&
+            fabs(q.value - w->value) > 1e-3 * fmax(fabs(q.value), fabs(w->value))) {
+            snprintf(detail, sizeof detail, "%s: qty %.6g kg, netwgt %.6g kg", product,
+                     q.value, w->value);
+            return cm_i_ing_issue(g, row, "qty-netwgt-mismatch", s->qty, detail, err);
+        }
+    }
+    return CM_OK;
+}
 
 static cm_error_t comtrade_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info_t *err)
 {
@@ -31,6 +102,13 @@ static cm_error_t comtrade_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_err
     CM_TRY(cm_i_ing_require(g, row, "flow", &s->flow, err));
     CM_TRY(cm_i_ing_require(g, row, "value", &s->value, err));
     CM_TRY(cm_i_ing_require(g, row, "netwgt", &s->netwgt, err));
+    static const char *const qty_names[] = {"qty", "qtyQuantity", NULL};
+    static const char *const unit_names[] = {"qtyunit", "qtyUnitCode", NULL};
+    static const char *const cls_names[] = {"classificationCode", "classification", "clCode",
+                                            NULL};
+    s->qty = optional(g, qty_names);
+    s->qtyunit = optional(g, unit_names);
+    s->cls = optional(g, cls_names);
     s->year = y < 0 ? NONE : (size_t)y;
     if (y < 0) {
         CM_TRY(cm_i_ing_option_year(g, s->file_year, err));
@@ -43,8 +121,8 @@ static cm_error_t comtrade_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_
 {
     cm_error_t rc = CM_OK;
     comtrade_state_t *s = g->state;
-    char year[8], product[16], flow[8], key[128];
-    const char *reporter, *partner;
+    char year[8], product[16], flow[8], key[128], hs_attr[32];
+    const char *reporter, *partner, *hs = NULL;
     cm_i_ing_entry_t *e = NULL;
     int created = 0;
     cm_num_t v, w;
@@ -90,6 +168,17 @@ static cm_error_t comtrade_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_
     if (!cm_num_has_value(&w)) {
         CM_TRY(cm_i_ing_quirk(g, "missing-quantity", NULL, 1, err));
     }
+    if (s->qtyunit != NONE) {
+        CM_TRY(check_qty_unit(g, row, product, &w, err));
+    }
+    if (s->cls != NONE) {
+        hs = cm_i_ing_hs_of_code(cm_i_ing_field(row, s->cls));
+        if (hs == NULL) {
+            CM_TRY(cm_i_ing_quirk(g, "unknown-classification", cm_i_ing_field(row, s->cls), 1,
+                                  err));
+        }
+    }
+    snprintf(hs_attr, sizeof hs_attr, "{\"hs\":\"%s\"}", hs != NULL ? hs : "");
     memset(&o, 0, sizeof o);
     o.variable = flow[0] == 'M' ? "import_value" : "export_value";
     o.region = reporter;
@@ -99,6 +188,7 @@ static cm_error_t comtrade_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_
     o.value = v.value;
     o.unit = "USD";
     o.line = row->line;
+    o.attrs = hs != NULL ? hs_attr : NULL;
     CM_TRY(cm_i_ing_add(g, &o, err));
     o.variable = flow[0] == 'M' ? "import_quantity" : "export_quantity";
     o.value = w.value;
@@ -113,6 +203,7 @@ static void comtrade_destroy(cm_i_ing_t *g)
 {
     comtrade_state_t *s = g->state;
     cm_i_ing_map_destroy(&s->keys);
+    cm_i_ing_map_destroy(&s->units);
 }
 
 static int comtrade_detect(size_t n, const char *const *f)
