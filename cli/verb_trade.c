@@ -36,6 +36,7 @@ static void pointers_usage(FILE *out)
           "                               [--store DB] [--timings]\n"
           "       cambium trade pointers [--store DB] [--declarant ISO3] [--flow import]\n"
           "                               [--config INI] [--wgi-year Y] [--dataset ID] [--out DIR]\n"
+          "                               [--hs-edition HS2017|HS2022]\n"
           "A bulk BACI year (t,i,j,k,v,q): per (importer, product) value, quantity, unit value,\n"
           "partner HHI and top partner -> DIR/importer_product.csv, per product the HHI of world\n"
           "imports and exports -> DIR/product.csv; the columns are cached in DIR/baci.cmcol (or\n"
@@ -45,7 +46,10 @@ static void pointers_usage(FILE *out)
           "imports (default BEL, 'all' for every region) with the thresholds of --config (the\n"
           "defaults are those of data/trade/pointers.ini)\n"
           "-> DIR/pointers.csv, alerts.csv, alerts.json and DIR/charts/partners-*.svg (partner\n"
-          "shares over time per series; default DIR: trade-out).\n",
+          "shares over time per series; default DIR: trade-out).\n"
+          "--hs-edition E first expresses every flow in HS edition E with the store's correlation\n"
+          "tables (import them with 'cambium import hs-correlation'), so that a version break\n"
+          "raises no false alert (docs/trade.md section 9).\n",
           out);
 }
 
@@ -603,8 +607,34 @@ static cm_error_t write_charts(const run_t *r, const char *dir, size_t *written,
     return rc;
 }
 
+/* Replace r->obs by its bridge to \p edition; prints what was done. */
+static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_list_t *obs,
+                             cm_error_info_t *err)
+{
+    cm_trade_bridge_options_t o;
+    cm_trade_bridge_report_t rep;
+    cm_trade_obs_list_t out;
+    memset(&o, 0, sizeof o);
+    memset(&rep, 0, sizeof rep);
+    memset(&out, 0, sizeof out);
+    o.target = edition;
+    cm_error_t rc = cm_trade_bridge_store(st, obs, &o, &out, &rep, err);
+    if (rc == CM_OK) {
+        printf("bridged to %s: %zu observations kept, %zu renamed, %zu split (%zu with equal "
+               "shares), %zu of unknown edition, %zu without a table, %zu codes not in the "
+               "table; %zu estimated\n",
+               edition, rep.n_kept, rep.n_renamed, rep.n_split, rep.n_split_equal,
+               rep.n_unknown_edition, rep.n_no_table, rep.n_not_in_table, rep.n_estimated);
+        cm_trade_obs_list_destroy(obs);
+        *obs = out;
+    }
+    cm_trade_bridge_report_destroy(&rep);
+    return rc;
+}
+
 static int pointers_store(const char *store_opt, const char *declarant, const char *config,
-                          int wgi_year, int64_t dataset, const char *out_dir)
+                          int wgi_year, int64_t dataset, const char *out_dir,
+                          const char *hs_edition)
 {
     cm_error_info_t err;
     memset(&err, 0, sizeof err);
@@ -636,6 +666,9 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
                     r.par.wgi_year, werr.message);
         }
         rc = cm_trade_obs_load(st, dataset, &r.obs, &err);
+    }
+    if (rc == CM_OK && hs_edition != NULL) {
+        rc = bridge_obs(st, hs_edition, &r.obs, &err);
     }
     if (rc == CM_OK) {
         rc = cm_trade_pointers_compute(&r.obs, declarant, r.have_wgi ? wgi_risk : NULL, &r.wgi,
@@ -698,8 +731,9 @@ static int trade_pointers(int argc, char **argv)
         {"declarant", required_argument, NULL, 'd'}, {"flow", required_argument, NULL, 'f'},
         {"config", required_argument, NULL, 'g'},   {"wgi-year", required_argument, NULL, 'w'},
         {"dataset", required_argument, NULL, 'D'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"hs-edition", required_argument, NULL, 'E'}, {NULL, 0, NULL, 0}};
     const char *baci = NULL, *out = NULL, *cache = NULL, *store = NULL, *config = NULL;
+    const char *hs_edition = NULL;
     const char *declarant = "BEL";
     int use_cache = 1, timings = 0, wgi_year = 0, dataset = 0, c;
     optind = 1;
@@ -748,6 +782,14 @@ static int trade_pointers(int argc, char **argv)
                                           "--dataset: expected a dataset id, got '%s'", optarg);
             }
             break;
+        case 'E':
+            if (strcmp(optarg, "HS2017") != 0 && strcmp(optarg, "HS2022") != 0) {
+                return cm_cli_usage_error("trade pointers",
+                                          "--hs-edition: expected HS2017 or HS2022, got '%s'",
+                                          optarg);
+            }
+            hs_edition = optarg;
+            break;
         case 'h':
             pointers_usage(stdout);
             return CM_EXIT_OK;
@@ -760,7 +802,11 @@ static int trade_pointers(int argc, char **argv)
     }
     if (baci == NULL) {
         return pointers_store(store, declarant, config, wgi_year, dataset,
-                              out != NULL ? out : "trade-out");
+                              out != NULL ? out : "trade-out", hs_edition);
+    }
+    if (hs_edition != NULL) {
+        return cm_cli_usage_error("trade pointers",
+                                  "--hs-edition works on the store's observations, not with --baci");
     }
     if (out == NULL) {
         return cm_cli_usage_error("trade pointers", "--out DIR is required with --baci");

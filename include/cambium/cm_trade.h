@@ -561,6 +561,99 @@ CM_EXPORT cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_com
                                          const char *declarant, int year, cm_carriers_t *out,
                                          cm_error_info_t *err);
 
+/* --- HS/CN editions: bridging trade flows across a version break ------------------------ */
+
+/** Length of an HS edition name buffer ("HS2017" + NUL, padded). */
+#define CM_TRADE_HS_MAX 8
+
+/** Options of ::cm_trade_bridge. Zero-initialise, then set \p target. Strings borrowed. */
+typedef struct cm_trade_bridge_options_t {
+    const char *target;           /**< edition every flow is expressed in: "HS2017", "HS2022" ... */
+    const char *reference_period; /**< period whose target-edition trade gives the split shares
+                                       ("2022"); NULL = per (importer kind, region) the earliest
+                                       annual period with target-edition flows (else monthly) */
+    int hs6_only;                 /**< non-zero: every CN8 code is reduced to its HS6 as well */
+} cm_trade_bridge_options_t;
+
+/** What ::cm_trade_bridge did. Zero-initialise; destroy with ::cm_trade_bridge_report_destroy. */
+typedef struct cm_trade_bridge_report_t {
+    size_t n_in;              /**< observations read */
+    size_t n_kept;            /**< in the target edition already, or a code the table maps to itself
+                                   alone (1:1 unchanged; a CN8 code keeps its 8 digits) */
+    size_t n_unknown_edition; /**< edition unknown: kept as they are */
+    size_t n_no_table;        /**< an edition with no correlation table to the target: kept */
+    size_t n_not_in_table;    /**< a code the table does not list: kept */
+    size_t n_renamed;         /**< one target code other than the source's (1:1 renamed, n:1) */
+    size_t n_split;           /**< split over several target codes (1:n, n:n) */
+    size_t n_split_equal;     /**< of which with equal shares (no reference trade) */
+    size_t n_out;             /**< observations written */
+    size_t n_merged;          /**< output observations summed from several pieces */
+    size_t n_estimated;       /**< output observations holding a split share */
+    unsigned char *estimated; /**< n_out flags: 1 = the value holds a split share (an estimate) */
+} cm_trade_bridge_report_t;
+
+/** \brief Free the flags and zero the report; safe on a zeroed report or twice. */
+CM_EXPORT void cm_trade_bridge_report_destroy(cm_trade_bridge_report_t *r);
+
+/**
+ * \brief Express trade observations in one HS edition through correlation tables.
+ *
+ * For an observation in edition e other than the target, the table named "e-target" (such as
+ * "HS2022-HS2017", as the hs-correlation importer stores it) is used on the product's HS6 part:
+ * - one target code: renamed to it (1:1 with a new code, n:1); the HS6 code is kept when the
+ *   table maps it to itself alone, and a CN8 code whose HS6 is unchanged keeps its 8 digits; a
+ *   CN8 code whose HS6 changed becomes the target HS6 (its CN subdivision has no counterpart);
+ * - several target codes (1:n, n:n): split; the share of target t is its value in the reference
+ *   period's target-edition trade of the same importer kind, region and flow (summed over
+ *   partners and over CN8 codes of that HS6) over the sum of the targets'; when the targets have
+ *   no such trade, equal shares (the table's weights). Quantity rows take the shares of the
+ *   import values, so that unit values are unchanged. Each piece is flagged as estimated;
+ *   targets with a share of 0 get no piece.
+ * Pieces with the same (dataset, variable, unit, region, partner, product, period) are summed;
+ * a missing value (NaN: a missing quantity, a confidential value) makes the sum missing, so
+ * missing quantities stay missing. A summed observation keeps the id and line of its first
+ * piece in input order; outputs are in input order of their first piece. Observations whose
+ * edition is unknown, without a table to the target, or whose code the table does not list
+ * are kept as they are (counted). The total of finite values per (dataset, variable, region,
+ * partner, period) is preserved.
+ * \param[in] in the observations (from ::cm_trade_obs_load, sorted or not).
+ * \param[in] editions in->n editions of CM_TRADE_HS_MAX chars each (edition i at editions +
+ *   i * CM_TRADE_HS_MAX; "" = unknown), as ::cm_trade_obs_editions_load gives; NULL = all unknown.
+ * \param[in] tables \p ntables concordances named "<from edition>-<to edition>".
+ * \param[out] out zeroed or destroyed list; filled on success (empty on error).
+ * \param[out] rep optional; zeroed or destroyed; filled on success.
+ * \return CM_OK; CM_EINVAL (NULL in/out/opt, a target that is not an edition name such as
+ *   HS2017, a table without a name); CM_ENOMEM.
+ * Complexity: O((n + pieces) log n + table size log).
+ */
+CM_EXPORT cm_error_t cm_trade_bridge(const cm_trade_obs_list_t *in, const char *editions,
+                                     const cm_concordance_t *tables, size_t ntables,
+                                     const cm_trade_bridge_options_t *opt,
+                                     cm_trade_obs_list_t *out, cm_trade_bridge_report_t *rep,
+                                     cm_error_info_t *err);
+
+/**
+ * \brief The HS edition of each observation of \p obs, from the attribute "hs" the trade
+ * importers store (comext: the CN year's edition; comtrade: the classification column; baci:
+ * the file name). 
+ * \param[out] editions new array of obs->n x CM_TRADE_HS_MAX chars ("" = unknown); free with
+ *   cm_free (NULL on error).
+ * \return CM_OK, CM_EINVAL (NULL), CM_ESTORE, CM_ENOMEM. Complexity: one query, O(rows log).
+ */
+CM_EXPORT cm_error_t cm_trade_obs_editions_load(cm_store_t *store, const cm_trade_obs_list_t *obs,
+                                                char **editions, cm_error_info_t *err);
+
+/**
+ * \brief Bridge the observations with the store's editions and tables: loads the editions
+ * (::cm_trade_obs_editions_load) and, for each edition met other than the target, the
+ * concordance "<edition>-<target>" when the store has it, then calls ::cm_trade_bridge.
+ * \return as ::cm_trade_bridge, and CM_ESTORE.
+ */
+CM_EXPORT cm_error_t cm_trade_bridge_store(cm_store_t *store, const cm_trade_obs_list_t *in,
+                                           const cm_trade_bridge_options_t *opt,
+                                           cm_trade_obs_list_t *out, cm_trade_bridge_report_t *rep,
+                                           cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif
