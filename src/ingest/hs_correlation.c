@@ -76,9 +76,14 @@ static size_t count_editions(const cm_csv_row_t *row)
     return k;
 }
 
+/* A title row such as UNSD's "Between": at most one non-empty field, no edition name. */
 static int hsc_before_header(const cm_csv_row_t *row)
 {
-    return count_editions(row) < 2;
+    size_t nonempty = 0;
+    for (size_t i = 0; i < row->nfields; i++) {
+        nonempty += row->fields[i][strspn(row->fields[i], " \t")] != '\0';
+    }
+    return nonempty <= 1 && count_editions(row) == 0;
 }
 
 static size_t hsc_sheet(size_t n, const char *const *names)
