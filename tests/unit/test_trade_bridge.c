@@ -1,0 +1,549 @@
+/* Tests of the HS edition bridge (src/trade/bridge.c) and of the hs-correlation importer
+ * feeding it: worked cases by hand, the conservation of value, CN8 codes, missing quantities,
+ * errors and allocation failures. */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cambium/cambium.h"
+#include "cm_test.h"
+
+
+static cm_trade_obs_t obs(int64_t id, cm_trade_var_t var, const char *partner,
+                          const char *product, const char *period, double value)
+{
+    cm_trade_obs_t o;
+    memset(&o, 0, sizeof o);
+    o.dataset = 1;
+    o.id = id;
+    o.line = id + 1;
+    o.var = var;
+    snprintf(o.kind, sizeof o.kind, "comtrade");
+    snprintf(o.unit, sizeof o.unit, "%s", var == CM_TRADE_IMPORT_QUANTITY ? "kg" : "USD");
+    snprintf(o.region, sizeof o.region, "BEL");
+    snprintf(o.partner, sizeof o.partner, "%s", partner);
+    snprintf(o.product, sizeof o.product, "%s", product);
+    snprintf(o.period, sizeof o.period, "%s", period);
+    o.value = value;
+    return o;
+}
+
+/* The table HS2022 -> HS2017 and its reverse, as the importer builds them (equal shares). */
+static void tables(cm_concordance_t t[2])
+{
+    cm_error_info_t err;
+    memset(t, 0, 2 * sizeof *t);
+    CHECK_OK(cm_concordance_init(&t[0], "HS2022-HS2017"), &err);
+    CHECK_OK(cm_concordance_init(&t[1], "HS2017-HS2022"), &err);
+    /* 854140 (HS2017) split into 854142 and 854143; 850760 unchanged; 030111 + 030119 merged */
+    CHECK_OK(cm_concordance_add(&t[0], "854142", "854140", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[0], "854143", "854140", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[0], "850760", "850760", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[0], "030111", "030111", 0.5, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[0], "030111", "030119", 0.5, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[1], "854140", "854142", 0.5, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[1], "854140", "854143", 0.5, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[1], "850760", "850760", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[1], "030111", "030111", 1.0, &err), &err);
+    CHECK_OK(cm_concordance_add(&t[1], "030119", "030111", 1.0, &err), &err);
+}
+
+static void tables_destroy(cm_concordance_t t[2])
+{
+    cm_concordance_destroy(&t[0]);
+    cm_concordance_destroy(&t[1]);
+}
+
+static char *editions(const char *const *e, size_t n)
+{
+    char *ed = calloc(n, CM_TRADE_HS_MAX);
+    assert_non_null(ed);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(ed + i * CM_TRADE_HS_MAX, CM_TRADE_HS_MAX, "%s", e[i]);
+    }
+    return ed;
+}
+
+static const cm_trade_obs_t *find(const cm_trade_obs_list_t *l, cm_trade_var_t var,
+                                  const char *partner, const char *product, const char *period)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const cm_trade_obs_t *o = &l->items[i];
+        if (o->var == var && strcmp(o->partner, partner) == 0 &&
+            strcmp(o->product, product) == 0 && strcmp(o->period, period) == 0) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* n:1 to HS2017: the two HS2022 codes are renamed to 854140 and summed into one flow. */
+static void test_rename_and_sum(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_report_t rep;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    memset(&rep, 0, sizeof rep);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    cm_trade_obs_t o[] = {obs(10, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2022", 30),
+                          obs(11, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2022", 10),
+                          obs(12, CM_TRADE_IMPORT_VALUE, "CHN", "850760", "2022", 7)};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_OK(cm_trade_obs_add(&in, &o[i], &err), &err);
+    }
+    const char *e[] = {"HS2022", "HS2022", "HS2022"};
+    char *ed = editions(e, 3);
+    opt.target = "HS2017";
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err), &err);
+    assert_int_equal(out.n, 2);
+    assert_string_equal(out.items[0].product, "854140");
+    ASSERT_NEAR(out.items[0].value, 40.0, 1e-15, 0);
+    assert_int_equal(out.items[0].id, 10); /* the first piece's provenance */
+    assert_int_equal(out.items[0].line, 11);
+    assert_string_equal(out.items[1].product, "850760");
+    assert_int_equal(rep.n_renamed, 2);
+    assert_int_equal(rep.n_kept, 1);
+    assert_int_equal(rep.n_merged, 1);
+    assert_int_equal(rep.n_estimated, 0);
+    assert_int_equal(rep.estimated[0], 0);
+    free(ed);
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+/* 1:n to HS2022: 2021 (HS2017) split by the 2022 shares 30 : 10 of the targets; quantities by
+ * the value shares; a missing quantity stays missing. */
+static void test_split_reference_shares(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_report_t rep;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    memset(&rep, 0, sizeof rep);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    cm_trade_obs_t o[] = {
+        obs(1, CM_TRADE_IMPORT_VALUE, "CHN", "854140", "2021", 100),
+        obs(2, CM_TRADE_IMPORT_QUANTITY, "CHN", "854140", "2021", 8),
+        obs(3, CM_TRADE_IMPORT_VALUE, "DEU", "854140", "2021", 20),
+        obs(4, CM_TRADE_IMPORT_QUANTITY, "DEU", "854140", "2021", NAN),
+        obs(5, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2022", 25),
+        obs(6, CM_TRADE_IMPORT_VALUE, "DEU", "854142", "2022", 5),
+        obs(7, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2022", 10),
+        obs(8, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2023", 1000), /* not the reference */
+    };
+    const char *e[] = {"HS2017", "HS2017", "HS2017", "HS2017",
+                       "HS2022", "HS2022", "HS2022", "HS2022"};
+    for (size_t i = 0; i < 8; i++) {
+        CHECK_OK(cm_trade_obs_add(&in, &o[i], &err), &err);
+    }
+    char *ed = editions(e, 8);
+    opt.target = "HS2022";
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err), &err);
+    /* 2022 is the earliest HS2022 year: shares 30/40 and 10/40 */
+    const cm_trade_obs_t *a = find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2021");
+    const cm_trade_obs_t *b = find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2021");
+    const cm_trade_obs_t *q = find(&out, CM_TRADE_IMPORT_QUANTITY, "CHN", "854142", "2021");
+    const cm_trade_obs_t *m = find(&out, CM_TRADE_IMPORT_QUANTITY, "DEU", "854143", "2021");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(q);
+    assert_non_null(m);
+    ASSERT_NEAR(a->value, 75.0, 1e-14, 0);
+    ASSERT_NEAR(b->value, 25.0, 1e-14, 0);
+    ASSERT_NEAR(q->value, 6.0, 1e-14, 0);
+    assert_true(isnan(m->value));
+    ASSERT_NEAR(a->value / q->value, 100.0 / 8.0, 1e-14, 0); /* unit value unchanged */
+    assert_int_equal(rep.n_split, 4);
+    assert_int_equal(rep.n_split_equal, 0);
+    assert_int_equal(rep.n_estimated, 8);
+    assert_int_equal(rep.n_kept, 4);
+    assert_int_equal(out.n, 12);
+    for (size_t i = 0; i < out.n; i++) {
+        int split = strcmp(out.items[i].period, "2021") == 0;
+        assert_int_equal(rep.estimated[i], split);
+    }
+    /* an explicit reference period: 2023 has only 854142 -> everything to it */
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    opt.reference_period = "2023";
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err), &err);
+    a = find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2021");
+    assert_non_null(a);
+    ASSERT_NEAR(a->value, 100.0, 1e-15, 0);
+    assert_null(find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2021"));
+    free(ed);
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+/* Without reference trade the split is equal; CN8 codes: an unchanged HS6 keeps the CN8 code,
+ * a changed one goes to the target HS6; hs6_only reduces every CN8. */
+static void test_equal_shares_and_cn8(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_report_t rep;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    memset(&rep, 0, sizeof rep);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    cm_trade_obs_t o[] = {obs(1, CM_TRADE_IMPORT_VALUE, "CHN", "85414090", "2021", 9),
+                          obs(2, CM_TRADE_IMPORT_VALUE, "CHN", "85076000", "2021", 4),
+                          obs(3, CM_TRADE_IMPORT_VALUE, "CHN", "03011900", "2021", 6)};
+    const char *e[] = {"HS2017", "HS2017", "HS2017"};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_OK(cm_trade_obs_add(&in, &o[i], &err), &err);
+    }
+    char *ed = editions(e, 3);
+    opt.target = "HS2022";
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err), &err);
+    assert_int_equal(out.n, 4);
+    ASSERT_NEAR(find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2021")->value, 4.5, 1e-15, 0);
+    ASSERT_NEAR(find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2021")->value, 4.5, 1e-15, 0);
+    assert_non_null(find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "85076000", "2021"));
+    assert_non_null(find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "030111", "2021"));
+    assert_int_equal(rep.n_split_equal, 1);
+    assert_int_equal(rep.n_renamed, 1);
+    assert_int_equal(rep.n_kept, 1);
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    opt.hs6_only = 1;
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, NULL, &err), &err);
+    assert_non_null(find(&out, CM_TRADE_IMPORT_VALUE, "CHN", "850760", "2021"));
+    free(ed);
+    cm_trade_obs_list_destroy(&out);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+/* Unknown editions, an edition without a table and codes the table lacks are kept. */
+static void test_kept_as_is(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_report_t rep;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    memset(&rep, 0, sizeof rep);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    cm_trade_obs_t o[] = {obs(1, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2022", 1),
+                          obs(2, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2012", 2),
+                          obs(3, CM_TRADE_IMPORT_VALUE, "CHN", "999999", "2022", 3),
+                          obs(4, CM_TRADE_IMPORT_VALUE, "CHN", "nickel", "2022", 4)};
+    const char *e[] = {"", "HS2012", "HS2022", "HS2022"};
+    for (size_t i = 0; i < 4; i++) {
+        CHECK_OK(cm_trade_obs_add(&in, &o[i], &err), &err);
+    }
+    char *ed = editions(e, 4);
+    opt.target = "HS2017";
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err), &err);
+    assert_int_equal(out.n, 4);
+    assert_int_equal(rep.n_unknown_edition, 1);
+    assert_int_equal(rep.n_no_table, 1);
+    assert_int_equal(rep.n_not_in_table, 2);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(out.items[i].product, o[i].product);
+    }
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    /* editions NULL: all unknown */
+    CHECK_OK(cm_trade_bridge(&in, NULL, t, 2, &opt, &out, &rep, &err), &err);
+    assert_int_equal(rep.n_unknown_edition, 4);
+    free(ed);
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+/* Invariant: the finite values per (variable, partner, period) are conserved, both ways. */
+static void test_conservation(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    static const char *const hs17[] = {"854140", "850760", "030111", "030119"};
+    static const char *const hs22[] = {"854142", "854143", "850760", "030111"};
+    static const char *const partners[] = {"CHN", "DEU", "USA"};
+    memset(&in, 0, sizeof in);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    char *ed = calloc(200, CM_TRADE_HS_MAX);
+    assert_non_null(ed);
+    int64_t id = 1;
+    for (int y = 2019; y <= 2024; y++) {
+        for (int p = 0; p < 3; p++) {
+            for (int c = 0; c < 4; c++) {
+                char period[8];
+                snprintf(period, sizeof period, "%d", y);
+                const char *code = y < 2022 ? hs17[c] : hs22[c];
+                double v = (double)((y * 7 + p * 13 + c * 29) % 97) + 0.25;
+                cm_trade_obs_t o = obs(id, CM_TRADE_IMPORT_VALUE, partners[p], code, period, v);
+                snprintf(ed + in.n * CM_TRADE_HS_MAX, CM_TRADE_HS_MAX, "%s",
+                         y < 2022 ? "HS2017" : "HS2022");
+                CHECK_OK(cm_trade_obs_add(&in, &o, &err), &err);
+                id++;
+            }
+        }
+    }
+    const char *targets[] = {"HS2017", "HS2022"};
+    for (int k = 0; k < 2; k++) {
+        opt.target = targets[k];
+        CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, NULL, &err), &err);
+        for (int y = 2019; y <= 2024; y++) {
+            for (int p = 0; p < 3; p++) {
+                char period[8];
+                double a = 0, b = 0;
+                snprintf(period, sizeof period, "%d", y);
+                for (size_t i = 0; i < in.n; i++) {
+                    if (strcmp(in.items[i].period, period) == 0 &&
+                        strcmp(in.items[i].partner, partners[p]) == 0) {
+                        a += in.items[i].value;
+                    }
+                }
+                for (size_t i = 0; i < out.n; i++) {
+                    if (strcmp(out.items[i].period, period) == 0 &&
+                        strcmp(out.items[i].partner, partners[p]) == 0) {
+                        b += out.items[i].value;
+                        /* every code is in the target edition now */
+                        const char *const *set = k == 0 ? hs17 : hs22;
+                        int ok = 0;
+                        for (int c = 0; c < 4; c++) {
+                            ok |= strcmp(out.items[i].product, set[c]) == 0;
+                        }
+                        assert_true(ok);
+                    }
+                }
+                ASSERT_NEAR(b, a, 1e-13, 0);
+            }
+        }
+        cm_trade_obs_list_destroy(&out);
+    }
+    free(ed);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    opt.target = "HS2017";
+    CHECK_ERROR(cm_trade_bridge(NULL, NULL, t, 2, &opt, &out, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_trade_bridge(&in, NULL, t, 2, NULL, &out, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_trade_bridge(&in, NULL, t, 2, &opt, NULL, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_trade_bridge(&in, NULL, NULL, 2, &opt, &out, NULL, &err), CM_EINVAL);
+    opt.target = "2017";
+    CHECK_ERROR(cm_trade_bridge(&in, NULL, t, 2, &opt, &out, NULL, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "'2017'"));
+    opt.target = "HS2017";
+    cm_concordance_t bad;
+    memset(&bad, 0, sizeof bad);
+    CHECK_OK(cm_concordance_init(&bad, "hs22-to-hs17"), &err);
+    CHECK_ERROR(cm_trade_bridge(&in, NULL, &bad, 1, &opt, &out, NULL, &err), CM_EINVAL);
+    assert_non_null(strstr(err.message, "hs22-to-hs17"));
+    cm_concordance_destroy(&bad);
+    char *eds = NULL;
+    CHECK_ERROR(cm_trade_obs_editions_load(NULL, &in, &eds, &err), CM_EINVAL);
+    CHECK_ERROR(cm_trade_bridge_store(NULL, &in, &opt, &out, NULL, &err), CM_EINVAL);
+    tables_destroy(t);
+}
+
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_options_t opt;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    memset(&opt, 0, sizeof opt);
+    tables(t);
+    cm_trade_obs_t o[] = {obs(1, CM_TRADE_IMPORT_VALUE, "CHN", "854140", "2021", 100),
+                          obs(2, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2022", 25),
+                          obs(3, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2022", 10)};
+    const char *e[] = {"HS2017", "HS2022", "HS2022"};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_OK(cm_trade_obs_add(&in, &o[i], &err), &err);
+    }
+    char *ed = editions(e, 3);
+    opt.target = "HS2022";
+    int done = 0;
+    for (long n = 0; n < 100 && !done; n++) {
+        cm_trade_bridge_report_t rep;
+        memset(&rep, 0, sizeof rep);
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err);
+        cm_test_fail_alloc_after(-1);
+        if (rc == CM_OK) {
+            done = 1;
+            assert_int_equal(out.n, 4);
+        } else {
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_int_equal(out.n, 0);
+        }
+        cm_trade_bridge_report_destroy(&rep);
+        cm_trade_obs_list_destroy(&out);
+    }
+    assert_true(done);
+    free(ed);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+/* The store path: the synthetic break and the tiny correlation table imported, the editions
+ * read back from the observations, the bridge to HS2017 restoring the 440139 series. */
+static void test_store(void **state)
+{
+    (void)state;
+    char db[1024];
+    cm_store_t *st = NULL;
+    cm_error_info_t err;
+    cm_import_report_t rep;
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_report_t br;
+    cm_trade_bridge_options_t opt;
+    char *ed = NULL;
+    memset(&rep, 0, sizeof rep);
+    memset(&br, 0, sizeof br);
+    memset(&opt, 0, sizeof opt);
+    snprintf(db, sizeof db, "%s/bridge.db", cm_test_tmpdir());
+    remove(db);
+    CHECK_OK(cm_store_open(db, CM_STORE_CREATE, &st, &err), &err);
+    CHECK_OK(cm_import_file(st, "comtrade",
+                            cm_test_source("tests/data/trade-bridge/comtrade_bel_2017_2023.csv"),
+                            NULL, &rep, &err),
+             &err);
+    CHECK_OK(cm_import_file(st, "hs-correlation",
+                            cm_test_source("tests/data/trade-bridge/hs2022_hs2017_tiny.csv"), NULL,
+                            &rep, &err),
+             &err);
+    cm_import_report_destroy(&rep);
+    CHECK_OK(cm_trade_obs_load(st, 0, &in, &err), &err);
+    CHECK_OK(cm_trade_obs_editions_load(st, &in, &ed, &err), &err);
+    assert_int_equal(in.n, 64);
+    for (size_t i = 0; i < in.n; i++) {
+        int year = atoi(in.items[i].period);
+        assert_string_equal(ed + i * CM_TRADE_HS_MAX, year >= 2022 ? "HS2022" : "HS2017");
+    }
+    cm_free(ed);
+    opt.target = "HS2017";
+    CHECK_OK(cm_trade_bridge_store(st, &in, &opt, &out, &br, &err), &err);
+    double v2022 = 0, v2021 = 0;
+    for (size_t i = 0; i < out.n; i++) {
+        const cm_trade_obs_t *o = &out.items[i];
+        assert_string_not_equal(o->product, "440132");
+        if (o->var == CM_TRADE_IMPORT_VALUE && strcmp(o->product, "440139") == 0) {
+            v2022 += strcmp(o->period, "2022") == 0 ? o->value : 0;
+            v2021 += strcmp(o->period, "2021") == 0 ? o->value : 0;
+        }
+    }
+    ASSERT_NEAR(v2022, 100.0, 1e-15, 0);
+    ASSERT_NEAR(v2021, 101.0, 1e-15, 0);
+    assert_int_equal(br.n_renamed, 8);
+    cm_trade_bridge_report_destroy(&br);
+    cm_trade_obs_list_destroy(&out);
+    /* no HS2017 -> HS2022 table in the other direction is missing: both were stored */
+    opt.target = "HS2022";
+    CHECK_OK(cm_trade_bridge_store(st, &in, &opt, &out, &br, &err), &err);
+    assert_int_equal(br.n_no_table, 0);
+    assert_int_equal(br.n_split, 20);
+    cm_trade_bridge_report_destroy(&br);
+    cm_trade_obs_list_destroy(&out);
+    cm_trade_obs_list_destroy(&in);
+    cm_store_close(st);
+}
+
+/* The hs-correlation importer through every allocation failure: the store stays unchanged. */
+static void test_import_alloc_failures(void **state)
+{
+    (void)state;
+    char db[1024];
+    cm_store_t *st = NULL;
+    cm_error_info_t err;
+    snprintf(db, sizeof db, "%s/hsc-oom.db", cm_test_tmpdir());
+    remove(db);
+    CHECK_OK(cm_store_open(db, CM_STORE_CREATE, &st, &err), &err);
+    const char *x = cm_test_source("tests/data/xlsx/hs_correlation_tiny.xlsx");
+    cm_class_t *countries = NULL, *materials = NULL;
+    cm_import_options_t opt;
+    memset(&opt, 0, sizeof opt);
+    CHECK_OK(cm_class_load(st, "country", &countries, &err), &err);
+    CHECK_OK(cm_class_load(st, "material", &materials, &err), &err);
+    opt.countries = countries;
+    opt.materials = materials;
+    int done = 0;
+    for (long n = 0; n < 2000 && !done; n++) {
+        cm_import_report_t rep;
+        memset(&rep, 0, sizeof rep);
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_import_file(st, "hs-correlation", x, &opt, &rep, &err);
+        cm_test_fail_alloc_after(-1);
+        cm_import_report_destroy(&rep);
+        if (rc == CM_OK) {
+            done = 1;
+        } else {
+            cm_concordance_t c;
+            memset(&c, 0, sizeof c);
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_int_equal(cm_store_concordance_load(st, "HS2022-HS2017", &c, &err),
+                             CM_ENOTFOUND);
+        }
+    }
+    assert_true(done);
+    cm_class_free(countries);
+    cm_class_free(materials);
+    cm_concordance_t c;
+    memset(&c, 0, sizeof c);
+    CHECK_OK(cm_store_concordance_load(st, "HS2017-HS2022", &c, &err), &err);
+    assert_int_equal(c.n, 10);
+    CHECK_OK(cm_concordance_check_split(&c, 1e-12, &err), &err); /* equal shares sum to 1 */
+    cm_concordance_destroy(&c);
+    cm_store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CM_TEST(test_rename_and_sum),   CM_TEST(test_split_reference_shares),
+        CM_TEST(test_equal_shares_and_cn8), CM_TEST(test_kept_as_is),
+        CM_TEST(test_conservation),     CM_TEST(test_errors),
+        CM_TEST(test_alloc_failures),   CM_TEST(test_store),
+        CM_TEST(test_import_alloc_failures),
+    };
+    return CM_RUN_TESTS(tests);
+}
