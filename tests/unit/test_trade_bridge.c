@@ -457,7 +457,7 @@ static void test_store(void **state)
     CHECK_OK(cm_trade_obs_editions_load(st, &in, &ed, &err), &err);
     assert_int_equal(in.n, 64);
     for (size_t i = 0; i < in.n; i++) {
-        int year = atoi(in.items[i].period);
+        long year = strtol(in.items[i].period, NULL, 10);
         assert_string_equal(ed + i * CM_TRADE_HS_MAX, year >= 2022 ? "HS2022" : "HS2017");
     }
     cm_free(ed);
