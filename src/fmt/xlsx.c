@@ -661,10 +661,10 @@ static cm_error_t read_workbook(const book_t *b, workbook_t *w, cm_error_info_t 
     return parse_part(b, "xl/workbook.xml", 1, wb_start, no_end, no_text, &w->x, err);
 }
 
-static cm_error_t list_sheets(const book_t *b, char *buf, size_t n, const workbook_t *w)
+/* "'Sheet1', 'Sheet2'" into buf (truncated to n). */
+static void list_sheets(char *buf, size_t n, const workbook_t *w)
 {
     size_t o = 0;
-    CM_UNUSED(b);
     buf[0] = '\0';
     for (size_t i = 0; i < w->n; i++) {
         int k = snprintf(buf + o, n - o, "%s'%s'", i ? ", " : "", w->names[i]);
@@ -673,7 +673,6 @@ static cm_error_t list_sheets(const book_t *b, char *buf, size_t n, const workbo
         }
         o += (size_t)k;
     }
-    return CM_OK;
 }
 
 static cm_error_t read_book(book_t *b, const char *sheet, size_t index, cm_csv_row_fn *fn,
@@ -711,7 +710,7 @@ static cm_error_t read_book(book_t *b, const char *sheet, size_t index, cm_csv_r
         }
     }
     if (at == SIZE_MAX) {
-        list_sheets(b, list, sizeof list, &w);
+        list_sheets(list, sizeof list, &w);
         if (sheet != NULL) {
             CM_FAIL(cm_error_set(err, CM_ENOTFOUND, "%s: no sheet named '%s' (sheets: %s)",
                                  b->name, sheet, w.n ? list : "none"));

@@ -104,6 +104,8 @@ rows = [
     ("284690", "284690", "1:1"),
     ("030111", "030111", "1:n"),   # (synthetic) HS2017 030111 + 030119 merged into 030111
     ("030111", "030119", "1:n"),
+    # labelled n:n as a whole group; UNSD's pair-level rule gives n:1 and 1:n for the first
+    # and last pair: the importer counts them as relationship-differs (tested)
     ("440111", "440110", "n:n"),
     ("440112", "440110", "n:n"),
     ("440112", "440130", "n:n"),
