@@ -94,7 +94,9 @@ cm_error_t cm_trade_alerts_build(const cm_trade_pointers_t *ptr, const cm_trade_
                        (double)p->geodep_years, p->w_geodep));
         }
     }
-    qsort(out->items, out->n, sizeof *out->items, cmp_alert);
+    if (out->n > 1) { /* no alert: items is NULL, which qsort must not get */
+        qsort(out->items, out->n, sizeof *out->items, cmp_alert);
+    }
 cleanup:
     if (rc != CM_OK) {
         cm_trade_alerts_destroy(out);

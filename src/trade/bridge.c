@@ -143,7 +143,9 @@ static cm_error_t build_refs(const cm_trade_obs_list_t *in, const char *editions
         n++;
     }
     /* keep the rows of each group's reference period (the first after sorting) */
-    qsort(r, n, sizeof *r, cmp_ref_period);
+    if (n > 1) {
+        qsort(r, n, sizeof *r, cmp_ref_period);
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && cmp_ref_group(&r[i], &r[j]) == 0) {
@@ -155,7 +157,9 @@ static cm_error_t build_refs(const cm_trade_obs_list_t *in, const char *editions
         i = j;
     }
     /* sum per key */
-    qsort(r, k, sizeof *r, cmp_ref_key);
+    if (k > 1) {
+        qsort(r, k, sizeof *r, cmp_ref_key);
+    }
     n = 0;
     for (size_t i = 0; i < k; i++) {
         if (n > 0 && cmp_ref_key(&r[n - 1], &r[i]) == 0) {
@@ -487,7 +491,9 @@ cm_error_t cm_trade_obs_editions_load(cm_store_t *store, const cm_trade_obs_list
                           "dataset d ON d.id = o.dataset_id WHERE d.kind IN ('baci', 'comext', "
                           "'comtrade') AND o.attrs IS NOT NULL ORDER BY o.id",
                           ed_row, &l, err));
-    qsort(l.rows, l.n, sizeof *l.rows, cmp_ed);
+    if (l.n > 1) {
+        qsort(l.rows, l.n, sizeof *l.rows, cmp_ed);
+    }
     for (size_t i = 0; i < obs->n; i++) {
         ed_row_t key;
         const ed_row_t *hit;
