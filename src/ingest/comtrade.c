@@ -15,7 +15,9 @@
  * outside that list is recorded ("unknown-qty-unit"); a product whose rows give two different
  * units (other than -1) has each later row recorded ("qty-unit-mismatch", naming the first
  * unit's line), and a quantity in kg that differs from the net weight by more than 0.1 % too
- * ("qty-netwgt-mismatch"). The supplementary quantity itself is not stored. */
+ * ("qty-netwgt-mismatch"). The supplementary quantity itself is not stored. With the HS2017 or
+ * HS2022 code list in the store (the hs-correlation concordances), a code absent from its
+ * row's edition is counted per code ("unknown-product"). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,48 @@ typedef struct comtrade_state_t {
     char file_year[8];
     cm_i_ing_map_t keys;
     cm_i_ing_map_t units; /* product -> first unit code (col) and its line */
+    cm_i_ing_map_t codes; /* "HS2022\x1f" code: the codes of the editions in the store */
 } comtrade_state_t;
+
+typedef struct codes_load_t {
+    cm_i_ing_map_t *map;
+    cm_error_info_t *err;
+} codes_load_t;
+
+static cm_error_t code_row(int ncols, const char *const *names, const char *const *v, void *ud)
+{
+    codes_load_t *l = ud;
+    char key[32];
+    cm_i_ing_entry_t *e = NULL;
+    int created = 0;
+    CM_UNUSED(ncols);
+    CM_UNUSED(names);
+    if (v[0] == NULL || v[1] == NULL) {
+        return CM_OK;
+    }
+    /* the code, and a marker saying the edition's list is present */
+    snprintf(key, sizeof key, "%.6s\x1f%s", v[0], v[1]);
+    if (cm_i_ing_map_put(l->map, key, &e, &created) != CM_OK) {
+        return cm_error_set(l->err, CM_ENOMEM, "out of memory loading HS codes");
+    }
+    snprintf(key, sizeof key, "%.6s\x1f*", v[0]);
+    if (cm_i_ing_map_put(l->map, key, &e, &created) != CM_OK) {
+        return cm_error_set(l->err, CM_ENOMEM, "out of memory loading HS codes");
+    }
+    return CM_OK;
+}
+
+/* The HS2017 and HS2022 code lists, when the store holds the correlation table (kind
+ * hs-correlation): the source codes of "HS2017-HS2022" and of "HS2022-HS2017". */
+static cm_error_t comtrade_prepare(cm_i_ing_t *g, cm_error_info_t *err)
+{
+    comtrade_state_t *s = g->state;
+    codes_load_t l = {&s->codes, err};
+    return cm_store_query(g->store,
+                          "SELECT DISTINCT name, from_code FROM concordance WHERE name IN "
+                          "('HS2017-HS2022', 'HS2022-HS2017')",
+                          code_row, &l, err);
+}
 
 static size_t optional(cm_i_ing_t *g, const char *const *names)
 {
@@ -178,6 +221,17 @@ static cm_error_t comtrade_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_
                                   err));
         }
     }
+    if (hs != NULL && s->codes.n > 0) {
+        char ck[32];
+        snprintf(ck, sizeof ck, "%s\x1f%s", hs, product);
+        if (cm_i_ing_map_get(&s->codes, ck) == NULL) {
+            /* only editions whose list is in the store are checked */
+            snprintf(ck, sizeof ck, "%s\x1f*", hs);
+            if (cm_i_ing_map_get(&s->codes, ck) != NULL) {
+                CM_TRY(cm_i_ing_quirk(g, "unknown-product", product, 1, err));
+            }
+        }
+    }
     snprintf(hs_attr, sizeof hs_attr, "{\"hs\":\"%s\"}", hs != NULL ? hs : "");
     memset(&o, 0, sizeof o);
     o.variable = flow[0] == 'M' ? "import_value" : "export_value";
@@ -204,6 +258,7 @@ static void comtrade_destroy(cm_i_ing_t *g)
     comtrade_state_t *s = g->state;
     cm_i_ing_map_destroy(&s->keys);
     cm_i_ing_map_destroy(&s->units);
+    cm_i_ing_map_destroy(&s->codes);
 }
 
 static int comtrade_detect(size_t n, const char *const *f)
@@ -223,6 +278,7 @@ const cm_i_importer_t cm_i_imp_comtrade = {
     .version = "API extract",
     .separator = ',',
     .state_size = sizeof(comtrade_state_t),
+    .prepare = comtrade_prepare,
     .header = comtrade_header,
     .row = comtrade_row,
     .destroy = comtrade_destroy,

@@ -453,7 +453,31 @@ static void test_store(void **state)
                             &rep, &err),
              &err);
     cm_import_report_destroy(&rep);
-    CHECK_OK(cm_trade_obs_load(st, 0, &in, &err), &err);
+    /* with the code lists in the store, comtrade counts codes absent from their edition:
+     * 440132 exists in HS2022 only, 999998 in neither */
+    {
+        char csv[1024];
+        snprintf(csv, sizeof csv, "%s/ct_2023.csv", cm_test_tmpdir());
+        FILE *f = fopen(csv, "w");
+        assert_non_null(f);
+        fputs("year,reporter,partner,cmd,flow,value,netwgt,classificationCode\n"
+              "2023,56,156,440132,M,1,1,H6\n2023,56,156,999998,M,1,1,H6\n"
+              "2021,56,156,440132,M,1,1,H5\n2021,56,156,440139,M,1,1,H5\n",
+              f);
+        fclose(f);
+        CHECK_OK(cm_import_file(st, "comtrade", csv, NULL, &rep, &err), &err);
+        int64_t unknown = 0;
+        for (size_t i = 0; i < rep.nquirks; i++) {
+            if (strcmp(rep.quirks[i].kind, "unknown-product") == 0) {
+                unknown += rep.quirks[i].count;
+                assert_true(strcmp(rep.quirks[i].detail, "999998") == 0 ||
+                            strcmp(rep.quirks[i].detail, "440132") == 0);
+            }
+        }
+        assert_int_equal(unknown, 2);
+        cm_import_report_destroy(&rep);
+    }
+    CHECK_OK(cm_trade_obs_load(st, 1, &in, &err), &err);
     CHECK_OK(cm_trade_obs_editions_load(st, &in, &ed, &err), &err);
     assert_int_equal(in.n, 64);
     for (size_t i = 0; i < in.n; i++) {
