@@ -79,6 +79,8 @@ int cm_cli_crit_geopolrisk(int argc, char **argv);
 int cm_cli_trade_waste(int argc, char **argv);
 /* cambium trade carriers (cli/trade_carriers.c). */
 int cm_cli_trade_carriers(int argc, char **argv);
+/* cambium trade prioritise (cli/trade_prioritise.c). */
+int cm_cli_trade_prioritise(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);
