@@ -925,8 +925,11 @@ int cm_cli_trade_prioritise(int argc, char **argv)
         rc = cm_error_set_at(&err, CM_EPARSE, config, r->cfg.items[MAX_CRIT].line, 1,
                              "expected at most %d criteria, got %zu", MAX_CRIT, r->cfg.n);
     }
-    if (rc == CM_OK && weights != NULL) {
-        rc = cm_prio_config_set_weights(&r->cfg, weights, &err);
+    if (rc == CM_OK && weights != NULL &&
+        cm_prio_config_set_weights(&r->cfg, weights, &err) != CM_OK) {
+        cm_prio_config_destroy(&r->cfg);
+        cm_free(r);
+        return cm_cli_usage_error("trade prioritise", "%s", err.message);
     }
     if (rc == CM_OK) {
         rc = cm_class_builtin("material", &cls, &err);
