@@ -380,11 +380,14 @@ static cm_error_t demand_add_file(demand_t *d, const char *path, const char *dec
         if (rc == CM_OK && cy >= 0) {
             rc = cell_number(&t, r, cy, "year", &y, err);
         }
-        if (rc == CM_OK && (isnan(v) || v < 0.0 || isnan(y) || y < 1900 || y > 2199)) {
-            rc = cm_error_set_at(err, CM_EPARSE, path, t.line[r], isnan(y) || y < 1900 ||
-                                 y > 2199 ? cy + 1 : cv + 1,
-                                 "expected a value >= 0 and a year, got '%s'",
-                                 cm_table_cell(&t, r, (size_t)(isnan(v) || v < 0 ? cv : cy)));
+        if (rc == CM_OK && (isnan(v) || v < 0.0)) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, t.line[r], cv + 1,
+                                 "expected a value >= 0, got '%s'",
+                                 cm_table_cell(&t, r, (size_t)cv));
+        } else if (rc == CM_OK && (isnan(y) || y < 1900 || y > 2199)) {
+            rc = cm_error_set_at(err, CM_EPARSE, path, t.line[r], cy + 1,
+                                 "expected a year in 1900..2199, got '%s'",
+                                 cm_table_cell(&t, r, (size_t)cy));
         }
         if (rc != CM_OK) {
             break;
@@ -854,16 +857,36 @@ int cm_cli_trade_prioritise(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'c': config = optarg; break;
-        case 'w': weights = optarg; break;
-        case 'r': crit = optarg; break;
-        case 'e': eu = optarg; break;
-        case 'd': demand = optarg; break;
-        case 'D': declarant = optarg; break;
-        case 'k': codes = optarg; break;
-        case 'y': recycling = optarg; break;
-        case 'u': urban = optarg; break;
-        case 'o': out = optarg; break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'w':
+            weights = optarg;
+            break;
+        case 'r':
+            crit = optarg;
+            break;
+        case 'e':
+            eu = optarg;
+            break;
+        case 'd':
+            demand = optarg;
+            break;
+        case 'D':
+            declarant = optarg;
+            break;
+        case 'k':
+            codes = optarg;
+            break;
+        case 'y':
+            recycling = optarg;
+            break;
+        case 'u':
+            urban = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
         case 'b':
             if (nbaci == MAX_BACI) {
                 return cm_cli_usage_error("trade prioritise", "--baci: at most %d files",
