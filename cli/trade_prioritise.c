@@ -13,11 +13,11 @@
 
 #include "cli.h"
 
-#define MAX_BACI 32     /* --baci files */
-#define MAX_YEARS 64    /* distinct years in the BACI files */
-#define MAX_CHART 30    /* materials drawn */
-#define DEFAULT_TOP 10  /* materials printed */
-#define MAX_CRIT 64     /* criteria in the ini */
+#define MAX_BACI 32    /* --baci files */
+#define MAX_YEARS 64   /* distinct years in the BACI files */
+#define MAX_CHART 30   /* materials drawn */
+#define DEFAULT_TOP 10 /* materials printed */
+#define MAX_CRIT 64    /* criteria in the ini */
 
 static void prio_usage(FILE *out)
 {
@@ -161,7 +161,8 @@ static cm_error_t resolve(const cm_class_t *cls, const cm_table_t *t, size_t r, 
         return cm_error_set_at(err, CM_EPARSE, t->name, t->line[r], col + 1,
                                "expected a raw material of the materials classification "
                                "(data/classifications/materials.csv: code, name or alias), got "
-                               "'%s'", s);
+                               "'%s'",
+                               s);
     }
     return CM_OK;
 }
@@ -171,8 +172,8 @@ static cm_error_t resolve(const cm_class_t *cls, const cm_table_t *t, size_t r, 
  * routes of a material are aggregated (max or mean); urban-mine rows are summed over the
  * window. */
 static cm_error_t collect(const cm_prio_config_t *cfg, const cm_prio_criterion_t *c,
-                          const cm_table_t *t, const cm_class_t *cls, mlist_t *out,
-                          char *used, size_t used_size, cm_error_info_t *err)
+                          const cm_table_t *t, const cm_class_t *cls, mlist_t *out, char *used,
+                          size_t used_size, cm_error_info_t *err)
 {
     char mused[32];
     cm_int_t mcol = -1, vcol = -1, ycol = -1, pcol = -1;
@@ -200,10 +201,9 @@ static cm_error_t collect(const cm_prio_config_t *cfg, const cm_prio_criterion_t
             double y = NAN;
             rc = cell_number(t, r, ycol, "year", &y, err);
             const char *p = pcol >= 0 ? cm_table_cell(t, r, (size_t)pcol) : "";
-            int projected = strcmp(p, "1") == 0 || strcmp(p, "yes") == 0 ||
-                            strcmp(p, "true") == 0;
-            if (rc != CM_OK || isnan(y) || y < cfg->urban_first_year ||
-                y > cfg->urban_last_year || (projected && !cfg->urban_projected)) {
+            int projected = strcmp(p, "1") == 0 || strcmp(p, "yes") == 0 || strcmp(p, "true") == 0;
+            if (rc != CM_OK || isnan(y) || y < cfg->urban_first_year || y > cfg->urban_last_year ||
+                (projected && !cfg->urban_projected)) {
                 continue;
             }
             if (m == NULL) {
@@ -225,13 +225,15 @@ static cm_error_t collect(const cm_prio_config_t *cfg, const cm_prio_criterion_t
         } else if (m == NULL) {
             rc = mlist_add(out, code, v, t->line[r], err);
         } else if (m->value == v || (isnan(m->value) && isnan(v))) {
-            cm_log(CM_LOG_WARNING, "%s:%lld: material '%s' repeated with the same %s as line "
-                   "%lld: used once", t->name, (long long)t->line[r], code, used,
-                   (long long)m->line);
+            cm_log(CM_LOG_WARNING,
+                   "%s:%lld: material '%s' repeated with the same %s as line "
+                   "%lld: used once",
+                   t->name, (long long)t->line[r], code, used, (long long)m->line);
         } else {
             rc = cm_error_set_at(err, CM_EPARSE, t->name, t->line[r], mcol + 1,
                                  "expected one row per material, got '%s' again (first at "
-                                 "line %lld, another %s)", code, (long long)m->line, used);
+                                 "line %lld, another %s)",
+                                 code, (long long)m->line, used);
         }
     }
     for (size_t i = 0; rc == CM_OK && c->input == CM_PRIO_IN_RECYCLING && i < out->n; i++) {
@@ -246,10 +248,10 @@ static cm_error_t collect(const cm_prio_config_t *cfg, const cm_prio_criterion_t
 
 typedef struct demand_t {
     size_t nm;
-    const char **mat;   /* canonical codes of the table's materials at the counted stages */
+    const char **mat; /* canonical codes of the table's materials at the counted stages */
     int years[MAX_YEARS];
     size_t ny;
-    double *imp, *exp;  /* nm x MAX_YEARS */
+    double *imp, *exp;   /* nm x MAX_YEARS */
     size_t n_imp, n_exp; /* rows counted as imports, as exports */
 } demand_t;
 
@@ -285,8 +287,8 @@ static int wanted_stage(const cm_prio_config_t *cfg, int stage)
            (stage == CM_CRIT_PROCESSING && cfg->demand_processing);
 }
 
-static cm_error_t demand_init(demand_t *d, const cm_crit_be_map_t *map,
-                              const cm_prio_config_t *cfg, cm_error_info_t *err)
+static cm_error_t demand_init(demand_t *d, const cm_crit_be_map_t *map, const cm_prio_config_t *cfg,
+                              cm_error_info_t *err)
 {
     d->mat = cm_calloc(map->n > 0 ? map->n : 1, sizeof *d->mat);
     d->imp = cm_calloc((map->n > 0 ? map->n : 1) * MAX_YEARS, sizeof *d->imp);
@@ -319,8 +321,7 @@ static size_t demand_year(demand_t *d, int y, const char *file, cm_error_info_t 
         }
     }
     if (d->ny == MAX_YEARS) {
-        *rc = cm_error_set(err, CM_EOVERFLOW, "%s: more than %d years of trade", file,
-                           MAX_YEARS);
+        *rc = cm_error_set(err, CM_EOVERFLOW, "%s: more than %d years of trade", file, MAX_YEARS);
         return 0;
     }
     d->years[d->ny] = y;
@@ -431,8 +432,8 @@ static cm_error_t demand_write(const demand_t *d, const cm_prio_config_t *cfg,
     for (size_t f = 0; f < nfiles && len < sizeof source; f++) {
         len += (size_t)snprintf(source + len, sizeof source - len, " %s", files[f]);
     }
-    static const char *const head[] = {"material", "value", "unit", "source", "imports",
-                                       "exports", "years"};
+    static const char *const head[] = {"material", "value",   "unit", "source",
+                                       "imports",  "exports", "years"};
     cm_csv_writer_t *w = NULL;
     cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
     if (rc == CM_OK) {
@@ -455,16 +456,16 @@ static cm_error_t demand_write(const demand_t *d, const cm_prio_config_t *cfg,
             v = 0.0;
         }
         char b[3][32];
-        const char *row[] = {d->mat[m], cm_cli_num(v, b[0]), "USD/year", source,
-                             cm_cli_num(imp, b[1]), cm_cli_num(exp, b[2]), years_text};
+        const char *row[] = {d->mat[m], cm_cli_num(v, b[0]),   "USD/year",
+                             source,    cm_cli_num(imp, b[1]), cm_cli_num(exp, b[2]),
+                             years_text};
         rc = cm_csv_write_row(w, 7, row, err);
     }
     return cm_cli_csv_close(w, rc, err);
 }
 
-static cm_error_t demand_from_baci(const char *const *files, size_t nfiles,
-                                   const char *declarant, const char *codes,
-                                   const cm_prio_config_t *cfg, const char *path,
+static cm_error_t demand_from_baci(const char *const *files, size_t nfiles, const char *declarant,
+                                   const char *codes, const cm_prio_config_t *cfg, const char *path,
                                    char *years_text, size_t years_size, size_t *n_exp,
                                    cm_error_info_t *err)
 {
@@ -472,8 +473,8 @@ static cm_error_t demand_from_baci(const char *const *files, size_t nfiles,
     demand_t d;
     memset(&map, 0, sizeof map);
     memset(&d, 0, sizeof d);
-    cm_error_t rc = codes != NULL ? cm_crit_be_map_load(codes, &map, err)
-                                  : cm_crit_be_map_builtin(&map, err);
+    cm_error_t rc =
+        codes != NULL ? cm_crit_be_map_load(codes, &map, err) : cm_crit_be_map_builtin(&map, err);
     if (rc == CM_OK) {
         rc = demand_init(&d, &map, cfg, err);
     }
@@ -500,8 +501,7 @@ typedef struct run_t {
     const char *note[MAX_CRIT];
 } run_t;
 
-static const char *missing_list(const run_t *r, const cm_prio_row_t *row, char *buf,
-                                size_t size)
+static const char *missing_list(const run_t *r, const cm_prio_row_t *row, char *buf, size_t size)
 {
     buf[0] = '\0';
     for (size_t c = 0; c < r->res.ncrit; c++) {
@@ -513,8 +513,7 @@ static const char *missing_list(const run_t *r, const cm_prio_row_t *row, char *
     return buf;
 }
 
-static const char *excluded_text(const run_t *r, const cm_prio_row_t *row, char *buf,
-                                 size_t size)
+static const char *excluded_text(const run_t *r, const cm_prio_row_t *row, char *buf, size_t size)
 {
     if (row->excluded_by == -1) {
         return "";
@@ -537,8 +536,8 @@ static cm_error_t write_csv(const run_t *r, const char *path, cm_error_info_t *e
     if (head == NULL || f == NULL || names == NULL || nums == NULL) {
         rc = cm_error_set(err, CM_ENOMEM, "out of memory (priorities.csv)");
     }
-    static const char *const fixed[] = {"rank", "material", "name", "score", "max_score",
-                                        "missing", "excluded"};
+    static const char *const fixed[] = {"rank",      "material", "name",    "score",
+                                        "max_score", "missing",  "excluded"};
     static const char *const part[] = {"raw", "norm", "weight", "contribution"};
     for (size_t i = 0; rc == CM_OK && i < nf; i++) {
         if (i < 7) {
@@ -630,32 +629,32 @@ static cm_error_t write_json(const run_t *r, const char *config, const char *pat
         for (size_t c = 0; !bad && c < r->res.ncrit; c++) {
             json_t *x = json_object();
             bad = x == NULL || json_object_set_new(per, r->cfg.items[c].name, x) != 0;
-            bad = bad || cm_cli_jset(x, "raw", cm_cli_jnum(row->raw[c])) ||
-                  cm_cli_jset(x, "norm", cm_cli_jnum(row->norm[c])) ||
-                  cm_cli_jset(x, "weight", cm_cli_jnum(row->rank > 0 ? row->weight[c] : NAN)) ||
-                  cm_cli_jset(x, "contribution",
-                              cm_cli_jnum(row->rank > 0 ? row->contrib[c] : NAN));
+            bad =
+                bad || cm_cli_jset(x, "raw", cm_cli_jnum(row->raw[c])) ||
+                cm_cli_jset(x, "norm", cm_cli_jnum(row->norm[c])) ||
+                cm_cli_jset(x, "weight", cm_cli_jnum(row->rank > 0 ? row->weight[c] : NAN)) ||
+                cm_cli_jset(x, "contribution", cm_cli_jnum(row->rank > 0 ? row->contrib[c] : NAN));
             if (!bad && row->missing[c]) {
                 bad = json_array_append_new(miss, json_string(r->cfg.items[c].name)) != 0;
             }
         }
-        bad = bad || cm_cli_jset(o, "rank", row->rank > 0 ? json_integer(row->rank)
-                                                          : json_null()) ||
+        bad = bad ||
+              cm_cli_jset(o, "rank", row->rank > 0 ? json_integer(row->rank) : json_null()) ||
               cm_cli_jset(o, "material", json_string(row->material)) ||
               cm_cli_jset(o, "name", json_string(label != NULL ? label : "")) ||
               cm_cli_jset(o, "score", cm_cli_jnum(row->score)) ||
-              cm_cli_jset(o, "excluded", row->rank > 0 ? json_null()
-                                          : json_string(excluded_text(r, row, excl,
-                                                                      sizeof excl)));
+              cm_cli_jset(o, "excluded",
+                          row->rank > 0 ? json_null()
+                                        : json_string(excluded_text(r, row, excl, sizeof excl)));
     }
     bad = bad || cm_cli_jset(root, "config", json_string(config)) ||
           cm_cli_jset(root, "max_score", cm_cli_jnum(r->res.weight_sum)) ||
           cm_cli_jset(root, "ranked", json_integer((json_int_t)r->res.n_ranked)) ||
           cm_cli_jset(root, "criteria", json_incref(crit)) ||
           cm_cli_jset(root, "ranking", json_incref(rank));
-    cm_error_t rc = bad ? cm_error_set(err, CM_ENOMEM, "cannot build priorities.json")
-                        : cm_json_write_file(path, root, JSON_INDENT(1) |
-                                             JSON_REAL_PRECISION(17), err);
+    cm_error_t rc =
+        bad ? cm_error_set(err, CM_ENOMEM, "cannot build priorities.json")
+            : cm_json_write_file(path, root, JSON_INDENT(1) | JSON_REAL_PRECISION(17), err);
     json_decref(crit);
     json_decref(rank);
     json_decref(root);
@@ -676,8 +675,7 @@ static cm_error_t write_svg(const run_t *r, const char *path, cm_error_info_t *e
         cats[m] = r->res.rows[m].material;
     }
     char title[128];
-    snprintf(title, sizeof title, "Recovery priority: contribution of each criterion (top %zu)",
-             n);
+    snprintf(title, sizeof title, "Recovery priority: contribution of each criterion (top %zu)", n);
     cm_error_t rc = cm_svg_create(1200, 520, &fig, err);
     if (rc == CM_OK) {
         rc = cm_svg_set_labels(fig, title, "Raw material (rank order)", "Score", err);
@@ -776,8 +774,8 @@ static cm_error_t run(run_t *r, inputs_t *in, cm_error_info_t *err)
             in->loaded[i] = rc == CM_OK;
         }
         if (rc == CM_OK) {
-            rc = collect(&r->cfg, k, &in->t[i], r->cls, &vals[c], r->used[c],
-                         sizeof r->used[c], err);
+            rc = collect(&r->cfg, k, &in->t[i], r->cls, &vals[c], r->used[c], sizeof r->used[c],
+                         err);
         }
         if (rc == CM_OK && k->input == CM_PRIO_IN_DEMAND) {
             /* the unit of a demand file: one for all rows */
@@ -786,9 +784,10 @@ static cm_error_t run(run_t *r, inputs_t *in, cm_error_info_t *err)
                 const char *u = cm_table_cell(&in->t[i], row, (size_t)uc);
                 const char *u0 = cm_table_cell(&in->t[i], 0, (size_t)uc);
                 if (strcmp(u, u0) != 0) {
-                    rc = cm_error_set_at(err, CM_EUNIT, in->t[i].name, in->t[i].line[row],
-                                         uc + 1, "expected one demand unit, got '%s' and '%s' "
-                                         "(line %lld)", u0, u, (long long)in->t[i].line[0]);
+                    rc = cm_error_set_at(err, CM_EUNIT, in->t[i].name, in->t[i].line[row], uc + 1,
+                                         "expected one demand unit, got '%s' and '%s' "
+                                         "(line %lld)",
+                                         u0, u, (long long)in->t[i].line[0]);
                 }
             }
             if (rc == CM_OK && uc >= 0 && in->t[i].nrows > 0) {
@@ -839,14 +838,20 @@ static cm_error_t run(run_t *r, inputs_t *in, cm_error_info_t *err)
 
 int cm_cli_trade_prioritise(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'},    {"weights", required_argument, NULL, 'w'},
-        {"crit", required_argument, NULL, 'r'},      {"eu", required_argument, NULL, 'e'},
-        {"demand", required_argument, NULL, 'd'},    {"baci", required_argument, NULL, 'b'},
-        {"declarant", required_argument, NULL, 'D'}, {"codes", required_argument, NULL, 'k'},
-        {"recycling", required_argument, NULL, 'y'}, {"urban-mine", required_argument, NULL, 'u'},
-        {"top", required_argument, NULL, 't'},       {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+                                             {"weights", required_argument, NULL, 'w'},
+                                             {"crit", required_argument, NULL, 'r'},
+                                             {"eu", required_argument, NULL, 'e'},
+                                             {"demand", required_argument, NULL, 'd'},
+                                             {"baci", required_argument, NULL, 'b'},
+                                             {"declarant", required_argument, NULL, 'D'},
+                                             {"codes", required_argument, NULL, 'k'},
+                                             {"recycling", required_argument, NULL, 'y'},
+                                             {"urban-mine", required_argument, NULL, 'u'},
+                                             {"top", required_argument, NULL, 't'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *config = NULL, *weights = NULL, *crit = NULL, *eu = NULL, *demand = NULL;
     const char *declarant = "BEL", *codes = NULL, *recycling = NULL, *urban = NULL;
     const char *out = "prioritise-out";
@@ -889,15 +894,14 @@ int cm_cli_trade_prioritise(int argc, char **argv)
             break;
         case 'b':
             if (nbaci == MAX_BACI) {
-                return cm_cli_usage_error("trade prioritise", "--baci: at most %d files",
-                                          MAX_BACI);
+                return cm_cli_usage_error("trade prioritise", "--baci: at most %d files", MAX_BACI);
             }
             baci[nbaci++] = optarg;
             break;
         case 't':
             if (!cm_cli_parse_int(optarg, 0, 100000, &top)) {
-                return cm_cli_usage_error("trade prioritise",
-                                          "--top: expected a count, got '%s'", optarg);
+                return cm_cli_usage_error("trade prioritise", "--top: expected a count, got '%s'",
+                                          optarg);
             }
             break;
         case 'h':
@@ -922,14 +926,12 @@ int cm_cli_trade_prioritise(int argc, char **argv)
     }
     inputs_t in;
     memset(&in, 0, sizeof in);
-    in.path[CM_PRIO_IN_EU] = eu != NULL ? eu
-                                        : data_path("belgium/eu-crm-2023-results.csv", b_eu,
-                                                    sizeof b_eu);
+    in.path[CM_PRIO_IN_EU] =
+        eu != NULL ? eu : data_path("belgium/eu-crm-2023-results.csv", b_eu, sizeof b_eu);
     in.path[CM_PRIO_IN_CRIT] = crit != NULL ? crit : in.path[CM_PRIO_IN_EU];
     in.note[CM_PRIO_IN_CRIT] = crit != NULL ? NULL : "(published EU 2023 results: no --crit)";
-    in.path[CM_PRIO_IN_RECYCLING] = recycling != NULL ? recycling
-                                                      : data_path("trade/recycling.csv", b_rec,
-                                                                  sizeof b_rec);
+    in.path[CM_PRIO_IN_RECYCLING] =
+        recycling != NULL ? recycling : data_path("trade/recycling.csv", b_rec, sizeof b_rec);
     in.path[CM_PRIO_IN_URBAN_MINE] = urban;
     in.note[CM_PRIO_IN_URBAN_MINE] = urban != NULL ? NULL : "(no --urban-mine: missing)";
     snprintf(dpath, sizeof dpath, "%s/demand.csv", out);
@@ -964,10 +966,12 @@ int cm_cli_trade_prioritise(int argc, char **argv)
     char dnote[512];
     if (rc == CM_OK && demand == NULL) {
         size_t n_exp = 0;
-        rc = demand_from_baci(baci, nbaci, declarant, codes, &r->cfg, dpath, years,
-                              sizeof years, &n_exp, &err);
-        snprintf(dnote, sizeof dnote, "(from %zu BACI file%s: %s imports %s of %s%s%s "
-                 "codes, mean of %s)", nbaci, nbaci > 1 ? "s" : "", declarant,
+        rc = demand_from_baci(baci, nbaci, declarant, codes, &r->cfg, dpath, years, sizeof years,
+                              &n_exp, &err);
+        snprintf(dnote, sizeof dnote,
+                 "(from %zu BACI file%s: %s imports %s of %s%s%s "
+                 "codes, mean of %s)",
+                 nbaci, nbaci > 1 ? "s" : "", declarant,
                  n_exp > 0 ? "- exports" : "(no export rows in the files: gross imports)",
                  r->cfg.demand_extraction ? "extraction" : "",
                  r->cfg.demand_extraction && r->cfg.demand_processing ? "+" : "",

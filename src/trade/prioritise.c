@@ -137,9 +137,9 @@ static cm_error_t get_year(const cm_kv_section_t *s, const char *key, int *out,
 static cm_error_t read_criterion(const cm_kv_section_t *s, cm_prio_criterion_t *c,
                                  cm_error_info_t *err)
 {
-    static const char *const allowed[] = {"input", "column", "direction", "normalisation",
-                                          "weight", "missing", "threshold", "target",
-                                          "log_offset", "unit", "label"};
+    static const char *const allowed[] = {"input",      "column",  "direction", "normalisation",
+                                          "weight",     "missing", "threshold", "target",
+                                          "log_offset", "unit",    "label"};
     static const char *const dirs[] = {"benefit", "cost"};
     cm_error_t rc = CM_OK;
     int input = -1, norm = CM_PRIO_NORM_MINMAX, missing = CM_PRIO_MISSING_EXCLUDE_CRITERION;
@@ -152,7 +152,8 @@ static cm_error_t read_criterion(const cm_kv_section_t *s, cm_prio_criterion_t *
     if (s->name[0] == '\0' || strlen(s->name) >= sizeof c->name) {
         return cm_error_set_at(err, CM_EPARSE, s->file, s->line, 1,
                                "expected [criterion NAME] with a name of 1..%zu bytes, got "
-                               "[criterion %s]", sizeof c->name - 1, s->name);
+                               "[criterion %s]",
+                               sizeof c->name - 1, s->name);
     }
     memcpy(c->name, s->name, strlen(s->name) + 1);
     CM_TRY(cm_kv_check_keys(s, allowed, sizeof allowed / sizeof allowed[0], err));
@@ -162,8 +163,8 @@ static cm_error_t read_criterion(const cm_kv_section_t *s, cm_prio_criterion_t *
     }
     CM_TRY(get_word(s, "input", input_names, CM_PRIO_NINPUTS, &input, err));
     CM_TRY(get_word(s, "direction", dirs, 2, &dir, err));
-    CM_TRY(get_word(s, "normalisation", norm_names, sizeof norm_names / sizeof norm_names[0],
-                    &norm, err));
+    CM_TRY(get_word(s, "normalisation", norm_names, sizeof norm_names / sizeof norm_names[0], &norm,
+                    err));
     CM_TRY(get_word(s, "missing", missing_names, sizeof missing_names / sizeof missing_names[0],
                     &missing, err));
     CM_TRY(get_text(s, "column", c->column, sizeof c->column, 1, err));
@@ -185,8 +186,8 @@ static cm_error_t read_criterion(const cm_kv_section_t *s, cm_prio_criterion_t *
         if (isnan(c->threshold) || isnan(c->target)) {
             return cm_error_set_at(err, CM_EPARSE, s->file, s->line, 1,
                                    "expected threshold and target in [criterion %s] "
-                                   "(normalisation = target), got %s", s->name,
-                                   isnan(c->threshold) ? "no threshold" : "no target");
+                                   "(normalisation = target), got %s",
+                                   s->name, isnan(c->threshold) ? "no threshold" : "no target");
         }
         if (c->target < c->threshold) {
             const cm_kv_entry_t *e = cm_kv_get(s, "target");
@@ -199,8 +200,7 @@ cleanup:
     return rc;
 }
 
-static cm_error_t read_demand(const cm_kv_section_t *s, cm_prio_config_t *cfg,
-                              cm_error_info_t *err)
+static cm_error_t read_demand(const cm_kv_section_t *s, cm_prio_config_t *cfg, cm_error_info_t *err)
 {
     static const char *const allowed[] = {"stages", "years", "negative"};
     static const char *const neg[] = {"keep", "zero"};
@@ -218,8 +218,7 @@ static cm_error_t read_demand(const cm_kv_section_t *s, cm_prio_config_t *cfg,
                 pr = 1;
             } else {
                 rc = cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->value_column,
-                                     "expected stages among extraction, processing, got '%s'",
-                                     t);
+                                     "expected stages among extraction, processing, got '%s'", t);
             }
         }
         if (rc == CM_OK && !ex && !pr) {
@@ -245,8 +244,7 @@ static cm_error_t read_demand(const cm_kv_section_t *s, cm_prio_config_t *cfg,
     return rc;
 }
 
-static cm_error_t read_other(const cm_kv_section_t *s, cm_prio_config_t *cfg,
-                             cm_error_info_t *err)
+static cm_error_t read_other(const cm_kv_section_t *s, cm_prio_config_t *cfg, cm_error_info_t *err)
 {
     if (strcmp(s->type, "demand") == 0) {
         return read_demand(s, cfg, err);
@@ -315,8 +313,8 @@ cm_error_t cm_prio_config_read(const char *path, cm_prio_config_t *out, cm_error
         } else {
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, s->line, 1,
                                     "expected a section [criterion NAME], [demand], [recycling] "
-                                    "or [urban_mine], got [%s%s%s]", s->type,
-                                    s->name[0] ? " " : "", s->name));
+                                    "or [urban_mine], got [%s%s%s]",
+                                    s->type, s->name[0] ? " " : "", s->name));
         }
     }
     if (cfg.n == 0) {
@@ -335,8 +333,7 @@ cleanup:
     return rc;
 }
 
-cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec,
-                                      cm_error_info_t *err)
+cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     double *w = NULL;
@@ -353,12 +350,11 @@ cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec,
         w[i] = cfg->items[i].weight;
     }
     char *save = NULL;
-    for (char *item = strtok_r(copy, ",", &save); item != NULL;
-         item = strtok_r(NULL, ",", &save)) {
+    for (char *item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (eq == NULL) {
-            CM_FAIL(cm_error_set(err, CM_EINVAL, "--weights: expected name=weight, got '%s'",
-                                 item));
+            CM_FAIL(
+                cm_error_set(err, CM_EINVAL, "--weights: expected name=weight, got '%s'", item));
         }
         *eq = '\0';
         char *name = item, *val = eq + 1;
@@ -376,12 +372,10 @@ cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec,
             char list[512] = "";
             for (size_t i = 0; i < cfg->n; i++) {
                 size_t len = strlen(list);
-                snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
-                         cfg->items[i].name);
+                snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", cfg->items[i].name);
             }
             CM_FAIL(cm_error_set(err, CM_EINVAL,
-                                 "--weights: expected a criterion among %s, got '%s'", list,
-                                 name));
+                                 "--weights: expected a criterion among %s, got '%s'", list, name));
         }
         char *end = NULL;
         errno = 0;
@@ -391,9 +385,8 @@ cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec,
         }
         if (end == val || end == NULL || *end != '\0' || errno == ERANGE || !isfinite(v) ||
             v < 0.0) {
-            CM_FAIL(cm_error_set(err, CM_EINVAL,
-                                 "--weights: expected a number >= 0 for '%s', got '%s'", name,
-                                 val));
+            CM_FAIL(cm_error_set(
+                err, CM_EINVAL, "--weights: expected a number >= 0 for '%s', got '%s'", name, val));
         }
         w[k] = v;
     }
@@ -516,27 +509,30 @@ static cm_error_t check_inputs(const cm_prio_config_t *cfg, size_t nmat,
                 continue;
             }
             if (!isfinite(x)) {
-                return cm_error_set(err, CM_EINVAL, "criterion '%s', material '%s': expected "
-                                    "a finite value, got %g", cr->name, materials[m], x);
+                return cm_error_set(err, CM_EINVAL,
+                                    "criterion '%s', material '%s': expected "
+                                    "a finite value, got %g",
+                                    cr->name, materials[m], x);
             }
             if (cr->norm == CM_PRIO_NORM_MAX && x < 0.0) {
-                return cm_error_set(err, CM_EINVAL, "criterion '%s' (normalisation max), "
-                                    "material '%s': expected a value >= 0, got %g", cr->name,
-                                    materials[m], x);
+                return cm_error_set(err, CM_EINVAL,
+                                    "criterion '%s' (normalisation max), "
+                                    "material '%s': expected a value >= 0, got %g",
+                                    cr->name, materials[m], x);
             }
             if (cr->norm == CM_PRIO_NORM_LOG_MINMAX && !(x + cr->log_offset > 0.0)) {
-                return cm_error_set(err, CM_EINVAL, "criterion '%s' (log-minmax), material '%s':"
-                                    " expected value + log_offset (%g) > 0, got %g", cr->name,
-                                    materials[m], cr->log_offset, x);
+                return cm_error_set(err, CM_EINVAL,
+                                    "criterion '%s' (log-minmax), material '%s':"
+                                    " expected value + log_offset (%g) > 0, got %g",
+                                    cr->name, materials[m], cr->log_offset, x);
             }
         }
     }
     return CM_OK;
 }
 
-cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat,
-                           const char *const *materials, const cm_real_t *raw,
-                           cm_prio_result_t *out, cm_error_info_t *err)
+cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat, const char *const *materials,
+                           const cm_real_t *raw, cm_prio_result_t *out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_prio_result_t r;
@@ -551,8 +547,7 @@ cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat,
     CM_TRY(check_inputs(cfg, nmat, materials, raw, err));
     size_t nc = cfg->n;
     if (nmat > SIZE_MAX / 4 / nc) {
-        CM_FAIL(cm_error_set(err, CM_EOVERFLOW, "cm_prio_compute: %zu x %zu too large", nmat,
-                             nc));
+        CM_FAIL(cm_error_set(err, CM_EOVERFLOW, "cm_prio_compute: %zu x %zu too large", nmat, nc));
     }
     r.n = nmat;
     r.ncrit = nc;

@@ -73,7 +73,8 @@ static void test_normalisations_by_hand(void **state)
                (double[]){0.25, 0.5, 1});
     check_norm(crit1("a", CM_PRIO_NORM_MAX, 1, 1, 0), 3, (double[]){2, 4, 8},
                (double[]){0.75, 0.5, 0});
-    /* rank: (below + (equal - 1) / 2) / (N - 1) with N = 4: 10 -> 0, 20 (twice) -> 1.5/3, 40 -> 1 */
+    /* rank: (below + (equal - 1) / 2) / (N - 1) with N = 4: 10 -> 0, 20 (twice) -> 1.5/3, 40 -> 1
+     */
     check_norm(crit1("a", CM_PRIO_NORM_RANK, 0, 1, 0), 4, (double[]){20, 10, 40, 20},
                (double[]){0.5, 0, 1, 0.5});
     /* log-minmax with offset 1: log10(9 + 1) = 1, 2, 3 -> 0, 0.5, 1 */
@@ -187,11 +188,10 @@ static void test_invariants(void **state)
         }
     }
     raw[4 * NC + 0] = raw[9 * NC + 0]; /* a tie in a rank criterion */
-    cm_prio_criterion_t c[NC] = {crit1("a", CM_PRIO_NORM_MINMAX, 0, 1.5, 1),
-                                 crit1("b", CM_PRIO_NORM_RANK, 1, 0.5, 0),
-                                 crit1("c", CM_PRIO_NORM_LOG_MINMAX, 0, 2, 1),
-                                 crit1("d", CM_PRIO_NORM_MAX, 1, 1, 2),
-                                 crit1("e", CM_PRIO_NORM_TARGET, 0, 0.25, 1)};
+    cm_prio_criterion_t c[NC] = {
+        crit1("a", CM_PRIO_NORM_MINMAX, 0, 1.5, 1), crit1("b", CM_PRIO_NORM_RANK, 1, 0.5, 0),
+        crit1("c", CM_PRIO_NORM_LOG_MINMAX, 0, 2, 1), crit1("d", CM_PRIO_NORM_MAX, 1, 1, 2),
+        crit1("e", CM_PRIO_NORM_TARGET, 0, 0.25, 1)};
     c[4].threshold = 200;
     c[4].target = 700;
     cm_prio_config_t cfg = {.n = NC, .items = c};
@@ -318,8 +318,7 @@ static void test_config_and_weights(void **state)
     assert_int_equal(cfg.urban_projected, 0);
     assert_string_equal(cm_prio_input_name(cfg.items[2].input), "recycling");
     assert_string_equal(cm_prio_norm_name(CM_PRIO_NORM_LOG_MINMAX), "log-minmax");
-    assert_string_equal(cm_prio_missing_name(CM_PRIO_MISSING_EXCLUDE_MATERIAL),
-                        "exclude-material");
+    assert_string_equal(cm_prio_missing_name(CM_PRIO_MISSING_EXCLUDE_MATERIAL), "exclude-material");
     assert_string_equal(cm_prio_norm_name((cm_prio_norm_t)99), "?");
 
     /* all weight on demand: the order of demand */
@@ -402,21 +401,24 @@ static void test_config_errors(void **state)
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = -1\n", 4, 10, ">= 0");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1x\n", 4, 10, "1x");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 0\n[criterion b]\n"
-            "input = eu\ncolumn = y\nweight = 0\n", 1, 1, "every weight 0");
+            "input = eu\ncolumn = y\nweight = 0\n",
+            1, 1, "every weight 0");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nwieght = 1\n", 4, 1, "wieght");
     bad_ini("[criterion a]\ncolumn = x\nweight = 1\n", 1, 1, "'input'");
     bad_ini("[criterion a]\ninput = crit\nweight = 1\n", 1, 1, "'column'");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\n", 1, 1, "'weight'");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1\ndirection = up\n", 5, 13,
             "benefit, cost");
-    bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1\nnormalisation = zscore\n", 5,
-            17, "minmax, max, rank, log-minmax, target");
+    bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1\nnormalisation = zscore\n", 5, 17,
+            "minmax, max, rank, log-minmax, target");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1\nmissing = skip\n", 5, 11,
             "exclude-criterion");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1\nnormalisation = target\n"
-            "threshold = 5\n", 1, 1, "no target");
+            "threshold = 5\n",
+            1, 1, "no target");
     bad_ini("[criterion a]\ninput = crit\ncolumn = x\nweight = 1\nnormalisation = target\n"
-            "threshold = 5\ntarget = 4\n", 7, 10, "target >= threshold");
+            "threshold = 5\ntarget = 4\n",
+            7, 10, "target >= threshold");
     bad_ini("[weights]\na = 1\n", 1, 1, "[weights]");
     bad_ini("[criterion]\ninput = crit\ncolumn = x\nweight = 1\n", 1, 1, "NAME");
     bad_ini("# nothing\n[demand]\nyears = 2\n", 1, 1, "at least one [criterion");
@@ -519,10 +521,14 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        CM_TEST(test_normalisations_by_hand), CM_TEST(test_missing_policies),
-        CM_TEST(test_invariants),             CM_TEST(test_ties_by_name),
-        CM_TEST(test_config_and_weights),     CM_TEST(test_config_errors),
-        CM_TEST(test_compute_errors),         CM_TEST(test_shipped_settings),
+        CM_TEST(test_normalisations_by_hand),
+        CM_TEST(test_missing_policies),
+        CM_TEST(test_invariants),
+        CM_TEST(test_ties_by_name),
+        CM_TEST(test_config_and_weights),
+        CM_TEST(test_config_errors),
+        CM_TEST(test_compute_errors),
+        CM_TEST(test_shipped_settings),
         CM_TEST(test_alloc_failures),
     };
     return CM_RUN_TESTS(tests);
