@@ -41,19 +41,19 @@ static void waste_usage(FILE *out)
 
 typedef struct run_t {
     cm_trade_waste_data_t d;
-    size_t T;          /* model years y0 .. y0 + T - 1 (the urban mine's horizon) */
-    size_t Tc;         /* years of waste.csv/json/svg and stdout: y0 .. y0 + Tc - 1, Tc <= T */
-    cm_real_t *pom;    /* nkeys x T, the inflows used */
-    int *flag;         /* nkeys x ny outliers */
-    cm_real_t *med;    /* nkeys x ny window medians */
-    cm_real_t *gen;    /* nkeys x T */
-    cm_real_t *genp;   /* nkeys x T: the part of gen from projected inflows (with a composition) */
+    size_t T;           /* model years y0 .. y0 + T - 1 (the urban mine's horizon) */
+    size_t Tc;          /* years of waste.csv/json/svg and stdout: y0 .. y0 + Tc - 1, Tc <= T */
+    cm_real_t *pom;     /* nkeys x T, the inflows used */
+    int *flag;          /* nkeys x ny outliers */
+    cm_real_t *med;     /* nkeys x ny window medians */
+    cm_real_t *gen;     /* nkeys x T */
+    cm_real_t *genp;    /* nkeys x T: the part of gen from projected inflows (with a composition) */
     cm_urban_comp_t ct; /* the composition (with one) */
     cm_urban_mine_t um; /* the urban mine (with a composition) */
-    cm_real_t *catgen; /* ncat x T, by the collection's categories (plus keys' own) */
-    char **cats;       /* borrowed names */
+    cm_real_t *catgen;  /* ncat x T, by the collection's categories (plus keys' own) */
+    char **cats;        /* borrowed names */
     size_t ncat;
-    const char *comp;  /* the composition file, NULL for none */
+    const char *comp; /* the composition file, NULL for none */
 } run_t;
 
 static void run_free(run_t *r)
@@ -97,8 +97,8 @@ static cm_error_t build_inflows(run_t *r, const cm_trade_outlier_rule_t *rule, i
     const cm_trade_waste_data_t *d = &r->d;
     for (size_t k = 0; k < d->nkeys; k++) {
         const cm_real_t *x = d->pom + k * d->ny;
-        cm_error_t rc = cm_trade_outliers_flag(x, d->ny, rule, r->flag + k * d->ny,
-                                               r->med + k * d->ny, err);
+        cm_error_t rc =
+            cm_trade_outliers_flag(x, d->ny, rule, r->flag + k * d->ny, r->med + k * d->ny, err);
         if (rc != CM_OK) {
             return rc;
         }
@@ -170,8 +170,7 @@ static int json_urban(json_t *root, const run_t *r)
     return bad;
 }
 
-static cm_error_t write_outputs(const run_t *r, const char *dir, int replace,
-                                cm_error_info_t *err)
+static cm_error_t write_outputs(const run_t *r, const char *dir, int replace, cm_error_info_t *err)
 {
     char path[4096], b1[32], b2[32], b3[32], b4[32];
     cm_csv_writer_t *w = NULL;
@@ -183,7 +182,7 @@ static cm_error_t write_outputs(const run_t *r, const char *dir, int replace,
     snprintf(path, sizeof path, "%s/waste.csv", dir);
     rc = cm_csv_writer_open(path, ',', &w, err);
     if (rc == CM_OK) {
-        const char *h[] = {"category", "year", "generated_t", "collected_t", "gap_t",
+        const char *h[] = {"category",        "year",     "generated_t", "collected_t", "gap_t",
                            "collection_rate", "projected"};
         rc = cm_csv_write_row(w, 7, h, err);
     }
@@ -193,7 +192,10 @@ static cm_error_t write_outputs(const run_t *r, const char *dir, int replace,
             char yb[24];
             cm_real_t g = r->catgen[c * r->T + t], col = collected_at(r, r->cats[c], y);
             snprintf(yb, sizeof yb, "%lld", (long long)y);
-            const char *f[] = {r->cats[c], yb, cm_cli_num(g, b1), cm_cli_num(col, b2),
+            const char *f[] = {r->cats[c],
+                               yb,
+                               cm_cli_num(g, b1),
+                               cm_cli_num(col, b2),
                                cm_cli_num(g - col, b3),
                                cm_cli_num(g > 0 ? col / g : NAN, b4),
                                t >= d->ny ? "1" : "0"};
@@ -220,7 +222,9 @@ static cm_error_t write_outputs(const run_t *r, const char *dir, int replace,
             }
             char yb[24];
             snprintf(yb, sizeof yb, "%lld", (long long)(d->y0 + (cm_int_t)t));
-            const char *f[] = {d->keys[k], yb, cm_cli_num(x, b1),
+            const char *f[] = {d->keys[k],
+                               yb,
+                               cm_cli_num(x, b1),
                                cm_cli_num(r->med[k * d->ny + t], b2),
                                out ? "outlier" : "missing (0 assumed)",
                                out && replace ? "yes" : "no"};
@@ -342,16 +346,19 @@ static cm_error_t write_urban_csv(const run_t *r, const char *dir, cm_error_info
     snprintf(path, sizeof path, "%s/urban_mine.csv", dir);
     cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
     if (rc == CM_OK) {
-        const char *h[] = {"unu_key", "material", "year", "content_t", "projected",
-                           "content_low_t", "content_high_t"};
+        const char *h[] = {"unu_key",   "material",      "year",          "content_t",
+                           "projected", "content_low_t", "content_high_t"};
         rc = cm_csv_write_row(w, 7, h, err);
     }
     for (size_t i = 0; rc == CM_OK && i < m->nrows; i++) {
         for (size_t t = 0; rc == CM_OK && t < m->T; t++) {
             snprintf(yb, sizeof yb, "%lld", (long long)(m->y0 + (cm_int_t)t));
-            const char *f[] = {r->d.keys[m->row_key[i]], r->ct.rows[i].material, yb,
+            const char *f[] = {r->d.keys[m->row_key[i]],
+                               r->ct.rows[i].material,
+                               yb,
                                cm_cli_num(m->content[i * m->T + t], b1),
-                               t >= r->d.ny ? "1" : "0", cm_cli_num(m->low[i * m->T + t], b2),
+                               t >= r->d.ny ? "1" : "0",
+                               cm_cli_num(m->low[i * m->T + t], b2),
                                cm_cli_num(m->high[i * m->T + t], b3)};
             rc = cm_csv_write_row(w, 7, f, err);
         }
@@ -364,17 +371,21 @@ static cm_error_t write_urban_csv(const run_t *r, const char *dir, cm_error_info
     snprintf(path, sizeof path, "%s/urban_mine_by_material.csv", dir);
     rc = cm_csv_writer_open(path, ',', &w, err);
     if (rc == CM_OK) {
-        const char *h[] = {"material", "year", "content_t", "content_low_t", "content_high_t",
-                           "projected", "from_projected_pom_t"};
+        const char *h[] = {"material",       "year",      "content_t",           "content_low_t",
+                           "content_high_t", "projected", "from_projected_pom_t"};
         rc = cm_csv_write_row(w, 7, h, err);
     }
     for (size_t j = 0; rc == CM_OK && j < m->nmat; j++) {
         for (size_t t = 0; rc == CM_OK && t < m->T; t++) {
             size_t i = j * m->T + t;
             snprintf(yb, sizeof yb, "%lld", (long long)(m->y0 + (cm_int_t)t));
-            const char *f[] = {m->materials[j], yb, cm_cli_num(m->mat_content[i], b1),
-                               cm_cli_num(m->mat_low[i], b2), cm_cli_num(m->mat_high[i], b3),
-                               t >= r->d.ny ? "1" : "0", cm_cli_num(m->mat_projected[i], b4)};
+            const char *f[] = {m->materials[j],
+                               yb,
+                               cm_cli_num(m->mat_content[i], b1),
+                               cm_cli_num(m->mat_low[i], b2),
+                               cm_cli_num(m->mat_high[i], b3),
+                               t >= r->d.ny ? "1" : "0",
+                               cm_cli_num(m->mat_projected[i], b4)};
             rc = cm_csv_write_row(w, 7, f, err);
         }
     }
@@ -397,22 +408,20 @@ static cm_error_t write_urban_svg(const run_t *r, const char *dir, cm_error_info
         rc = cm_svg_create(900, 560, &fig, err);
     }
     if (rc == CM_OK) {
-        rc = cm_svg_set_labels(fig,
-                               "Urban mine: material in the WEEE generated (band: low-high; "
-                               "right of the dashed line: projected put on market)",
+        rc = cm_svg_set_labels(fig, "Urban mine: material in the WEEE generated (band: low-high)",
                                "Year", "Material content (t/yr)", err);
     }
     for (size_t j = 0; rc == CM_OK && j < m->nmat; j++) {
         const double *yc = m->mat_content + j * m->T;
         rc = cm_svg_add_line(fig, m->materials[j], x, m->T, yc, m->T, err);
         if (rc == CM_OK) {
-            rc = cm_svg_add_band(fig, NULL, x, m->T, m->mat_low + j * m->T,
-                                 m->mat_high + j * m->T, m->T, err);
+            rc = cm_svg_add_band(fig, NULL, x, m->T, m->mat_low + j * m->T, m->mat_high + j * m->T,
+                                 m->T, err);
         }
     }
     if (rc == CM_OK && m->T > r->d.ny) {
         rc = cm_svg_add_refline(fig, 'x', (double)(r->d.y0 + (cm_int_t)r->d.ny) - 0.5,
-                                "projected put on market", err);
+                                "projected put on market from here", err);
     }
     if (rc == CM_OK) {
         snprintf(path, sizeof path, "%s/urban_mine.svg", dir);
@@ -429,8 +438,8 @@ static cm_error_t urban_mine(run_t *r, cm_dsm_timing_t timing, cm_error_info_t *
 {
     const cm_trade_waste_data_t *d = &r->d;
     cm_real_t *pp = NULL;
-    cm_error_t rc = cm_urban_comp_read(r->comp, (const char *const *)d->keys, d->nkeys, NULL,
-                                       &r->ct, err);
+    cm_error_t rc =
+        cm_urban_comp_read(r->comp, (const char *const *)d->keys, d->nkeys, NULL, &r->ct, err);
     if (rc == CM_OK) {
         pp = cm_calloc(d->nkeys * r->T, sizeof *pp);
         r->genp = cm_malloc_array(d->nkeys * r->T, sizeof *r->genp);
@@ -444,16 +453,16 @@ static cm_error_t urban_mine(run_t *r, cm_dsm_timing_t timing, cm_error_info_t *
                 pp[k * r->T + t] = r->pom[k * r->T + t];
             }
         }
-        rc = cm_trade_waste_generated(pp, d->nkeys, r->T, d->shape, d->scale, timing, r->genp,
-                                      NULL, err);
+        rc = cm_trade_waste_generated(pp, d->nkeys, r->T, d->shape, d->scale, timing, r->genp, NULL,
+                                      err);
     }
     for (size_t i = 0; rc == CM_OK && i < d->nkeys * r->T; i++) {
         /* rounding can put the projected part a hair above the whole */
         r->genp[i] = r->genp[i] > r->gen[i] ? r->gen[i] : r->genp[i];
     }
     if (rc == CM_OK) {
-        rc = cm_urban_mine_compute(&r->ct, (const char *const *)d->keys, d->nkeys, r->gen,
-                                   r->genp, d->y0, r->T, &r->um, err);
+        rc = cm_urban_mine_compute(&r->ct, (const char *const *)d->keys, d->nkeys, r->gen, r->genp,
+                                   d->y0, r->T, &r->um, err);
     }
     cm_free(pp);
     return rc;
@@ -502,8 +511,8 @@ static cm_error_t run_waste(run_t *r, const char *pom, const char *life, const c
     }
     rc = build_inflows(r, &rule, replace, err);
     if (rc == CM_OK) {
-        rc = cm_trade_waste_generated(r->pom, d->nkeys, r->T, d->shape, d->scale, timing,
-                                      r->gen, NULL, err);
+        rc = cm_trade_waste_generated(r->pom, d->nkeys, r->T, d->shape, d->scale, timing, r->gen,
+                                      NULL, err);
     }
     if (rc != CM_OK) {
         return rc;
@@ -547,8 +556,8 @@ static void print_report(const run_t *r, int replace, const char *comp)
             }
             n++;
             pos += g - col > 0;
-            printf("%s %lld %.0f %.0f %.0f %.3f%s%s\n", r->cats[c], (long long)y, g, col,
-                   g - col, g > 0 ? col / g : NAN, t >= d->ny ? " projected" : "",
+            printf("%s %lld %.0f %.0f %.0f %.3f%s%s\n", r->cats[c], (long long)y, g, col, g - col,
+                   g > 0 ? col / g : NAN, t >= d->ny ? " projected" : "",
                    col > g ? " collected>generated" : "");
         }
     }
@@ -573,8 +582,8 @@ static void print_report(const run_t *r, int replace, const char *comp)
            "high_t share_from_projected_pom\n",
            comp, r->ct.n);
     for (size_t j = 0; j < m->nmat; j++) {
-        for (cm_int_t y = last; y <= end; y = y < end && y + URBAN_STEP > end ? end
-                                                                               : y + URBAN_STEP) {
+        for (cm_int_t y = last; y <= end;
+             y = y < end && y + URBAN_STEP > end ? end : y + URBAN_STEP) {
             size_t i = j * m->T + (size_t)(y - m->y0);
             cm_real_t c = m->mat_content[i];
             printf("  %s %lld %.4g %.4g %.4g %.3f\n", m->materials[j], (long long)y, c,
@@ -585,13 +594,17 @@ static void print_report(const run_t *r, int replace, const char *comp)
 
 int cm_cli_trade_waste(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"pom", required_argument, NULL, 'p'},        {"lifetimes", required_argument, NULL, 'l'},
-        {"collected", required_argument, NULL, 'c'},  {"outliers", required_argument, NULL, 'x'},
-        {"composition", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
-        {"timing", required_argument, NULL, 't'},     {"until", required_argument, NULL, 'u'},
-        {"replace-outliers", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"pom", required_argument, NULL, 'p'},
+                                             {"lifetimes", required_argument, NULL, 'l'},
+                                             {"collected", required_argument, NULL, 'c'},
+                                             {"outliers", required_argument, NULL, 'x'},
+                                             {"composition", required_argument, NULL, 'm'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"timing", required_argument, NULL, 't'},
+                                             {"until", required_argument, NULL, 'u'},
+                                             {"replace-outliers", no_argument, NULL, 'r'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *pom = "data/weee/pom_be.csv", *life = "data/weee/lifetimes.csv";
     const char *coll = "data/weee/collected_be.csv", *ini = "data/weee/outliers.ini";
     const char *comp = "data/weee/composition.csv", *out = "waste-out";

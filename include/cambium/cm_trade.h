@@ -641,7 +641,8 @@ CM_EXPORT void cm_urban_mine_destroy(cm_urban_mine_t *m);
  * (not reported) inflows, 0 <= gen_projected <= gen; gives mat_projected.
  * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
  * \return CM_OK; CM_EINVAL (NULL arguments, T = 0, a composition key not in \p keys, a
- * negative or non-finite waste); CM_ENOMEM. O(rows x T + rows x log rows).
+ * negative or non-finite waste, a gen_projected above gen); CM_ENOMEM.
+ * O(rows x (T + nkeys) + rows log rows).
  */
 CM_EXPORT cm_error_t cm_urban_mine_compute(const cm_urban_comp_t *comp, const char *const *keys,
                                            size_t nkeys, const cm_real_t *gen,

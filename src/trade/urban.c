@@ -61,8 +61,8 @@ static cm_error_t cell_text(const cm_table_t *t, size_t r, size_t c, const char 
 }
 
 /* A finite number in 0 .. 1000 (kg per t), else CM_EPARSE at file:line:column. */
-static cm_error_t cell_kg(const cm_table_t *t, size_t r, size_t c, const char *what,
-                          cm_real_t *out, cm_error_info_t *err)
+static cm_error_t cell_kg(const cm_table_t *t, size_t r, size_t c, const char *what, cm_real_t *out,
+                          cm_error_info_t *err)
 {
     cm_num_options_t o = {0, 0, 0};
     cm_num_t v;
@@ -71,8 +71,8 @@ static cm_error_t cell_kg(const cm_table_t *t, size_t r, size_t c, const char *w
     cm_error_t rc = cm_num_parse(text, &o, &v, &sub);
     if (rc != CM_OK || !cm_num_has_value(&v) || v.value < 0.0 || v.value > KG_PER_T) {
         return cm_error_set_at(err, CM_EPARSE, t->name, (int64_t)t->line[r], (int64_t)c + 1,
-                               "expected %s in kg per t (a number from 0 to 1000), got '%s'",
-                               what, text);
+                               "expected %s in kg per t (a number from 0 to 1000), got '%s'", what,
+                               text);
     }
     *out = v.value;
     return CM_OK;
@@ -166,8 +166,7 @@ static cm_error_t read_rows(const cm_table_t *t, const char *const *keys, size_t
             size_t bad = row.low > row.kg_per_t ? col[C_LOW] : col[C_HIGH];
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, t->name, row.line, (int64_t)bad + 1,
                                     "expected low <= kg_per_t <= high, got %s, %s, %s",
-                                    cm_table_cell(t, r, col[C_LOW]),
-                                    cm_table_cell(t, r, col[C_KG]),
+                                    cm_table_cell(t, r, col[C_LOW]), cm_table_cell(t, r, col[C_KG]),
                                     cm_table_cell(t, r, col[C_HIGH])));
         }
         CM_TRY(cell_text(t, r, col[C_SRC], "a source id", row.source, sizeof row.source, err));
@@ -273,10 +272,9 @@ static cm_error_t check_gen(const cm_real_t *g, size_t n, const cm_real_t *gen, 
     return CM_OK;
 }
 
-cm_error_t cm_urban_mine_compute(const cm_urban_comp_t *comp, const char *const *keys,
-                                 size_t nkeys, const cm_real_t *gen,
-                                 const cm_real_t *gen_projected, cm_int_t y0, size_t T,
-                                 cm_urban_mine_t *out, cm_error_info_t *err)
+cm_error_t cm_urban_mine_compute(const cm_urban_comp_t *comp, const char *const *keys, size_t nkeys,
+                                 const cm_real_t *gen, const cm_real_t *gen_projected, cm_int_t y0,
+                                 size_t T, cm_urban_mine_t *out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_urban_mine_t m = {0};

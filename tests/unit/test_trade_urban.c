@@ -232,8 +232,7 @@ static void test_urban_shipped(void **state)
     cm_urban_mine_t m = {0};
     cm_error_info_t err = {0};
     CHECK_OK(cm_trade_waste_read(pom, life, NULL, &d, &err), &err);
-    CHECK_OK(cm_urban_comp_read(comp, (const char *const *)d.keys, d.nkeys, NULL, &c, &err),
-             &err);
+    CHECK_OK(cm_urban_comp_read(comp, (const char *const *)d.keys, d.nkeys, NULL, &c, &err), &err);
     assert_true(c.n >= 10);
     FILE *f = fopen(sources, "rb");
     assert_non_null(f);
@@ -277,11 +276,11 @@ static void test_urban_shipped(void **state)
             pomx[k * T + t] = isnan(v) ? 0.0 : v;
         }
     }
-    CHECK_OK(cm_trade_waste_generated(pomx, d.nkeys, T, d.shape, d.scale, CM_DSM_TIMING_WEEE,
-                                      gen, NULL, &err),
+    CHECK_OK(cm_trade_waste_generated(pomx, d.nkeys, T, d.shape, d.scale, CM_DSM_TIMING_WEEE, gen,
+                                      NULL, &err),
              &err);
-    CHECK_OK(cm_urban_mine_compute(&c, (const char *const *)d.keys, d.nkeys, gen, NULL, d.y0, T,
-                                   &m, &err),
+    CHECK_OK(cm_urban_mine_compute(&c, (const char *const *)d.keys, d.nkeys, gen, NULL, d.y0, T, &m,
+                                   &err),
              &err);
     for (size_t t = 0; t < T; t++) {
         double total = 0.0, waste = 0.0;
@@ -351,9 +350,9 @@ static void test_urban_alloc_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        CM_TEST(test_urban_by_hand),       CM_TEST(test_urban_invariants),
-        CM_TEST(test_urban_comp_errors),   CM_TEST(test_urban_compute_errors),
-        CM_TEST(test_urban_shipped),       CM_TEST(test_urban_alloc_failure),
+        CM_TEST(test_urban_by_hand),     CM_TEST(test_urban_invariants),
+        CM_TEST(test_urban_comp_errors), CM_TEST(test_urban_compute_errors),
+        CM_TEST(test_urban_shipped),     CM_TEST(test_urban_alloc_failure),
     };
     return CM_RUN_TESTS(tests);
 }
