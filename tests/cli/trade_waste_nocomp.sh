@@ -4,4 +4,4 @@ printf 'unu_key,shape,scale,category\nA,2,4,C1\n' > l.csv
 "$CAMBIUM" trade waste --pom p.csv --lifetimes l.csv --collected none --outliers none \
   --composition none --out out | tail -1 || exit 1
 ls out
-grep -c urban_mine out/waste.json
+grep -c urban_mine out/waste.json || true  # 0
