@@ -561,7 +561,7 @@ CM_EXPORT cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_com
                                          const char *declarant, int year, cm_carriers_t *out,
                                          cm_error_info_t *err);
 
-/* === Recovery prioritisation (src/trade/prioritise.c, docs/trade.md section 8) ============
+/* === Recovery prioritisation (src/trade/prioritise.c, docs/trade.md section 8) =====
  * A transparent multi-criteria ranking of raw materials for recovery, in the spirit of
  * Coppens, Rommens, Van Opstal, Nelen (2025), "A Pragmatic Methodology to Prioritize Critical
  * Raw Material Recovery" (SSRN 5113249; METHODS.md D). The criteria, their normalisations,
@@ -731,6 +731,94 @@ CM_EXPORT void cm_prio_result_destroy(cm_prio_result_t *r);
 CM_EXPORT cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat,
                                      const char *const *materials, const cm_real_t *raw,
                                      cm_prio_result_t *out, cm_error_info_t *err);
+=======
+/* === Urban mine: CRM content of the waste generated, by UNU key and material =============
+ * (src/trade/urban.c; docs/trade.md, "Waste streams"). A composition table gives kg of a
+ * material per tonne of a UNU key's waste (central, low, high, source); applied to the waste
+ * generated per key and year (::cm_trade_waste_generated) it gives the content per key,
+ * material and year, and summed over keys, per material and year. Units: tonnes of material. */
+
+#include "cm_class.h"
+
+#define CM_URBAN_TEXT_MAX 64
+
+/** One row of a composition table (data/weee/composition.csv). */
+typedef struct cm_urban_comp_row_t {
+    char key[CM_TRADE_CODE_MAX];        /**< UNU key as written ("0306") */
+    char material[CM_URBAN_TEXT_MAX];   /**< canonical material code ("cobalt") */
+    cm_real_t kg_per_t;                 /**< kg of material per t of the key's waste */
+    cm_real_t low, high;                /**< the range, low <= kg_per_t <= high */
+    char source[CM_URBAN_TEXT_MAX];     /**< source id (resolved in data/weee/SOURCES.md) */
+    cm_int_t line;                      /**< line in the file */
+} cm_urban_comp_row_t;
+
+/** A composition table in file order. Zeroed = empty; destroy with ::cm_urban_comp_destroy. */
+typedef struct cm_urban_comp_t {
+    size_t n, cap;
+    cm_urban_comp_row_t *rows;
+} cm_urban_comp_t;
+
+/** \brief Free; safe on a zeroed or destroyed table, leaves it zeroed. */
+CM_EXPORT void cm_urban_comp_destroy(cm_urban_comp_t *c);
+
+/**
+ * \brief Read a composition table with the columns unu_key, material, kg_per_t, low, high,
+ * source (in any order; other columns, e.g. note, are ignored). Materials are resolved
+ * through \p materials (any alias: "Co", "Cobalt" -> "cobalt"); keys must be among \p keys.
+ * \param[in] keys the known UNU keys (borrowed), e.g. those of the put-on-market file; NULL
+ * (with nkeys 0) accepts any key.
+ * \param[in] materials the materials classification; NULL = the built-in "material" one.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL path or out); CM_EFILE; CM_EPARSE at file:line:column
+ * (column = field: a missing column, an unknown key or material, a number that is not one or
+ * is negative, kg_per_t above 1000, low > kg_per_t or kg_per_t > high, an empty source, a
+ * (key, material) given twice, the central kg_per_t of a key summing above 1000);
+ * CM_ENOMEM. O(rows x (keys + log rows)).
+ */
+CM_EXPORT cm_error_t cm_urban_comp_read(const char *path, const char *const *keys, size_t nkeys,
+                                        const cm_class_t *materials, cm_urban_comp_t *out,
+                                        cm_error_info_t *err);
+
+/** The urban mine: content per composition row and per material, by year. Value container:
+ * zero-initialise; ::cm_urban_mine_destroy frees it. Arrays are row-major with T columns
+ * (years y0 .. y0 + T - 1); tonnes of material. */
+typedef struct cm_urban_mine_t {
+    cm_int_t y0;
+    size_t T;
+    size_t nrows;            /**< = the composition's n */
+    size_t *row_key;         /**< nrows indices into the keys given */
+    cm_real_t *content;      /**< nrows x T: generated x kg_per_t / 1000 */
+    cm_real_t *low, *high;   /**< nrows x T: with the low and high kg_per_t */
+    size_t nmat;             /**< distinct materials, sorted by code */
+    char **materials;        /**< nmat canonical codes */
+    cm_real_t *mat_content;  /**< nmat x T: sum of content over the rows of the material */
+    cm_real_t *mat_low, *mat_high; /**< nmat x T */
+    cm_real_t *mat_projected; /**< nmat x T: the part of mat_content from projected inflows
+                                   (0 when none were given) */
+} cm_urban_mine_t;
+
+/** \brief Free; safe on a zeroed or destroyed object, leaves it zeroed. */
+CM_EXPORT void cm_urban_mine_destroy(cm_urban_mine_t *m);
+
+/**
+ * \brief Apply a composition to the waste generated: content[r][t] = gen[k][t] x kg_per_t[r]
+ * / 1000 (k the key of row r; low and high likewise) and the sums per material. Linear: the
+ * sum over a material's rows is its total, low <= content <= high, and a key's content over
+ * all materials never exceeds its waste (kg_per_t sums to at most 1000).
+ * \param[in] keys,nkeys the keys of the rows of \p gen (borrowed); every composition key must
+ * be one of them.
+ * \param[in] gen nkeys x T tonnes of waste generated (finite, >= 0).
+ * \param[in] gen_projected NULL or nkeys x T: the part of gen that comes from projected
+ * (not reported) inflows, 0 <= gen_projected <= gen; gives mat_projected.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL arguments, T = 0, a composition key not in \p keys, a
+ * negative or non-finite waste, a gen_projected above gen); CM_ENOMEM.
+ * O(rows x (T + nkeys) + rows log rows).
+ */
+CM_EXPORT cm_error_t cm_urban_mine_compute(const cm_urban_comp_t *comp, const char *const *keys,
+                                           size_t nkeys, const cm_real_t *gen,
+                                           const cm_real_t *gen_projected, cm_int_t y0, size_t T,
+                                           cm_urban_mine_t *out, cm_error_info_t *err);
 
 CM_END_DECLS
 
