@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cm_class.h"
 #include "cm_common.h"
 #include "cm_dsm.h"
 #include "cm_error.h"
@@ -737,8 +738,6 @@ CM_EXPORT cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat,
  * material per tonne of a UNU key's waste (central, low, high, source); applied to the waste
  * generated per key and year (::cm_trade_waste_generated) it gives the content per key,
  * material and year, and summed over keys, per material and year. Units: tonnes of material. */
-
-#include "cm_class.h"
 
 #define CM_URBAN_TEXT_MAX 64
 
