@@ -562,7 +562,7 @@ CM_EXPORT cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_com
                                          const char *declarant, int year, cm_carriers_t *out,
                                          cm_error_info_t *err);
 
-/* === Recovery prioritisation (src/trade/prioritise.c, docs/trade.md section 8) =====
+/* === Recovery prioritisation (src/trade/prioritise.c, docs/trade.md section 8) ============
  * A transparent multi-criteria ranking of raw materials for recovery, in the spirit of
  * Coppens, Rommens, Van Opstal, Nelen (2025), "A Pragmatic Methodology to Prioritize Critical
  * Raw Material Recovery" (SSRN 5113249; METHODS.md D). The criteria, their normalisations,
@@ -732,7 +732,7 @@ CM_EXPORT void cm_prio_result_destroy(cm_prio_result_t *r);
 CM_EXPORT cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat,
                                      const char *const *materials, const cm_real_t *raw,
                                      cm_prio_result_t *out, cm_error_info_t *err);
-=======
+
 /* === Urban mine: CRM content of the waste generated, by UNU key and material =============
  * (src/trade/urban.c; docs/trade.md, "Waste streams"). A composition table gives kg of a
  * material per tonne of a UNU key's waste (central, low, high, source); applied to the waste
