@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "cambium/cm_json.h"
 #include "ingest_internal.h"
 
 #define ESTAT_MAX_DIMS 16
@@ -639,16 +640,11 @@ static cm_error_t jst_prepare(cm_i_ing_t *g, cm_error_info_t *err)
     jst_state_t *s = g->state;
     char *text = NULL;
     size_t len = 0;
-    json_error_t je;
     json_t *id = NULL, *size = NULL, *dim = NULL, *ext = NULL;
     const char *names[ESTAT_MAX_DIMS];
 
     CM_TRY(read_all(g, &text, &len, err));
-    s->root = json_loadb(text, len, 0, &je);
-    if (s->root == NULL) {
-        CM_FAIL(cm_error_set_at(err, CM_EPARSE, g->path, je.line > 0 ? je.line : 1,
-                                je.column > 0 ? je.column : 1, "expected JSON: %s", je.text));
-    }
+    CM_TRY(cm_json_load_buffer(text, len, g->path, &s->root, err));
     if (!json_is_object(s->root) ||
         !json_is_string(json_object_get(s->root, "version")) ||
         strcmp(json_string_value(json_object_get(s->root, "version")), "2.0") != 0) {
