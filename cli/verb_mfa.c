@@ -55,15 +55,14 @@ typedef struct mfa_opts_t {
     double rtol, atol;
 } mfa_opts_t;
 
-static int parse_opts(const char *verb, void (*usage)(FILE *), int argc, char **argv,
-                      mfa_opts_t *o)
+static int parse_opts(const char *verb, void (*usage)(FILE *), int argc, char **argv, mfa_opts_t *o)
 {
     static const struct option longopts[] = {
-        {"store", required_argument, NULL, 's'}, {"geo", required_argument, NULL, 'g'},
+        {"store", required_argument, NULL, 's'},   {"geo", required_argument, NULL, 'g'},
         {"compare", required_argument, NULL, 'c'}, {"from", required_argument, NULL, 'f'},
-        {"to", required_argument, NULL, 't'},    {"out", required_argument, NULL, 'o'},
-        {"rtol", required_argument, NULL, 'r'},  {"atol", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+        {"to", required_argument, NULL, 't'},      {"out", required_argument, NULL, 'o'},
+        {"rtol", required_argument, NULL, 'r'},    {"atol", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int c;
     memset(o, 0, sizeof *o);
     o->rtol = -1;
@@ -129,8 +128,8 @@ static const char *fmt_num(double v, char *buf)
 static cm_error_t write_csv(const char *path, const cm_mfa_table_t *t, cm_error_info_t *err)
 {
     cm_csv_writer_t *w = NULL;
-    static const char *const head[] = {"region", "year",    "material", "indicator",
-                                       "value",  "unit",    "basis",    "flag", "dataset"};
+    static const char *const head[] = {"region", "year",  "material", "indicator", "value",
+                                       "unit",   "basis", "flag",     "dataset"};
     cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
     if (rc == CM_OK) {
         rc = cm_csv_write_row(w, 9, head, err);
@@ -318,8 +317,8 @@ static int mfa_indicators(int argc, char **argv)
         rc = cm_svg_create(900, 560, &fig, &err);
     }
     if (rc == CM_OK) {
-        rc = cm_svg_set_labels(fig, "Domestic material consumption (EW-MFA)", "Year",
-                               "DMC (Mt)", &err);
+        rc = cm_svg_set_labels(fig, "Domestic material consumption (EW-MFA)", "Year", "DMC (Mt)",
+                               &err);
     }
     for (int k = 0; k < 2 && rc == CM_OK; k++) {
         if (region[k][0] != '\0') {
@@ -337,9 +336,9 @@ static int mfa_indicators(int argc, char **argv)
             y1 = tab.items[i].year > y1 ? tab.items[i].year : y1;
             nderived += (size_t)tab.items[i].derived;
         }
-        printf("mfa indicators %s%s%s, %d-%d: %zu values (%zu published, %zu derived)\n",
-               region[0], region[1][0] != '\0' ? " vs " : "", region[1], y0, y1, tab.n,
-               tab.n - nderived, nderived);
+        printf("mfa indicators %s%s%s, %d-%d: %zu values (%zu published, %zu derived)\n", region[0],
+               region[1][0] != '\0' ? " vs " : "", region[1], y0, y1, tab.n, tab.n - nderived,
+               nderived);
         for (int k = 0; k < 2; k++) {
             /* the latest DMC of each material of each country */
             for (size_t i = 0; region[k][0] != '\0' && i < tab.n; i++) {
@@ -400,8 +399,8 @@ static int mfa_check(int argc, char **argv)
             char a[32], b[32], d[32];
             printf("violation: dataset %lld line %lld: %s %s %s %d: %s: %s t vs %s t "
                    "(difference %s t)\n",
-                   (long long)x->dataset_id, (long long)x->line, x->region, x->series,
-                   x->material, x->year, x->identity, fmt_num(x->lhs, a), fmt_num(x->rhs, b),
+                   (long long)x->dataset_id, (long long)x->line, x->region, x->series, x->material,
+                   x->year, x->identity, fmt_num(x->lhs, a), fmt_num(x->rhs, b),
                    fmt_num(x->diff, d));
         }
         printf("mfa check: %zu identities checked on %zu observations, %zu violation(s) "

@@ -40,9 +40,9 @@ typedef struct cm_mfa_record_t {
     char release[64];   /**< ordering key of the release: the version when it starts with an
                              ISO date (YYYY-MM-DD), else the import time; ties by dataset id */
     int year;
-    double value;       /**< as published in \p unit; NaN = no value (flag only) */
+    double value; /**< as published in \p unit; NaN = no value (flag only) */
     int64_t dataset_id;
-    int64_t line;       /**< line of the source file (0 for JSON-stat) */
+    int64_t line; /**< line of the source file (0 for JSON-stat) */
 } cm_mfa_record_t;
 
 /** Records of one or more releases. Zero-initialise; destroy with ::cm_mfa_data_destroy. */
@@ -77,18 +77,18 @@ CM_EXPORT cm_error_t cm_mfa_load(cm_store_t *store, const char *geo, cm_mfa_data
 
 /** One identity that does not hold. */
 typedef struct cm_mfa_violation_t {
-    char identity[32];  /**< "DMI = DE + IMP", "DMC = DMI - EXP", "PTB = IMP - EXP",
-                             "RMI = DE + IMP", "RMC = RMI - EXP", "RTB = IMP - EXP",
-                             "TOTAL = sum of categories" */
+    char identity[32]; /**< "DMI = DE + IMP", "DMC = DMI - EXP", "PTB = IMP - EXP",
+                            "RMI = DE + IMP", "RMC = RMI - EXP", "RTB = IMP - EXP",
+                            "TOTAL = sum of categories" */
     char series[24];
     char indicator[24]; /**< the left-hand side */
     char material[96];
     char region[32];
     int year;
     int64_t dataset_id;
-    int64_t line;       /**< source line of the left-hand side */
-    double lhs, rhs;    /**< in tonnes */
-    double diff;        /**< lhs - rhs, tonnes */
+    int64_t line;    /**< source line of the left-hand side */
+    double lhs, rhs; /**< in tonnes */
+    double diff;     /**< lhs - rhs, tonnes */
 } cm_mfa_violation_t;
 
 /** Violations found; destroy with ::cm_mfa_violations_destroy (safe on zeroed). */
@@ -167,7 +167,7 @@ typedef struct cm_mfa_revision_t {
     int year;
     int64_t old_dataset, new_dataset;
     char old_version[64], new_version[64];
-    int old_has, new_has; /**< whether the release has a value for the year */
+    int old_has, new_has;        /**< whether the release has a value for the year */
     double old_value, new_value; /**< NaN when absent */
     char old_flag[8], new_flag[8];
 } cm_mfa_revision_t;

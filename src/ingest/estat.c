@@ -30,7 +30,7 @@
 
 /* What the layouts share: the dataset code and the variable its observations get. */
 typedef struct estat_common_t {
-    char dataset[64];  /* lowercase code, "" when unknown */
+    char dataset[64]; /* lowercase code, "" when unknown */
     char variable[64];
 } estat_common_t;
 
@@ -82,15 +82,15 @@ static void dataset_from_name(estat_common_t *c, const char *base)
     if (dot != NULL) {
         *dot = '\0';
     }
-    snprintf(c->dataset, sizeof c->dataset, "%s",
-             strncmp(buf, "estat_", 6) == 0 ? buf + 6 : buf);
+    snprintf(c->dataset, sizeof c->dataset, "%s", strncmp(buf, "estat_", 6) == 0 ? buf + 6 : buf);
 }
 
 static const char *estat_unit(const char *u)
 {
     static const char *const map[][2] = {
-        {"THS_T", "kt"}, {"T", "t"}, {"MIO_T", "Mt"}, {"PC", "%"}, {"T_HAB", "t/cap"},
-        {"EUR_KG", "EUR/kg"}, {"CLV10_MEUR", "MEUR"}, {"CP_MEUR", "MEUR"}, {"NR", "1"},
+        {"THS_T", "kt"},    {"T", "t"},           {"MIO_T", "Mt"},        {"PC", "%"},
+        {"T_HAB", "t/cap"}, {"EUR_KG", "EUR/kg"}, {"CLV10_MEUR", "MEUR"}, {"CP_MEUR", "MEUR"},
+        {"NR", "1"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(u, map[i][0]) == 0) {
@@ -117,8 +117,7 @@ static int estat_cell(const char *text, int *has_value, double *value, char flag
         char *end = NULL;
         errno = 0;
         *value = strtod(p, &end);
-        if (end == p || errno == ERANGE || !isfinite(*value) ||
-            (*end != '\0' && *end != ' ')) {
+        if (end == p || errno == ERANGE || !isfinite(*value) || (*end != '\0' && *end != ' ')) {
             return -1;
         }
         *has_value = 1;
@@ -291,8 +290,7 @@ static cm_error_t tsv_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
     }
     if (row->nfields < 2) {
         CM_FAIL(cm_i_ing_fail(g, err, CM_EPARSE, row->line, 1,
-                              "expected tab-separated year columns after '%s', found none",
-                              shown));
+                              "expected tab-separated year columns after '%s', found none", shown));
     }
     {
         int prev = 0;
@@ -301,8 +299,7 @@ static cm_error_t tsv_header(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_in
             cm_i_ing_clean(y, sizeof y, row->fields[i]);
             if (strlen(y) != 4 || strspn(y, "0123456789") != 4) {
                 CM_FAIL(cm_i_ing_fail(g, err, CM_EPARSE, row->line, i,
-                                      "expected a four-digit year as column header, got '%s'",
-                                      y));
+                                      "expected a four-digit year as column header, got '%s'", y));
             }
             int yy = (int)strtol(y, NULL, 10);
             if (prev != 0 && yy != prev + 1 && yy != prev - 1) {
@@ -552,7 +549,8 @@ static int sdmx_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_estat_sdmx = {
     .kind = "eurostat-sdmx-csv",
-    .summary = "Eurostat SDMX 2.1 CSV (DATAFLOW,LAST UPDATE,freq,...,TIME_PERIOD,OBS_VALUE,OBS_FLAG)",
+    .summary =
+        "Eurostat SDMX 2.1 CSV (DATAFLOW,LAST UPDATE,freq,...,TIME_PERIOD,OBS_VALUE,OBS_FLAG)",
     .name = "Eurostat SDMX-CSV",
     .publisher = "Eurostat",
     .source = "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1 (SDMX-CSV)",
@@ -645,18 +643,19 @@ static cm_error_t jst_prepare(cm_i_ing_t *g, cm_error_info_t *err)
 
     CM_TRY(read_all(g, &text, &len, err));
     CM_TRY(cm_json_load_buffer(text, len, g->path, &s->root, err));
-    if (!json_is_object(s->root) ||
-        !json_is_string(json_object_get(s->root, "version")) ||
+    if (!json_is_object(s->root) || !json_is_string(json_object_get(s->root, "version")) ||
         strcmp(json_string_value(json_object_get(s->root, "version")), "2.0") != 0) {
         CM_FAIL(jst_bad(g, err, "an object with \"version\": \"2.0\""));
     }
     id = json_object_get(s->root, "id");
     size = json_object_get(s->root, "size");
     dim = json_object_get(s->root, "dimension");
-    if (!json_is_array(id) || !json_is_array(size) || json_array_size(id) != json_array_size(size) ||
-        json_array_size(id) == 0 || json_array_size(id) > ESTAT_MAX_DIMS || !json_is_object(dim)) {
-        CM_FAIL(jst_bad(g, err, "arrays \"id\" and \"size\" of the same length (1 to 16) and an "
-                                "object \"dimension\""));
+    if (!json_is_array(id) || !json_is_array(size) ||
+        json_array_size(id) != json_array_size(size) || json_array_size(id) == 0 ||
+        json_array_size(id) > ESTAT_MAX_DIMS || !json_is_object(dim)) {
+        CM_FAIL(jst_bad(g, err,
+                        "arrays \"id\" and \"size\" of the same length (1 to 16) and an "
+                        "object \"dimension\""));
     }
     s->ndims = json_array_size(id);
     s->total = 1;
@@ -792,8 +791,8 @@ static cm_error_t jst_read(cm_i_ing_t *g, cm_error_info_t *err)
         }
         g->records++;
         /* JSON has no useful line: issues name the cell by its flat index (column = index+1) */
-        CM_TRY(estat_emit(g, &s->c, 0, i, s->ndims, names, codes, codes[s->time_dim], has, x,
-                          flag, err));
+        CM_TRY(estat_emit(g, &s->c, 0, i, s->ndims, names, codes, codes[s->time_dim], has, x, flag,
+                          err));
     }
     if (g->records == 0) {
         CM_FAIL(jst_bad(g, err, "at least one cell"));

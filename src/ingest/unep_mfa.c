@@ -99,10 +99,10 @@ static cm_error_t unep_row(cm_i_ing_t *g, const cm_csv_row_t *row, cm_error_info
         cm_i_ing_clean(year, sizeof year, g->header[i]);
         if (!cm_num_has_value(&num)) {
             char detail[240];
-            snprintf(detail, sizeof detail, "ewmfa %s %s %s %s: no value", code, category,
-                     region, year);
-            CM_TRY(cm_store_import_issue(g->si, "missing-value", row->line, (int64_t)i + 1,
-                                         detail, 0, NULL, err));
+            snprintf(detail, sizeof detail, "ewmfa %s %s %s %s: no value", code, category, region,
+                     year);
+            CM_TRY(cm_store_import_issue(g->si, "missing-value", row->line, (int64_t)i + 1, detail,
+                                         0, NULL, err));
             CM_TRY(cm_i_ing_quirk(g, "missing-value", NULL, 1, err));
             continue;
         }
@@ -132,7 +132,8 @@ static int unep_detect(size_t n, const char *const *f)
 
 const cm_i_importer_t cm_i_imp_unep_mfa = {
     .kind = "unep-irp-mfa",
-    .summary = "UNEP-IRP Global Material Flows Database, wide MFA13 export (DE/IMP/EXP/DMI/DMC/PTB)",
+    .summary =
+        "UNEP-IRP Global Material Flows Database, wide MFA13 export (DE/IMP/EXP/DMI/DMC/PTB)",
     .name = "UNEP-IRP Global Material Flows Database (MFA13)",
     .publisher = "UNEP International Resource Panel, www.resourcepanel.org/global-material-flows-"
                  "database",

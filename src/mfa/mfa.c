@@ -80,9 +80,9 @@ void cm_mfa_revisions_destroy(cm_mfa_revisions_t *r)
 
 static int iso_date_prefix(const char *s)
 {
-    return strlen(s) >= 10 && strspn(s, "0123456789") == 4 && s[4] == '-' &&
-           s[5] >= '0' && s[5] <= '9' && s[6] >= '0' && s[6] <= '9' && s[7] == '-' &&
-           s[8] >= '0' && s[8] <= '9' && s[9] >= '0' && s[9] <= '9';
+    return strlen(s) >= 10 && strspn(s, "0123456789") == 4 && s[4] == '-' && s[5] >= '0' &&
+           s[5] <= '9' && s[6] >= '0' && s[6] <= '9' && s[7] == '-' && s[8] >= '0' && s[8] <= '9' &&
+           s[9] >= '0' && s[9] <= '9';
 }
 
 typedef struct load_ctx_t {
@@ -179,8 +179,7 @@ cm_error_t cm_mfa_load(cm_store_t *store, const char *geo, cm_mfa_data_t *data,
              "FROM observation o JOIN dataset d ON d.id = o.dataset_id "
              "WHERE d.status = 'complete' AND o.variable IN "
              "('ewmfa', 'ewmfa_rme', 'cmu_rate', 'gdp')%s%s%s ORDER BY o.id",
-             region[0] != '\0' ? " AND o.region = '" : "", region,
-             region[0] != '\0' ? "'" : "");
+             region[0] != '\0' ? " AND o.region = '" : "", region, region[0] != '\0' ? "'" : "");
     {
         load_ctx_t ctx = {data, err};
         rc = cm_store_query(store, sql, load_row, &ctx, err);
@@ -314,8 +313,8 @@ static const struct {
     {"MF4", {"MF41", "MF42", NULL}},
 };
 
-static const char *const flow_inds[] = {"DE", "IMP", "EXP", "DMI", "DMC", "PTB",
-                                        "RMI", "RMC", "RTB"};
+static const char *const flow_inds[] = {"DE",  "IMP", "EXP", "DMI", "DMC",
+                                        "PTB", "RMI", "RMC", "RTB"};
 
 static cm_error_t check_totals(check_ctx_t *k, cm_mfa_record_t *const *recs, size_t a, size_t b,
                                cm_error_info_t *err)
@@ -404,8 +403,8 @@ cm_error_t cm_mfa_check(const cm_mfa_data_t *data, double rtol, double atol,
         size_t b = a + 1;
         int rme = strcmp(v[a]->series, "ewmfa_rme") == 0;
         while (b < data->n && v[b]->dataset_id == v[a]->dataset_id &&
-               strcmp(v[b]->region, v[a]->region) == 0 &&
-               strcmp(v[b]->series, v[a]->series) == 0 && v[b]->year == v[a]->year) {
+               strcmp(v[b]->region, v[a]->region) == 0 && strcmp(v[b]->series, v[a]->series) == 0 &&
+               v[b]->year == v[a]->year) {
             b++;
         }
         if (rme || strcmp(v[a]->series, "ewmfa") == 0) {
@@ -435,8 +434,20 @@ cleanup:
 /* --- indicators --------------------------------------------------------------------------- */
 
 static const char *const ind_order[] = {
-    "DE",  "IMP", "EXP", "DMI", "DMC", "PTB", "RMI", "RMC", "RTB", "CMU_RATE",
-    "IMPORT_DEPENDENCY", "SELF_SUFFICIENCY", "NET_IMPORT_RELIANCE", "RESOURCE_PRODUCTIVITY",
+    "DE",
+    "IMP",
+    "EXP",
+    "DMI",
+    "DMC",
+    "PTB",
+    "RMI",
+    "RMC",
+    "RTB",
+    "CMU_RATE",
+    "IMPORT_DEPENDENCY",
+    "SELF_SUFFICIENCY",
+    "NET_IMPORT_RELIANCE",
+    "RESOURCE_PRODUCTIVITY",
 };
 
 static size_t ind_rank(const char *ind)
@@ -635,8 +646,7 @@ cm_error_t cm_mfa_indicators(const cm_mfa_data_t *data, int from, int to, cm_mfa
         return cm_error_set(err, CM_EINVAL, "cm_mfa_indicators: data and out are required");
     }
     if (from > 0 && to > 0 && from > to) {
-        return cm_error_set(err, CM_EINVAL, "expected from <= to, got from %d and to %d", from,
-                            to);
+        return cm_error_set(err, CM_EINVAL, "expected from <= to, got from %d and to %d", from, to);
     }
     cm_mfa_table_destroy(out);
     v = sorted_view(data, cmp_newest);

@@ -56,8 +56,8 @@ static void import_fails(const char *kind, const char *path, cm_error_t code, in
     cm_store_close(s);
 }
 
-static const cm_mfa_record_t *find_rec(const cm_mfa_data_t *d, const char *region,
-                                       const char *ind, const char *mat, int year)
+static const cm_mfa_record_t *find_rec(const cm_mfa_data_t *d, const char *region, const char *ind,
+                                       const char *mat, int year)
 {
     for (size_t i = 0; i < d->n; i++) {
         const cm_mfa_record_t *r = &d->items[i];
@@ -176,8 +176,7 @@ static void test_sdmx_fixture(void **state)
     assert_int_equal(quirk_count(&r, "missing-value", NULL), 1);
     /* the release is LAST UPDATE, as an ISO date */
     assert_string_equal(query1(s, "SELECT version FROM dataset").text, "2026-07-02 11:00:00");
-    assert_int_equal(query1(s, "SELECT line FROM import_issue WHERE kind = 'missing-value'")
-                         .value,
+    assert_int_equal(query1(s, "SELECT line FROM import_issue WHERE kind = 'missing-value'").value,
                      4);
     CHECK_OK(cm_mfa_load(s, "BEL", &d, &err), &err);
     assert_int_equal(d.n, 2);
@@ -207,8 +206,7 @@ static void test_jsonstat_fixture(void **state)
     assert_int_equal(r.records, 4);
     assert_int_equal(r.rows, 4); /* 3 values + NL 2022 with flag c and no value */
     assert_int_equal(quirk_count(&r, "missing-value", NULL), 1);
-    assert_string_equal(query1(s, "SELECT version FROM dataset").text,
-                        "2025-11-24T23:00:00+0100");
+    assert_string_equal(query1(s, "SELECT version FROM dataset").text, "2025-11-24T23:00:00+0100");
     assert_string_equal(query1(s, "SELECT name FROM dataset").text,
                         "Eurostat env_ac_cur (JSON-stat)");
     /* the missing cell is named by its flat index (column = index + 1) */
@@ -318,17 +316,15 @@ static void test_bad_input(void **state)
     import_fails("eurostat-jsonstat", p, CM_EPARSE, 1, 1, "\"version\": \"2.0\"");
     p = write_tmp("jst_bad2.json", "{\"version\":\"2.0\", \"id\": [");
     import_fails("eurostat-jsonstat", p, CM_EPARSE, -1, -1, "invalid JSON");
-    p = write_tmp("jst_bad3.json",
-                  "{\"version\":\"2.0\",\"id\":[\"geo\",\"time\"],\"size\":[1,1],"
-                  "\"dimension\":{\"geo\":{\"category\":{\"index\":{\"BE\":0}}},"
-                  "\"time\":{\"category\":{\"index\":{\"2021\":0}}}},"
-                  "\"value\":[\"12\"]}");
+    p = write_tmp("jst_bad3.json", "{\"version\":\"2.0\",\"id\":[\"geo\",\"time\"],\"size\":[1,1],"
+                                   "\"dimension\":{\"geo\":{\"category\":{\"index\":{\"BE\":0}}},"
+                                   "\"time\":{\"category\":{\"index\":{\"2021\":0}}}},"
+                                   "\"value\":[\"12\"]}");
     import_fails("eurostat-jsonstat", p, CM_EPARSE, 1, 1, "expected a number or null");
-    p = write_tmp("jst_bad4.json",
-                  "{\"version\":\"2.0\",\"id\":[\"geo\",\"time\"],\"size\":[1,2],"
-                  "\"dimension\":{\"geo\":{\"category\":{\"index\":{\"BE\":0}}},"
-                  "\"time\":{\"category\":{\"index\":{\"2021\":0,\"2022\":5}}}},"
-                  "\"value\":[1,2]}");
+    p = write_tmp("jst_bad4.json", "{\"version\":\"2.0\",\"id\":[\"geo\",\"time\"],\"size\":[1,2],"
+                                   "\"dimension\":{\"geo\":{\"category\":{\"index\":{\"BE\":0}}},"
+                                   "\"time\":{\"category\":{\"index\":{\"2021\":0,\"2022\":5}}}},"
+                                   "\"value\":[1,2]}");
     import_fails("eurostat-jsonstat", p, CM_EPARSE, 1, 1, "within the dimension size");
     import_fails("eurostat-jsonstat", "/nonexistent/x.json", CM_EFILE, -1, -1, "cannot open");
 }
@@ -591,10 +587,10 @@ static void test_indicators_belgium(void **state)
 {
     char pa[4096], pb[4096], pc[4096];
     const char *path = shared(UNEP_EXTRACT, pa, sizeof pa);
-    const char *dmc = shared("eurostat-mfa-rmc-cmur-eu27/raw/dmc_total_env_ac_mfa.json.gz", pb,
-                             sizeof pb);
-    const char *rmc = shared("eurostat-mfa-rmc-cmur-eu27/raw/rmc_total_env_ac_rme.json.gz", pc,
-                             sizeof pc);
+    const char *dmc =
+        shared("eurostat-mfa-rmc-cmur-eu27/raw/dmc_total_env_ac_mfa.json.gz", pb, sizeof pb);
+    const char *rmc =
+        shared("eurostat-mfa-rmc-cmur-eu27/raw/rmc_total_env_ac_rme.json.gz", pc, sizeof pc);
     cm_store_t *s = NULL;
     cm_mfa_data_t d;
     cm_mfa_table_t t;
@@ -655,7 +651,7 @@ static void check_cmu_revisions(cm_store_t *s, int64_t old_ds, int64_t new_ds)
         double old_v, new_v;
         const char *old_f;
     } expect[] = {
-        {2013, 17.3, 17.2, ""}, {2017, 19, 18.9, ""}, {2021, 21.4, 21.3, ""},
+        {2013, 17.3, 17.2, ""}, {2017, 19, 18.9, ""},    {2021, 21.4, 21.3, ""},
         {2022, 18.3, 17.8, ""}, {2023, 19.7, 21.8, "e"},
     };
     cm_mfa_data_t d;
@@ -694,8 +690,8 @@ static void test_revisions_cmu(void **state)
 {
     char pa[4096], pb[4096];
     const char *tsv = shared("eurostat-cei-srm030-tsv/estat_cei_srm030.tsv", pa, sizeof pa);
-    const char *jst = shared("eurostat-mfa-rmc-cmur-eu27/raw/cmur_env_ac_cur.json.gz", pb,
-                             sizeof pb);
+    const char *jst =
+        shared("eurostat-mfa-rmc-cmur-eu27/raw/cmur_env_ac_cur.json.gz", pb, sizeof pb);
     char db[4096];
     cm_store_t *s = NULL;
     cm_import_report_t r;
@@ -738,8 +734,8 @@ static void test_revisions_fixture(void **state)
     memset(&d, 0, sizeof d);
     memset(&v, 0, sizeof v);
     memset(&err, 0, sizeof err);
-    import_ok(s, "eurostat-tsv", fixture("estat_env_ac_mfa_fixture.tsv", f, sizeof f),
-              "2025-03-31", &r);
+    import_ok(s, "eurostat-tsv", fixture("estat_env_ac_mfa_fixture.tsv", f, sizeof f), "2025-03-31",
+              &r);
     import_ok(s, "eurostat-sdmx-csv", fixture("estat_env_ac_mfa_fixture.sdmx.csv", f, sizeof f),
               NULL, &r);
     CHECK_OK(cm_mfa_load(s, "BE", &d, &err), &err);
