@@ -13,16 +13,21 @@ static const char *fixture(const char *name, char *buf, size_t n)
     return src_path(rel, buf, n);
 }
 
-static const char *write_tmp(const char *name, const char *text)
+static const char *write_bin(const char *name, const char *data, size_t len)
 {
     static char path[4096];
     FILE *f = NULL;
     snprintf(path, sizeof path, "%s/%s", cm_test_tmpdir(), name);
     f = fopen(path, "wb");
     assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fwrite(data, 1, len, f), len);
     assert_int_equal(fclose(f), 0);
     return path;
+}
+
+static const char *write_tmp(const char *name, const char *text)
+{
+    return write_bin(name, text, strlen(text));
 }
 
 static void import_ok(cm_store_t *s, const char *kind, const char *path, const char *version,
@@ -327,6 +332,31 @@ static void test_bad_input(void **state)
                                    "\"value\":[1,2]}");
     import_fails("eurostat-jsonstat", p, CM_EPARSE, 1, 1, "within the dimension size");
     import_fails("eurostat-jsonstat", "/nonexistent/x.json", CM_EFILE, -1, -1, "cannot open");
+    {
+        static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage, not deflate";
+        p = write_bin("jst_bad5.json.gz", gz, sizeof gz - 1);
+    }
+    import_fails("eurostat-jsonstat", p, CM_EFILE, -1, -1, "corrupt gzip data");
+}
+
+/* A missing year column between two years is an issue, not an error. */
+static void test_tsv_year_gap(void **state)
+{
+    char db[4096];
+    cm_store_t *s = fresh_store("gap", db, sizeof db);
+    cm_import_report_t r;
+    const char *p =
+        write_tmp("estat_cei_srm030_gap.tsv", "freq,unit,geo\\TIME_PERIOD\t2019 \t2021 \n"
+                                              "A,PC,BE\t20.5 \t21.4 \n");
+    (void)state;
+    memset(&r, 0, sizeof r);
+    import_ok(s, "eurostat-tsv", p, NULL, &r);
+    assert_int_equal(r.rows, 2);
+    assert_string_equal(query1(s, "SELECT detail FROM import_issue WHERE kind = 'year-gap'").text,
+                        "years 2019 and 2021");
+    assert_int_equal(query1(s, "SELECT col FROM import_issue WHERE kind = 'year-gap'").value, 3);
+    cm_import_report_destroy(&r);
+    cm_store_close(s);
 }
 
 /* --- identities ---------------------------------------------------------------------------- */
@@ -940,6 +970,7 @@ int main(void)
         CM_TEST(test_jsonstat_fixture),
         CM_TEST(test_unep_fixture),
         CM_TEST(test_bad_input),
+        CM_TEST(test_tsv_year_gap),
         CM_TEST(test_unep_identities_exact),
         CM_TEST(test_unep_corrupted),
         CM_TEST(test_identities_memory),
