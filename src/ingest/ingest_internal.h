@@ -70,6 +70,9 @@ typedef struct cm_i_importer_t {
     void (*destroy)(cm_i_ing_t *g);
     /* Non-zero when the header line identifies this kind (for "auto"); optional. */
     int (*detect)(size_t nfields, const char *const *fields);
+    /* Optional: reads the whole file itself instead of the CSV stream (JSON-stat); then
+     * header and row are not called and it must count g->records. */
+    cm_error_t (*read_file)(cm_i_ing_t *g, cm_error_info_t *err);
 } cm_i_importer_t;
 
 struct cm_i_ing_t {
@@ -208,5 +211,9 @@ extern const cm_i_importer_t cm_i_imp_comtrade;
 extern const cm_i_importer_t cm_i_imp_iot_oecd;
 extern const cm_i_importer_t cm_i_imp_crma;
 extern const cm_i_importer_t cm_i_imp_geopolrisk_trade;
+extern const cm_i_importer_t cm_i_imp_estat_tsv;
+extern const cm_i_importer_t cm_i_imp_estat_jsonstat;
+extern const cm_i_importer_t cm_i_imp_estat_sdmx;
+extern const cm_i_importer_t cm_i_imp_unep_mfa;
 
 #endif
