@@ -32,5 +32,6 @@
 #include "cm_mmsa.h"
 #include "cm_trade.h"
 #include "cm_sankey.h"
+#include "cm_reconcile.h"
 
 #endif
