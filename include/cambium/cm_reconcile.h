@@ -94,6 +94,12 @@ CM_EXPORT int cm_recon_flow_info(const cm_recon_model_t *m, size_t i, long *from
 CM_EXPORT size_t cm_recon_nderived(const cm_recon_model_t *m);
 /** \brief Name of derived quantity \p i (borrowed; NULL when out of range). */
 CM_EXPORT const char *cm_recon_derived_name(const cm_recon_model_t *m, size_t i);
+/**
+ * \brief Name of constraint \p i: processes first (their balance, named by the process), then
+ * relations ("relation (line N)") and transfer coefficients ("tc FLOW") in the order read
+ * (borrowed; NULL when out of range).
+ */
+CM_EXPORT const char *cm_recon_constraint_name(const cm_recon_model_t *m, size_t i);
 /** \brief The model's unit ("" when none; borrowed). */
 CM_EXPORT const char *cm_recon_unit(const cm_recon_model_t *m);
 

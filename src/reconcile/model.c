@@ -420,6 +420,7 @@ static cm_error_t parse_line(rc_cur_t *c, cm_recon_model_t *m, rc_tc_t **tcs, si
         }
         rc_rel_t *r = &m->rel[m->nrel];
         memset(r, 0, sizeof *r);
+        snprintf(r->label, sizeof r->label, "relation (line %ld)", c->lineno);
         m->nrel++;
         CM_TRY(parse_lin(c, m, &r->lhs));
         if (!accept(c, "=")) {
@@ -484,6 +485,7 @@ static cm_error_t add_tc(cm_recon_model_t *m, const rc_tc_t *t, cm_error_info_t 
     }
     rc_rel_t *r = &m->rel[m->nrel];
     memset(r, 0, sizeof *r);
+    snprintf(r->label, sizeof r->label, "tc %.80s", m->flow[t->flow].name);
     m->nrel++;
     long src = m->flow[t->flow].from;
     cm_error_t rc = lin_add(&r->lhs, t->flow, 1.0, err);
@@ -656,6 +658,14 @@ size_t cm_recon_nderived(const cm_recon_model_t *m)
 const char *cm_recon_derived_name(const cm_recon_model_t *m, size_t i)
 {
     return m != NULL && i < m->nder ? m->der[i].name : NULL;
+}
+
+const char *cm_recon_constraint_name(const cm_recon_model_t *m, size_t i)
+{
+    if (m == NULL || i >= m->nproc + m->nrel) {
+        return NULL;
+    }
+    return i < m->nproc ? m->proc[i] : m->rel[i - m->nproc].label;
 }
 
 const char *cm_recon_unit(const cm_recon_model_t *m)

@@ -35,6 +35,7 @@ typedef struct rc_flow_t {
 typedef struct rc_rel_t {
     rc_lin_t lhs;
     double rhs;
+    char label[96]; /* "relation (line N)" or "tc FLOW" */
 } rc_rel_t;
 
 typedef struct rc_derived_t {

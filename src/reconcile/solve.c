@@ -239,11 +239,9 @@ cm_error_t cm_recon_solve(const cm_recon_model_t *m, cm_recon_result_t *r, cm_er
             }
         }
         if (fabs(res) > RC_CONSIST_TOL * (1 + scale)) {
-            const char *what = row < m->nproc ? m->proc[row] : "relation";
             CM_FAIL(cm_error_set(err, CM_ENUMERIC, "reconcile: the constraints contradict each "
-                                 "other: %s %zu (a combination of the others) is off by %.6g "
-                                 "whatever the data", what, row < m->nproc ? row + 1 :
-                                 row - m->nproc + 1, res));
+                                 "other: %s (a combination of the others) is off by %.6g "
+                                 "whatever the data", cm_recon_constraint_name(m, row), res));
         }
     }
     for (size_t j = 0; j < s.n; j++) {
