@@ -163,7 +163,7 @@ static cm_error_t write_sankey(const cm_recon_model_t *m, const cm_recon_result_
              r->dof == 0 || r->h <= r->h_crit ? "accepted" : "rejected at 95 %");
     CM_TRY(cm_sankey_create(title, m->unit, &sk, err));
     for (size_t f = 0; f < m->nflow; f++) {
-        for (int e = 0; e < 2; e++) {
+        for (int e = 0; e < 2 && !isnan(r->value[f]); e++) {
             long x = e ? m->flow[f].to : m->flow[f].from;
             if (x < 0) {
                 used[-x - 1] = 1;

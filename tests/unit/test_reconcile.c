@@ -5,6 +5,7 @@
  * failures. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cambium/cambium.h"
@@ -523,6 +524,73 @@ static void test_alloc_failures(void **state)
     assert_true(ok);
 }
 
+/* The held-back case against the independent dense numpy calculation of
+ * tests/data/reconcile/make_reference.py (SVD null space, pseudo-inverses). */
+static double field(char **p)
+{
+    char *s = *p, *e = strchr(s, ',');
+    if (e != NULL) {
+        *e = '\0';
+        *p = e + 1;
+    } else {
+        *p = s + strlen(s);
+    }
+    s[strcspn(s, "\n")] = '\0';
+    return s[0] == '\0' ? NAN : strtod(s, NULL);
+}
+
+static void test_held_back_reference(void **state)
+{
+    (void)state;
+    cm_error_info_t err;
+    cm_recon_model_t *m = NULL;
+    cm_recon_result_t r = {0};
+    CHECK_OK(cm_recon_model_load(cm_test_source("tests/data/reconcile/held_back.model"), &m,
+                                 &err), &err);
+    CHECK_OK(cm_recon_solve(m, &r, &err), &err);
+    FILE *f = fopen(cm_test_source("tests/data/reconcile/held_back_tests.csv"), "r");
+    assert_non_null(f);
+    char line[512];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    char *p = line;
+    ASSERT_NEAR(r.h, field(&p), 1e-9, 0);
+    assert_int_equal((int)r.dof, (int)field(&p));
+    f = fopen(cm_test_source("tests/data/reconcile/held_back_reference.csv"), "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    static const char *const st[] = {"redundant", "non-redundant", "observable", "unobservable"};
+    size_t n = 0, kinds[4] = {0};
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *name = line, *c1 = strchr(line, ',');
+        assert_non_null(c1);
+        *c1 = '\0';
+        char *status = c1 + 1, *c2 = strchr(status, ',');
+        assert_non_null(c2);
+        *c2 = '\0';
+        p = c2 + 1;
+        double v = field(&p), sd = field(&p), z = field(&p);
+        long i = flow_index(m, name);
+        if (strcmp(st[r.status[i]], status) != 0) {
+            fail_msg("%s: status %s, reference %s", name, st[r.status[i]], status);
+        }
+        kinds[r.status[i]]++;
+        ASSERT_NEAR(r.value[i], v, 1e-9, 1e-9);
+        ASSERT_NEAR(r.sd[i], sd, 1e-7, 1e-9);
+        ASSERT_NEAR(r.z[i], z, 1e-6, 1e-9);
+        n++;
+    }
+    fclose(f);
+    assert_int_equal(n, r.nflows);
+    /* the case exercises every kind of flow */
+    for (int k = 0; k < 4; k++) {
+        assert_true(kinds[k] > 0);
+    }
+    cm_recon_result_destroy(&r);
+    cm_recon_model_free(m);
+}
+
 static void test_invalid_arguments(void **state)
 {
     (void)state;
@@ -555,7 +623,8 @@ int main(void)
         CM_TEST(test_unobservable),        CM_TEST(test_no_redundancy),
         CM_TEST(test_dependent_constraints), CM_TEST(test_tc_stock_derived),
         CM_TEST(test_report_ranking),      CM_TEST(test_report_gaps),
-        CM_TEST(test_alloc_failures),      CM_TEST(test_invalid_arguments),
+        CM_TEST(test_alloc_failures),      CM_TEST(test_held_back_reference),
+        CM_TEST(test_invalid_arguments),
     };
     return CM_RUN_TESTS(tests);
 }
