@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "cambium/cm_reconcile.h"
@@ -20,7 +21,17 @@ static void run_usage(FILE *out)
             "tests, and write recon_flows.csv, recon_derived.csv, recon_tests.json and the\n"
             "Sankey diagram recon_sankey.svg into DIR.\n"
             "\n"
-            "  --out DIR   output folder (created)\n");
+            "  --out DIR     output folder (created)\n"
+            "  --no-figures  no Sankey diagram\n"
+            "  --quiet       no table on standard output (the summary only)\n"
+            "  --timings     print 'timings: read X s, compute Y s, write Z s' on stderr\n");
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void report_usage(FILE *out)
@@ -80,16 +91,28 @@ static void print_tests(const cm_recon_result_t *r, const char *(*fmt)(double, c
 static int rc_cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
+                                              {"no-figures", no_argument, NULL, 'n'},
+                                              {"quiet", no_argument, NULL, 'q'},
+                                              {"timings", no_argument, NULL, 't'},
                                               {"help", no_argument, NULL, 'h'},
                                               {NULL, 0, NULL, 0}};
     const char *out = NULL;
-    int c;
+    int c, figures = 1, quiet = 0, timings = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             out = optarg;
+            break;
+        case 'n':
+            figures = 0;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 't':
+            timings = 1;
             break;
         case 'h':
             run_usage(stdout);
@@ -108,19 +131,30 @@ static int rc_cmd_run(int argc, char **argv)
     cm_recon_result_t r = {0};
     cm_error_info_t err;
     int status = CM_EXIT_OK;
-    if (load_solve(argv[optind], &m, &r, &status)) {
-        cm_recon_model_free(m);
-        return status;
-    }
-    cm_error_t rc = cm_cli_make_dir(out, &err);
+    double t0 = now(), t1 = 0, t2 = 0;
+    cm_error_t rc = cm_recon_model_load(argv[optind], &m, &err);
     if (rc == CM_OK) {
-        rc = cm_recon_write(m, &r, out, &err);
+        t1 = now();
+        rc = cm_recon_solve(m, &r, &err);
+        t2 = now();
+    }
+    if (rc == CM_OK) {
+        rc = cm_cli_make_dir(out, &err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_recon_write_files(m, &r, out, figures, &err);
+    }
+    if (rc == CM_OK && timings) {
+        fprintf(stderr, "timings: read %.6f s, compute %.6f s, write %.6f s\n", t1 - t0, t2 - t1,
+                now() - t2);
     }
     if (rc == CM_OK) {
         const char *unit = cm_recon_unit(m);
-        printf("%-16s %12s %10s %12s %10s %7s  %s\n", "flow", "measured", "sd", "reconciled",
-               "sd^", "z", "flag");
-        for (size_t f = 0; f < r.nflows; f++) {
+        if (!quiet) {
+            printf("%-16s %12s %10s %12s %10s %7s  %s\n", "flow", "measured", "sd",
+                   "reconciled", "sd^", "z", "flag");
+        }
+        for (size_t f = 0; f < r.nflows && !quiet; f++) {
             double v, sd;
             char b[5][32];
             int meas = cm_recon_flow_info(m, f, NULL, NULL, &v, &sd);
@@ -143,8 +177,8 @@ static int rc_cmd_run(int argc, char **argv)
         print_tests(&r, num);
         printf("unit: %s; constraints %zu (%zu dropped as combinations of others)\n",
                unit[0] ? unit : "-", r.nconstraints, r.ndropped);
-        printf("wrote %s/recon_flows.csv, recon_derived.csv, recon_tests.json, "
-               "recon_sankey.svg\n", out);
+        printf("wrote %s/recon_flows.csv, recon_derived.csv, recon_tests.json%s\n", out,
+               figures ? ", recon_sankey.svg" : "");
     }
     status = rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
     cm_recon_result_destroy(&r);
@@ -152,14 +186,15 @@ static int rc_cmd_run(int argc, char **argv)
     return status;
 }
 
-/* Indices of the flows sorted by z, largest first (only flagged ones). */
+/* Indices of the flows sorted by z, largest first (only flagged ones); z equal to 1e-9
+ * (ties are common: data in series share their test) keep the model order. */
 static size_t flagged(const cm_recon_result_t *r, size_t *idx)
 {
     size_t n = 0;
     for (size_t f = 0; f < r->nflows; f++) {
         if (!isnan(r->z[f]) && r->z[f] > 1.96) {
             size_t k = n++;
-            while (k > 0 && r->z[idx[k - 1]] < r->z[f]) {
+            while (k > 0 && r->z[idx[k - 1]] * (1 + 1e-9) < r->z[f]) {
                 idx[k] = idx[k - 1];
                 k--;
             }
@@ -216,12 +251,21 @@ static void print_report(const cm_recon_model_t *m, const cm_recon_result_t *r,
                num4(sd, c), num4(r->value[f], d),
                num4(fabs(r->value[f] - v) / sd, e));
     }
+    size_t tied = 1;
+    while (tied < nflag && r->z[idx[tied]] * (1 + 1e-9) >= r->z[idx[0]]) {
+        tied++;
+    }
+    if (tied > 1) {
+        printf("  note: the first %zu share the largest z: the data cannot tell which of them is "
+               "wrong (one more datum on them would)\n", tied);
+    }
     /* balances by normalised residual */
     size_t nb = 0;
     for (size_t i = 0; i < rep->nbalance; i++) {
         if (!isnan(rep->balance_test[i])) {
             size_t k = nb++;
-            while (k > 0 && rep->balance_test[idx[k - 1]] < rep->balance_test[i]) {
+            while (k > 0 && rep->balance_test[idx[k - 1]] * (1 + 1e-9) + 1e-12 <
+                                rep->balance_test[i]) {
                 idx[k] = idx[k - 1];
                 k--;
             }

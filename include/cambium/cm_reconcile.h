@@ -185,6 +185,10 @@ CM_EXPORT double cm_recon_chi2_quantile(double p, double nu);
 CM_EXPORT cm_error_t cm_recon_write(const cm_recon_model_t *m, const cm_recon_result_t *r,
                                     const char *dir, cm_error_info_t *err);
 
+/** \brief As ::cm_recon_write, the Sankey diagram only when \p sankey is non-zero. */
+CM_EXPORT cm_error_t cm_recon_write_files(const cm_recon_model_t *m, const cm_recon_result_t *r,
+                                          const char *dir, int sankey, cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif

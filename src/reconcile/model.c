@@ -127,24 +127,60 @@ static int at_end(rc_cur_t *c)
     return c->p >= c->end || *c->p == '#';
 }
 
-static long find_proc(const cm_recon_model_t *m, const char *name)
+static long index_find(const rc_index_t *x, const char *key)
 {
-    for (size_t i = 0; i < m->nproc; i++) {
-        if (strcmp(m->proc[i], name) == 0) {
-            return (long)i;
+    if (x->cap == 0) {
+        return -1;
+    }
+    size_t h = (size_t)cm_i_fnv1a(CM_I_FNV_OFFSET, key, strlen(key)) & (x->cap - 1);
+    for (; x->slot[h].key != NULL; h = (h + 1) & (x->cap - 1)) {
+        if (strcmp(x->slot[h].key, key) == 0) {
+            return (long)x->slot[h].val;
         }
     }
     return -1;
 }
 
+static void index_put(rc_index_t *x, const char *key, size_t val)
+{
+    size_t h = (size_t)cm_i_fnv1a(CM_I_FNV_OFFSET, key, strlen(key)) & (x->cap - 1);
+    while (x->slot[h].key != NULL) {
+        h = (h + 1) & (x->cap - 1);
+    }
+    x->slot[h] = (rc_slot_t){key, val};
+    x->n++;
+}
+
+/* Add key (not present) -> val, growing to keep the load at most 1/2. */
+static cm_error_t index_add(rc_index_t *x, const char *key, size_t val, cm_error_info_t *err)
+{
+    if (2 * (x->n + 1) > x->cap) {
+        size_t nc = x->cap ? 2 * x->cap : 64;
+        rc_slot_t *ns = cm_calloc(nc, sizeof *ns);
+        if (ns == NULL) {
+            return cm_error_set(err, CM_ENOMEM, "out of memory");
+        }
+        rc_index_t y = {ns, nc, 0};
+        for (size_t i = 0; i < x->cap; i++) {
+            if (x->slot[i].key != NULL) {
+                index_put(&y, x->slot[i].key, x->slot[i].val);
+            }
+        }
+        cm_free(x->slot);
+        *x = y;
+    }
+    index_put(x, key, val);
+    return CM_OK;
+}
+
+static long find_proc(const cm_recon_model_t *m, const char *name)
+{
+    return index_find(&m->proc_index, name);
+}
+
 static long find_flow(const cm_recon_model_t *m, const char *name)
 {
-    for (size_t i = 0; i < m->nflow; i++) {
-        if (strcmp(m->flow[i].name, name) == 0) {
-            return (long)i;
-        }
-    }
-    return -1;
+    return index_find(&m->flow_index, name);
 }
 
 static long find_derived(const cm_recon_model_t *m, const char *name)
@@ -269,6 +305,11 @@ static cm_error_t add_flow(cm_recon_model_t *m, const char *name, long from, lon
     if (f->name == NULL) {
         return cm_error_set(err, CM_ENOMEM, "out of memory");
     }
+    if (index_add(&m->flow_index, f->name, m->nflow, err) != CM_OK) {
+        cm_free(f->name);
+        f->name = NULL;
+        return CM_ENOMEM;
+    }
     f->from = from;
     f->to = to;
     f->value = f->sd = NAN;
@@ -346,6 +387,10 @@ static cm_error_t parse_line(rc_cur_t *c, cm_recon_model_t *m, rc_tc_t **tcs, si
         m->proc[m->nproc] = cm_strdup(name);
         if (m->proc[m->nproc] == NULL) {
             return cm_error_set(c->err, CM_ENOMEM, "out of memory");
+        }
+        if (index_add(&m->proc_index, m->proc[m->nproc], m->nproc, c->err) != CM_OK) {
+            cm_free(m->proc[m->nproc]);
+            return CM_ENOMEM;
         }
         m->nproc++;
     } else if (strcmp(kw, "flow") == 0 || strcmp(kw, "stock") == 0) {
@@ -600,6 +645,8 @@ void cm_recon_model_free(cm_recon_model_t *m)
         cm_free(m->der[i].num.t);
         cm_free(m->der[i].den.t);
     }
+    cm_free(m->proc_index.slot);
+    cm_free(m->flow_index.slot);
     cm_free(m->proc);
     cm_free(m->flow);
     cm_free(m->rel);

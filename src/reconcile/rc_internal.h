@@ -44,7 +44,19 @@ typedef struct rc_derived_t {
     int ratio;
 } rc_derived_t;
 
+/* A name -> index hash table (open addressing; keys borrowed from the model's strings). */
+typedef struct rc_slot_t {
+    const char *key;
+    size_t val;
+} rc_slot_t;
+
+typedef struct rc_index_t {
+    rc_slot_t *slot;
+    size_t cap, n; /* cap a power of two (0: empty) */
+} rc_index_t;
+
 struct cm_recon_model_t {
+    rc_index_t proc_index, flow_index;
     char *unit;
     char **proc;
     size_t nproc, cap_proc;

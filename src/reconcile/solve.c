@@ -244,14 +244,28 @@ cm_error_t cm_recon_solve(const cm_recon_model_t *m, cm_recon_result_t *r, cm_er
                                  "whatever the data", cm_recon_constraint_name(m, row), res));
         }
     }
+    /* one solve per flow: Q^_ii = Q_ii - Q_ii a_i' u with u = (K^-1)_11 Q_ii a_i; for an
+     * unknown, var(y_j) = -(K^-1)_22,jj (since K21 M K12 = -K22 for the saddle-point inverse) */
     for (size_t j = 0; j < s.n; j++) {
         size_t f = s.xflow[j];
-        jx[j] = 1;
-        double var = cm_i_rc_functional(&s, &k, jx, NULL, g, work);
-        jx[j] = 0;
-        double drop = s.q[j] * (1 - g[j]);
+        memset(work, 0, (nk > 0 ? nk : 1) * sizeof *work);
+        for (int64_t a = s.A.p[j]; a < s.A.p[j + 1]; a++) {
+            long ra = k.rowpos[s.A.i[a]];
+            if (ra >= 0) {
+                work[ra] += s.A.x[a] * s.q[j];
+            }
+        }
+        cm_i_rc_kkt_solve(&k, work);
+        double at = 0;
+        for (int64_t a = s.A.p[j]; a < s.A.p[j + 1]; a++) {
+            long ra = k.rowpos[s.A.i[a]];
+            if (ra >= 0) {
+                at += s.A.x[a] * work[ra];
+            }
+        }
+        double drop = s.q[j] * at;
         r->value[f] = raw[f];
-        r->sd[f] = sqrt(var);
+        r->sd[f] = sqrt(fmax(s.q[j] - drop, 0));
         if (!(drop > RC_NONRED_TOL * s.q[j])) {
             r->status[f] = CM_RECON_NONREDUNDANT;
             r->z[f] = NAN;
@@ -272,9 +286,11 @@ cm_error_t cm_recon_solve(const cm_recon_model_t *m, cm_recon_result_t *r, cm_er
         }
         r->status[f] = CM_RECON_OBSERVABLE;
         r->value[f] = raw[f];
-        jy[j] = 1;
-        r->sd[f] = sqrt(cm_i_rc_functional(&s, &k, NULL, jy, g, work));
-        jy[j] = 0;
+        size_t pos = k.mk + (size_t)k.ypos[j];
+        memset(work, 0, (nk > 0 ? nk : 1) * sizeof *work);
+        work[pos] = 1;
+        cm_i_rc_kkt_solve(&k, work);
+        r->sd[f] = sqrt(fmax(-work[pos], 0));
     }
     for (size_t d = 0; d < m->nder; d++) {
         double f;

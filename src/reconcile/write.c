@@ -204,16 +204,24 @@ cleanup:
 cm_error_t cm_recon_write(const cm_recon_model_t *m, const cm_recon_result_t *r,
                           const char *dir, cm_error_info_t *err)
 {
+    return cm_recon_write_files(m, r, dir, 1, err);
+}
+
+cm_error_t cm_recon_write_files(const cm_recon_model_t *m, const cm_recon_result_t *r,
+                                const char *dir, int sankey, cm_error_info_t *err)
+{
     cm_error_t rc = CM_OK;
     char path[4096];
     if (m == NULL || r == NULL || dir == NULL || r->nflows != m->nflow) {
-        return cm_error_set(err, CM_EINVAL, "cm_recon_write: expected a model, its result and "
+        return cm_error_set(err, CM_EINVAL, "cm_recon_write_files: expected a model, its result and "
                             "a directory");
     }
     CM_TRY(write_flows(m, r, path_in(dir, "recon_flows.csv", path, sizeof path), err));
     CM_TRY(write_derived(m, r, path_in(dir, "recon_derived.csv", path, sizeof path), err));
     CM_TRY(write_tests(m, r, path_in(dir, "recon_tests.json", path, sizeof path), err));
-    CM_TRY(write_sankey(m, r, path_in(dir, "recon_sankey.svg", path, sizeof path), err));
+    if (sankey) {
+        CM_TRY(write_sankey(m, r, path_in(dir, "recon_sankey.svg", path, sizeof path), err));
+    }
 cleanup:
     return rc;
 }
