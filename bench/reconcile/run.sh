@@ -54,7 +54,7 @@ run() {
         r=$(rss "$WORK/time-$name.txt"); [ "$r" -gt "$mx" ] && mx=$r
         i=$((i + 1))
     done
-    E=$(echo "$ws" | median); T=$(echo "$cs" | median); M=$((mx / 1024))
+    E=$(echo "$ws" | median); T=$(echo "$cs" | median | awk '{printf "%.4g", $1}'); M=$((mx / 1024))
 }
 
 printf '\n%-8s %-12s %10s %10s %9s %8s  %s\n' flows program compute_s total_s peak_MiB vs_cambium "load / check"
