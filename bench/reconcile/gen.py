@@ -5,8 +5,9 @@
 
 About N/4 processes in a layered DAG: each process has an import, two or three flows to
 processes a few steps ahead, sometimes a recycling flow back to an earlier process, and an
-export that closes its balance (true values positive, consistent). About 15 % of the flows
-(exports and some internal flows, never two at one process) are unknown, all observable; the
+export that closes its balance (true values positive, consistent). Each non-import flow is
+unknown with probability 0.15 unless its process already has one (about 7 % of all flows end
+up unknown, all observable); the
 rest are measured with sd = 5 % + 0.5 and normal noise. Prints a one-line summary on stderr.
 """
 import argparse

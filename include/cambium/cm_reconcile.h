@@ -161,7 +161,8 @@ CM_EXPORT void cm_recon_report_destroy(cm_recon_report_t *rep);
  * deviation \p rel_sd (the Gauss-Markov update var' = var - cov(t,a)^2 / (var_a + s^2)); an
  * unobservable candidate instead counts the flows its measurement would make observable.
  * \param[in] r the result of ::cm_recon_solve on \p m. \param[in] rel_sd in (0, 1].
- * \param[out] rep a zeroed report. \return CM_OK, CM_EINVAL, CM_ENOMEM, CM_ENUMERIC.
+ * \param[out] rep a zeroed report. \return CM_OK, CM_EINVAL, CM_ENOMEM, CM_ENUMERIC (the
+ * constraints contradict each other, as in ::cm_recon_solve).
  */
 CM_EXPORT cm_error_t cm_recon_report(const cm_recon_model_t *m, const cm_recon_result_t *r,
                                      double rel_sd, cm_recon_report_t *rep,

@@ -139,6 +139,12 @@ void cm_i_rc_kkt_destroy(rc_kkt_t *k);
 double cm_i_rc_functional(const rc_system_t *s, const rc_kkt_t *k, const double *jx,
                           const double *jy, double *g, double *work);
 
+/* The estimate: b (mk + pk) = K^-1 [A x + c; 0] (lambda, -y), raw (per flow) = x^ and the
+ * particular y (0 for dependent unknowns), *h; work of mk + pk. CM_ENUMERIC when a dropped
+ * constraint does not hold (the constraints contradict each other). */
+cm_error_t cm_i_rc_estimate(const cm_recon_model_t *m, const rc_system_t *s, const rc_kkt_t *k,
+                            double *b, double *work, double *raw, double *h,
+                            cm_error_info_t *err);
 /* Gradient (jx of n, jy of p, overwritten) and value *f of derived quantity d at the flow
  * values \p value; CM_ENUMERIC for a ratio with a zero denominator. */
 cm_error_t cm_i_rc_derived_grad(const cm_recon_model_t *m, const rc_system_t *s, size_t d,

@@ -126,6 +126,7 @@ cm_error_t cm_recon_report(const cm_recon_model_t *m, const cm_recon_result_t *r
     rc_system_t s = {0};
     rc_kkt_t k = {0};
     double *b = NULL, *lam = NULL, *gt = NULL, *ga = NULL, *jx = NULL, *jy = NULL, *v = NULL;
+    double *raw = NULL;
     if (rep != NULL) {
         memset(rep, 0, sizeof *rep);
     }
@@ -149,6 +150,8 @@ cm_error_t cm_recon_report(const cm_recon_model_t *m, const cm_recon_result_t *r
     v = cm_calloc(s.n > 0 ? s.n : 1, sizeof *v);
     jx = cm_calloc(s.n > 0 ? s.n : 1, sizeof *jx);
     jy = cm_calloc(s.p > 0 ? s.p : 1, sizeof *jy);
+    raw = cm_malloc_array(nf, sizeof *raw);
+    CM_NOMEM(raw, err);
     CM_NOMEM(rep->balance_test, err);
     CM_NOMEM(rep->empty_balances, err);
     CM_NOMEM(rep->cand, err);
@@ -160,18 +163,8 @@ cm_error_t cm_recon_report(const cm_recon_model_t *m, const cm_recon_result_t *r
     CM_NOMEM(jx, err);
     CM_NOMEM(jy, err);
     /* constraint tests |lambda_k| / sqrt((K^-1)_kk) (cov(lambda) = (K^-1)_11) */
-    for (size_t i = 0; i < k.mk; i++) {
-        lam[i] = s.c[k.row[i]];
-    }
-    for (size_t j = 0; j < s.n; j++) {
-        for (int64_t a = s.A.p[j]; a < s.A.p[j + 1]; a++) {
-            long ra = k.rowpos[s.A.i[a]];
-            if (ra >= 0) {
-                lam[ra] += s.A.x[a] * s.x[j];
-            }
-        }
-    }
-    cm_i_rc_kkt_solve(&k, lam);
+    double h;
+    CM_TRY(cm_i_rc_estimate(m, &s, &k, lam, b, raw, &h, err));
     /* diagonal of A Q A' into rep->balance_test, overwritten row by row below */
     memset(rep->balance_test, 0, (s.m > 0 ? s.m : 1) * sizeof *rep->balance_test);
     for (size_t j = 0; j < s.n; j++) {
@@ -303,6 +296,7 @@ cleanup:
     cm_free(v);
     cm_free(jx);
     cm_free(jy);
+    cm_free(raw);
     if (rc != CM_OK) {
         cm_recon_report_destroy(rep);
     }

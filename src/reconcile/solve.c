@@ -142,6 +142,70 @@ cm_error_t cm_i_rc_derived_grad(const cm_recon_model_t *m, const rc_system_t *s,
     return CM_OK;
 }
 
+cm_error_t cm_i_rc_estimate(const cm_recon_model_t *m, const rc_system_t *s, const rc_kkt_t *k,
+                            double *b, double *work, double *raw, double *h,
+                            cm_error_info_t *err)
+{
+    size_t nk = k->mk + k->pk, nf = m->nflow;
+    memset(b, 0, (nk > 0 ? nk : 1) * sizeof *b);
+    /* residuals of the measurements on the kept constraints */
+    for (size_t i = 0; i < k->mk; i++) {
+        b[i] = s->c[k->row[i]];
+    }
+    for (size_t j = 0; j < s->n; j++) {
+        for (int64_t a = s->A.p[j]; a < s->A.p[j + 1]; a++) {
+            long ra = k->rowpos[s->A.i[a]];
+            if (ra >= 0) {
+                b[ra] += s->A.x[a] * s->x[j];
+            }
+        }
+    }
+    memcpy(work, b, (nk > 0 ? nk : 1) * sizeof *work);
+    cm_i_rc_kkt_solve(k, b);
+    *h = 0;
+    for (size_t i = 0; i < k->mk; i++) {
+        *h += work[i] * b[i];
+    }
+    /* values: x^ = x - Q A' lambda; y from the second block (a particular solution) */
+    for (size_t j = 0; j < s->n; j++) {
+        double at = 0;
+        for (int64_t a = s->A.p[j]; a < s->A.p[j + 1]; a++) {
+            long ra = k->rowpos[s->A.i[a]];
+            if (ra >= 0) {
+                at += s->A.x[a] * b[ra];
+            }
+        }
+        raw[s->xflow[j]] = s->x[j] - s->q[j] * at;
+    }
+    for (size_t j = 0; j < s->p; j++) {
+        raw[s->yflow[j]] = k->ypos[j] >= 0 ? -b[k->mk + (size_t)k->ypos[j]] : 0;
+    }
+    /* the dropped constraints must hold as combinations of the kept ones */
+    for (size_t row = 0; row < s->m; row++) {
+        if (k->rowpos[row] >= 0) {
+            continue;
+        }
+        double res = s->c[row], scale = fabs(s->c[row]);
+        for (size_t f = 0; f < nf; f++) {
+            long v = s->var[f];
+            const rc_csc_t *M = v >= 0 ? &s->A : &s->B;
+            size_t j = v >= 0 ? (size_t)v : (size_t)(-v - 1);
+            for (int64_t a = M->p[j]; a < M->p[j + 1]; a++) {
+                if ((size_t)M->i[a] == row) {
+                    res += M->x[a] * raw[f];
+                    scale += fabs(M->x[a] * raw[f]);
+                }
+            }
+        }
+        if (fabs(res) > RC_CONSIST_TOL * (1 + scale)) {
+            return cm_error_set(err, CM_ENUMERIC, "reconcile: the constraints contradict each "
+                                "other: %s (a combination of the others) is off by %.6g "
+                                "whatever the data", cm_recon_constraint_name(m, row), res);
+        }
+    }
+    return CM_OK;
+}
+
 cm_error_t cm_recon_solve(const cm_recon_model_t *m, cm_recon_result_t *r, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
@@ -184,66 +248,12 @@ cm_error_t cm_recon_solve(const cm_recon_model_t *m, cm_recon_result_t *r, cm_er
     CM_NOMEM(raw, err);
     r->nconstraints = s.m;
     r->ndropped = s.m - k.mk;
-    /* residuals of the measurements on the kept constraints */
-    for (size_t i = 0; i < k.mk; i++) {
-        b[i] = s.c[k.row[i]];
-    }
-    for (size_t j = 0; j < s.n; j++) {
-        for (int64_t a = s.A.p[j]; a < s.A.p[j + 1]; a++) {
-            long ra = k.rowpos[s.A.i[a]];
-            if (ra >= 0) {
-                b[ra] += s.A.x[a] * s.x[j];
-            }
-        }
-    }
     double h = 0;
-    memcpy(work, b, (nk > 0 ? nk : 1) * sizeof *work);
-    cm_i_rc_kkt_solve(&k, b);
-    h = 0;
-    for (size_t i = 0; i < k.mk; i++) {
-        h += work[i] * b[i];
-    }
+    CM_TRY(cm_i_rc_estimate(m, &s, &k, b, work, raw, &h, err));
     r->h = h > 0 ? h : 0;
     r->dof = k.mk - k.pk;
     r->p_value = r->dof > 0 ? cm_recon_gamma_q((double)r->dof / 2, r->h / 2) : 1;
     r->h_crit = r->dof > 0 ? cm_recon_chi2_quantile(0.95, (double)r->dof) : 0;
-    /* values: x^ = x - Q A' lambda; y from the second block (a particular solution) */
-    for (size_t j = 0; j < s.n; j++) {
-        double at = 0;
-        for (int64_t a = s.A.p[j]; a < s.A.p[j + 1]; a++) {
-            long ra = k.rowpos[s.A.i[a]];
-            if (ra >= 0) {
-                at += s.A.x[a] * b[ra];
-            }
-        }
-        raw[s.xflow[j]] = s.x[j] - s.q[j] * at;
-    }
-    for (size_t j = 0; j < s.p; j++) {
-        raw[s.yflow[j]] = k.ypos[j] >= 0 ? -b[k.mk + (size_t)k.ypos[j]] : 0;
-    }
-    /* the dropped constraints must hold as combinations of the kept ones */
-    for (size_t row = 0; row < s.m; row++) {
-        if (k.rowpos[row] >= 0) {
-            continue;
-        }
-        double res = s.c[row], scale = fabs(s.c[row]);
-        for (size_t f = 0; f < nf; f++) {
-            long v = s.var[f];
-            const rc_csc_t *M = v >= 0 ? &s.A : &s.B;
-            size_t j = v >= 0 ? (size_t)v : (size_t)(-v - 1);
-            for (int64_t a = M->p[j]; a < M->p[j + 1]; a++) {
-                if ((size_t)M->i[a] == row) {
-                    res += M->x[a] * raw[f];
-                    scale += fabs(M->x[a] * raw[f]);
-                }
-            }
-        }
-        if (fabs(res) > RC_CONSIST_TOL * (1 + scale)) {
-            CM_FAIL(cm_error_set(err, CM_ENUMERIC, "reconcile: the constraints contradict each "
-                                 "other: %s (a combination of the others) is off by %.6g "
-                                 "whatever the data", cm_recon_constraint_name(m, row), res));
-        }
-    }
     /* one solve per flow: Q^_ii = Q_ii - Q_ii a_i' u with u = (K^-1)_11 Q_ii a_i; for an
      * unknown, var(y_j) = -(K^-1)_22,jj (since K21 M K12 = -K22 for the saddle-point inverse) */
     for (size_t j = 0; j < s.n; j++) {

@@ -88,22 +88,21 @@ static cm_error_t write_tests(const cm_recon_model_t *m, const cm_recon_result_t
 {
     cm_error_t rc = CM_OK;
     cm_json_init();
-    json_t *o = json_object(), *flagged = json_array(), *unobs = json_array();
-    if (o == NULL || flagged == NULL || unobs == NULL) {
-        json_decref(flagged);
-        json_decref(unobs);
-        CM_NOMEM(NULL, err);
-    }
-    int bad = json_object_set_new(o, "h", num(r->h)) ||
-              json_object_set_new(o, "dof", json_integer((json_int_t)r->dof)) ||
-              json_object_set_new(o, "p_value", num(r->p_value)) ||
-              json_object_set_new(o, "h_crit_95", num(r->h_crit)) ||
-              json_object_set_new(o, "accepted", json_boolean(r->dof == 0 || r->h <= r->h_crit)) ||
-              json_object_set_new(o, "constraints", json_integer((json_int_t)r->nconstraints)) ||
-              json_object_set_new(o, "dropped_constraints",
-                                  json_integer((json_int_t)r->ndropped)) ||
-              json_object_set_new(o, "flagged", flagged) ||
-              json_object_set_new(o, "unobservable", unobs);
+    json_t *o = json_object(), *flagged = NULL, *unobs = NULL;
+    CM_NOMEM(o, err);
+    /* the arrays first: once set, o owns them whatever fails later */
+    int bad = json_object_set_new(o, "flagged", json_array()) ||
+              json_object_set_new(o, "unobservable", json_array());
+    flagged = json_object_get(o, "flagged");
+    unobs = json_object_get(o, "unobservable");
+    bad = bad || flagged == NULL || unobs == NULL ||
+          json_object_set_new(o, "h", num(r->h)) ||
+          json_object_set_new(o, "dof", json_integer((json_int_t)r->dof)) ||
+          json_object_set_new(o, "p_value", num(r->p_value)) ||
+          json_object_set_new(o, "h_crit_95", num(r->h_crit)) ||
+          json_object_set_new(o, "accepted", json_boolean(r->dof == 0 || r->h <= r->h_crit)) ||
+          json_object_set_new(o, "constraints", json_integer((json_int_t)r->nconstraints)) ||
+          json_object_set_new(o, "dropped_constraints", json_integer((json_int_t)r->ndropped));
     for (size_t f = 0; f < m->nflow && !bad; f++) {
         if (!isnan(r->z[f]) && r->z[f] > 1.96) {
             json_t *e = json_object();

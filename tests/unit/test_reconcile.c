@@ -357,6 +357,16 @@ static void test_dependent_constraints(void **state)
               "relation in = 10\nrelation out = 20\n");
     CHECK_ERROR(cm_recon_solve(m, &r, &err), CM_ENUMERIC);
     assert_non_null(strstr(err.message, "contradict"));
+    /* the report solves the same system: same failure, nothing left allocated */
+    cm_recon_result_t fake = {0};
+    double zero = 0;
+    int st = 0;
+    fake.nflows = 2;
+    fake.value = fake.sd = &zero;
+    fake.status = &st;
+    cm_recon_report_t rep = {0};
+    CHECK_ERROR(cm_recon_report(m, &fake, 0.1, &rep, &err), CM_ENUMERIC);
+    assert_null(rep.cand);
     cm_recon_model_free(m);
 }
 
@@ -510,6 +520,9 @@ static void test_alloc_failures(void **state)
         if (rc == CM_OK) {
             rc = cm_recon_report(m, &r, 0.1, &rep, &err);
         }
+        if (rc == CM_OK) {
+            rc = cm_recon_write(m, &r, cm_test_tmpdir(), &err);
+        }
         cm_test_fail_alloc_after(-1);
         if (rc == CM_OK) {
             ok = 1;
@@ -605,6 +618,7 @@ static void test_invalid_arguments(void **state)
     CHECK_OK(cm_recon_solve(m, &r, &err), &err);
     CHECK_ERROR(cm_recon_report(m, &r, 0, &rep, &err), CM_EINVAL);
     CHECK_ERROR(cm_recon_write(m, &r, NULL, &err), CM_EINVAL);
+    CHECK_ERROR(cm_recon_write(m, &r, "/nonexistent/dir", &err), CM_EFILE);
     cm_recon_model_t *m2 = NULL;
     CHECK_ERROR(cm_recon_model_load("/nonexistent/x.model", &m2, &err), CM_EFILE);
     assert_null(m2);
