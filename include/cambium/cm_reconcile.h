@@ -126,6 +126,18 @@ CM_EXPORT void cm_recon_result_destroy(cm_recon_result_t *r);
 CM_EXPORT cm_error_t cm_recon_solve(const cm_recon_model_t *m, cm_recon_result_t *r,
                                     cm_error_info_t *err);
 
+/**
+ * \brief Covariance of the reconciled values of \p k flows (measured: x^, unknown: y), from
+ * one sparse solve per flow (g_a = gradient of flow a with respect to the measurements,
+ * cov(a, b) = g_a' Q g_b); rows of unobservable flows are NaN; a non-redundant measurement
+ * keeps its variance.
+ * \param[in] flows k flow indices. \param[out] cov k x k, row-major (caller-allocated).
+ * \return CM_OK, CM_EINVAL (NULL, flow out of range), CM_ENOMEM, CM_EOVERFLOW, CM_ENUMERIC
+ * (as ::cm_recon_solve). Complexity: one factorisation, k solves, O(k^2 n).
+ */
+CM_EXPORT cm_error_t cm_recon_covariance(const cm_recon_model_t *m, const size_t *flows,
+                                         size_t k, double *cov, cm_error_info_t *err);
+
 /** One candidate measurement of the report's ranking. */
 typedef struct cm_recon_candidate_t {
     size_t flow;        /**< the flow */

@@ -327,3 +327,77 @@ cleanup:
     }
     return rc;
 }
+
+cm_error_t cm_recon_covariance(const cm_recon_model_t *m, const size_t *flows, size_t k,
+                               double *cov, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    rc_system_t s = {0};
+    rc_kkt_t kk = {0};
+    double *g = NULL, *jx = NULL, *jy = NULL, *work = NULL;
+    if (m == NULL || (k > 0 && (flows == NULL || cov == NULL))) {
+        return cm_error_set(err, CM_EINVAL, "cm_recon_covariance: model, flows or cov is NULL");
+    }
+    for (size_t a = 0; a < k; a++) {
+        if (flows[a] >= m->nflow) {
+            return cm_error_set(err, CM_EINVAL, "cm_recon_covariance: flow %zu out of range "
+                                "(%zu flows)", flows[a], m->nflow);
+        }
+    }
+    if (k == 0) {
+        return CM_OK;
+    }
+    CM_TRY(cm_i_rc_system(m, &s, err));
+    CM_TRY(cm_i_rc_kkt(&s, &kk, err));
+    size_t n1 = s.n > 0 ? s.n : 1, nk = kk.mk + kk.pk;
+    size_t gk;
+    if (cm_mul_size(n1, k, &gk) != CM_OK) {
+        CM_FAIL(cm_error_set(err, CM_EOVERFLOW, "cm_recon_covariance: too many flows"));
+    }
+    g = cm_malloc_array(gk, sizeof *g);
+    jx = cm_calloc(n1, sizeof *jx);
+    jy = cm_calloc(s.p > 0 ? s.p : 1, sizeof *jy);
+    work = cm_calloc(nk > 0 ? nk : 1, sizeof *work);
+    CM_NOMEM(g, err);
+    CM_NOMEM(jx, err);
+    CM_NOMEM(jy, err);
+    CM_NOMEM(work, err);
+    for (size_t a = 0; a < k; a++) {
+        long v = s.var[flows[a]];
+        if (v < 0 && kk.unobs[-v - 1]) {
+            for (size_t j = 0; j < n1; j++) {
+                g[a * n1 + j] = NAN;
+            }
+            continue;
+        }
+        if (v >= 0) {
+            jx[v] = 1;
+        } else {
+            jy[-v - 1] = 1;
+        }
+        cm_i_rc_functional(&s, &kk, jx, jy, g + a * n1, work);
+        if (v >= 0) {
+            jx[v] = 0;
+        } else {
+            jy[-v - 1] = 0;
+        }
+    }
+    for (size_t a = 0; a < k; a++) {
+        for (size_t b = 0; b <= a; b++) {
+            double c = 0;
+            for (size_t j = 0; j < s.n; j++) {
+                c += g[a * n1 + j] * s.q[j] * g[b * n1 + j];
+            }
+            cov[a * k + b] = cov[b * k + a] = s.n > 0 ? c : (isnan(g[a * n1]) ||
+                                                               isnan(g[b * n1]) ? NAN : 0);
+        }
+    }
+cleanup:
+    cm_i_rc_system_destroy(&s);
+    cm_i_rc_kkt_destroy(&kk);
+    cm_free(g);
+    cm_free(jx);
+    cm_free(jy);
+    cm_free(work);
+    return rc;
+}

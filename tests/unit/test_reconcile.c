@@ -58,6 +58,41 @@ static void test_stan_example(void **state)
     cm_recon_model_free(m);
 }
 
+/* The full covariance: in the STAN example Q^ = [[50, 50], [50, 50]]; on a random system the
+ * diagonal equals sd^2 and var(a + b) of a derived sum equals the sum of the block. */
+static void test_covariance(void **state)
+{
+    (void)state;
+    cm_error_info_t err;
+    cm_recon_model_t *m = parse(stan);
+    size_t fl[2] = {0, 1};
+    double cov[4];
+    CHECK_OK(cm_recon_covariance(m, fl, 2, cov, &err), &err);
+    for (int i = 0; i < 4; i++) {
+        ASSERT_NEAR(cov[i], 50, 1e-12, 0);
+    }
+    fl[1] = 7;
+    CHECK_ERROR(cm_recon_covariance(m, fl, 2, cov, &err), CM_EINVAL);
+    CHECK_ERROR(cm_recon_covariance(NULL, fl, 2, cov, &err), CM_EINVAL);
+    cm_recon_model_free(m);
+    m = parse("process A\nprocess B\nflow in import -> A = 100 +- 5\nflow ab A -> B ?\n"
+              "flow ax A -> export = 30 +- 3\nflow bx B -> export = 68 +- 4\n"
+              "flow u1 B -> environment ?\nflow u2 B -> environment ?\n"
+              "relation u1 + u2 = 1\nderived s = ab + bx\n");
+    cm_recon_result_t r = {0};
+    CHECK_OK(cm_recon_solve(m, &r, &err), &err);
+    size_t f3[3] = {1, 3, 4};
+    double c3[9];
+    CHECK_OK(cm_recon_covariance(m, f3, 3, c3, &err), &err);
+    ASSERT_NEAR(c3[0], r.sd[1] * r.sd[1], 1e-12, 0);
+    ASSERT_NEAR(c3[4], r.sd[3] * r.sd[3], 1e-12, 0);
+    ASSERT_NEAR(c3[1], c3[3], 0, 0);
+    ASSERT_NEAR(c3[0] + 2 * c3[1] + c3[4], r.derived_sd[0] * r.derived_sd[0], 1e-12, 0);
+    assert_true(isnan(c3[8]) && isnan(c3[2])); /* u1 is unobservable */
+    cm_recon_result_destroy(&r);
+    cm_recon_model_free(m);
+}
+
 /* The typo 1000 +- 10: h = 920^2 / 200 = 4232, both data flagged. */
 static void test_stan_typo(void **state)
 {
@@ -632,6 +667,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CM_TEST(test_stan_example),        CM_TEST(test_stan_typo),
+        CM_TEST(test_covariance),
         CM_TEST(test_gamma),               CM_TEST(test_random_consistent),
         CM_TEST(test_balances_hold),       CM_TEST(test_gross_error_located),
         CM_TEST(test_unobservable),        CM_TEST(test_no_redundancy),
