@@ -33,5 +33,6 @@
 #include "cm_trade.h"
 #include "cm_sankey.h"
 #include "cm_mfa.h"
+#include "cm_reconcile.h"
 
 #endif
