@@ -30,6 +30,8 @@ extern const cm_cli_verb_t cm_cli_verb_mrio;
 extern const cm_cli_verb_t cm_cli_verb_dsm;
 extern const cm_cli_verb_t cm_cli_verb_mmsa;
 extern const cm_cli_verb_t cm_cli_verb_trade;
+extern const cm_cli_verb_t cm_cli_verb_mfa;
+extern const cm_cli_verb_t cm_cli_verb_reconcile;
 
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);
@@ -79,6 +81,8 @@ int cm_cli_crit_geopolrisk(int argc, char **argv);
 int cm_cli_trade_waste(int argc, char **argv);
 /* cambium trade carriers (cli/trade_carriers.c). */
 int cm_cli_trade_carriers(int argc, char **argv);
+/* cambium trade prioritise (cli/trade_prioritise.c). */
+int cm_cli_trade_prioritise(int argc, char **argv);
 
 /* Set the program name, install the library log handler (warnings to stderr). */
 void cm_cli_init(const char *argv0);

@@ -13,6 +13,8 @@ static const cm_cli_verb_t *const verbs[] = {
     &cm_cli_verb_dsm,
     &cm_cli_verb_mmsa,
     &cm_cli_verb_trade,
+    &cm_cli_verb_mfa,
+    &cm_cli_verb_reconcile,
     NULL,
 };
 

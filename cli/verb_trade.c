@@ -818,6 +818,8 @@ static const cm_cli_sub_t trade_subs[] = {
     {"pointers", "per product and period pointers and early-warning alerts", trade_pointers},
     {"waste", "WEEE generated from put on market (Weibull stocks) vs collected", cm_cli_trade_waste},
     {"carriers", "CRM content of imports, exports and apparent consumption", cm_cli_trade_carriers},
+    {"prioritise", "rank raw materials for recovery (criteria and weights in an ini file)",
+     cm_cli_trade_prioritise},
     {NULL, NULL, NULL}};
 
 static int trade_run(int argc, char **argv)

@@ -33,5 +33,7 @@
 #include "cm_mmsa.h"
 #include "cm_trade.h"
 #include "cm_sankey.h"
+#include "cm_mfa.h"
+#include "cm_reconcile.h"
 
 #endif

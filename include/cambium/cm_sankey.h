@@ -50,6 +50,16 @@ CM_EXPORT cm_error_t cm_sankey_add_node(cm_sankey_t *s, const char *name, int co
 CM_EXPORT cm_error_t cm_sankey_add_flow(cm_sankey_t *s, size_t from, size_t to, double value,
                                         cm_error_info_t *err);
 
+/**
+ * \brief As ::cm_sankey_add_flow, with the flow's standard deviation \p sd (>= 0, or NaN for
+ * none): a forward flow then gets a lighter band of width (value + 2 sd) x k around it
+ * (path class="sd-band" with data-sd and a "value ± sd" title), drawn beneath the flow; a
+ * loop gets the same band at its start. Diagrams without any sd render as before.
+ * \return CM_OK, CM_EINVAL (as ::cm_sankey_add_flow, or sd negative or infinite), CM_ENOMEM.
+ */
+CM_EXPORT cm_error_t cm_sankey_add_flow_sd(cm_sankey_t *s, size_t from, size_t to, double value,
+                                           double sd, cm_error_info_t *err);
+
 /** \brief Number of nodes. */
 CM_EXPORT size_t cm_sankey_nnodes(const cm_sankey_t *s);
 /** \brief Number of flows. */

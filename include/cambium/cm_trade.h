@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cm_class.h"
 #include "cm_common.h"
 #include "cm_dsm.h"
 #include "cm_error.h"
@@ -560,6 +561,263 @@ CM_EXPORT void cm_carriers_destroy(cm_carriers_t *r);
 CM_EXPORT cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_comps_t *comps,
                                          const char *declarant, int year, cm_carriers_t *out,
                                          cm_error_info_t *err);
+
+/* === Recovery prioritisation (src/trade/prioritise.c, docs/trade.md section 8) ============
+ * A transparent multi-criteria ranking of raw materials for recovery, in the spirit of
+ * Coppens, Rommens, Van Opstal, Nelen (2025), "A Pragmatic Methodology to Prioritize Critical
+ * Raw Material Recovery" (SSRN 5113249; METHODS.md D). The criteria, their normalisations,
+ * weights and missing-value policies come from an ini file the analyst edits
+ * (data/trade/priorities.ini); no weight or threshold is written in C. The caller gathers the
+ * raw value of every criterion for every material; the library normalises, weights and ranks.
+ * ========================================================================================= */
+
+/** Where a criterion's raw values come from (the caller reads the files). */
+typedef enum cm_prio_input_t {
+    CM_PRIO_IN_CRIT = 0,       /**< "crit": criticality results (cambium crit be/eu --out, or
+                                    the published EU 2023 results) */
+    CM_PRIO_IN_EU = 1,         /**< "eu": the published EU 2023 results (end_of_life ...) */
+    CM_PRIO_IN_DEMAND = 2,     /**< "demand": current industrial demand (material, value) */
+    CM_PRIO_IN_RECYCLING = 3,  /**< "recycling": recycling routes (material, route, yield ...) */
+    CM_PRIO_IN_URBAN_MINE = 4, /**< "urban_mine": urban_mine.csv of cambium trade waste */
+    CM_PRIO_NINPUTS = 5
+} cm_prio_input_t;
+
+/** Normalisation of a criterion to [0, 1] (benefit direction; a cost criterion takes 1 - n). */
+typedef enum cm_prio_norm_t {
+    CM_PRIO_NORM_MINMAX = 0,     /**< "minmax": (x - min) / (max - min) */
+    CM_PRIO_NORM_MAX = 1,        /**< "max": x / max (x >= 0) */
+    CM_PRIO_NORM_RANK = 2,       /**< "rank": percentile, (#below + (#equal - 1) / 2) / (N - 1) */
+    CM_PRIO_NORM_LOG_MINMAX = 3, /**< "log-minmax": minmax of log10(x + log_offset) */
+    CM_PRIO_NORM_TARGET = 4      /**< "target": 0 at or below threshold, 1 at or above target,
+                                      linear between (threshold = target: a step at target) */
+} cm_prio_norm_t;
+
+/** What a missing raw value does. */
+typedef enum cm_prio_missing_t {
+    CM_PRIO_MISSING_ZERO = 0,              /**< "zero": normalised value 0, weight kept */
+    CM_PRIO_MISSING_EXCLUDE_CRITERION = 1, /**< "exclude-criterion": the material's other
+                                                weights are scaled up to the same total */
+    CM_PRIO_MISSING_EXCLUDE_MATERIAL = 2   /**< "exclude-material": the material is not ranked */
+} cm_prio_missing_t;
+
+#define CM_PRIO_NAME_MAX 64
+#define CM_PRIO_TEXT_MAX 256
+
+/** One criterion (a section `[criterion NAME]` of the ini file). */
+typedef struct cm_prio_criterion_t {
+    char name[CM_PRIO_NAME_MAX];
+    cm_prio_input_t input;
+    char column[CM_PRIO_TEXT_MAX]; /**< source column: candidate names separated by '|', the
+                                        first present in the input file is used */
+    int cost;                      /**< 0 benefit (more is a higher priority), 1 cost */
+    cm_prio_norm_t norm;
+    cm_real_t threshold, target;   /**< target normalisation (NaN otherwise) */
+    cm_real_t log_offset;          /**< log-minmax: added before log10 (default 1) */
+    cm_real_t weight;              /**< >= 0 */
+    cm_prio_missing_t missing;
+    char unit[CM_PRIO_NAME_MAX];   /**< unit of the raw value, for reports ("" unknown) */
+    char label[CM_PRIO_TEXT_MAX];  /**< what it measures, for reports */
+    int64_t line;                  /**< line of the section header */
+} cm_prio_criterion_t;
+
+/** The prioritisation settings. Zeroed = empty; destroy with ::cm_prio_config_destroy. */
+typedef struct cm_prio_config_t {
+    size_t n;                      /**< criteria, in file order */
+    cm_prio_criterion_t *items;
+    /* [demand]: demand computed from BACI trade files */
+    int demand_extraction;         /**< count extraction-stage codes (stages = ...) */
+    int demand_processing;         /**< count processing-stage codes */
+    int demand_years;              /**< mean over the latest this many years (>= 1) */
+    int demand_negative_zero;      /**< imports < exports gives 0 (negative = zero) or the
+                                        negative value (negative = keep) */
+    /* [recycling] */
+    int recycling_mean;            /**< 0: the best route per material (aggregate = max);
+                                        1: the mean of its routes (aggregate = mean) */
+    /* [urban_mine] */
+    int urban_first_year, urban_last_year; /**< summed over these years (inclusive) */
+    int urban_projected;           /**< 1: rows marked projected count (include_projected) */
+} cm_prio_config_t;
+
+/** \brief "crit", "eu", "demand", "recycling", "urban_mine" (static), or "?" */
+CM_EXPORT const char *cm_prio_input_name(cm_prio_input_t input);
+/** \brief "minmax", "max", "rank", "log-minmax", "target" (static), or "?" */
+CM_EXPORT const char *cm_prio_norm_name(cm_prio_norm_t norm);
+/** \brief "zero", "exclude-criterion", "exclude-material" (static), or "?" */
+CM_EXPORT const char *cm_prio_missing_name(cm_prio_missing_t m);
+
+/**
+ * \brief Read the settings: sections `[criterion NAME]` (keys input, column, direction =
+ * benefit|cost, normalisation = minmax|max|rank|log-minmax|target, weight, missing =
+ * zero|exclude-criterion|exclude-material, threshold and target (required by target, target
+ * >= threshold), log_offset, unit, label), `[demand]` (stages = extraction and/or processing,
+ * comma-separated; years; negative = zero|keep), `[recycling]` (aggregate = max|mean) and
+ * `[urban_mine]` (first_year, last_year, include_projected). See data/trade/priorities.ini.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL); CM_EFILE; CM_EPARSE at file:line:column (an unknown section
+ * or key, an unknown input, direction, normalisation or missing policy, a missing input,
+ * column or weight, a number that is not one, a negative weight, target below threshold, no
+ * criterion, every weight zero, a bad year window); CM_ENOMEM. O(file size + criteria^2).
+ * Ownership: the caller destroys \p out with ::cm_prio_config_destroy.
+ */
+CM_EXPORT cm_error_t cm_prio_config_read(const char *path, cm_prio_config_t *out,
+                                         cm_error_info_t *err);
+
+/** \brief Free; safe on a zeroed or destroyed object (leaves it zeroed). */
+CM_EXPORT void cm_prio_config_destroy(cm_prio_config_t *cfg);
+
+/**
+ * \brief Override weights for a what-if: \p spec = "name=weight,name=weight,..." (blanks
+ * around items allowed). All or nothing: on error \p cfg is unchanged.
+ * \return CM_OK; CM_EINVAL (NULL; an item without '='; a name that is not a criterion of
+ * \p cfg, named in the message with the known ones; a weight that is not a finite number >= 0;
+ * every weight zero afterwards). O(items x criteria).
+ */
+CM_EXPORT cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec,
+                                                cm_error_info_t *err);
+
+/** One material of the ranking. The arrays hold one entry per criterion of the config. */
+typedef struct cm_prio_row_t {
+    char *material;     /**< as given (owned by the result) */
+    int rank;           /**< 1 = highest priority; 0 = not ranked (excluded) */
+    cm_real_t score;    /**< sum of the contributions, in [0, sum of weights]; NaN when
+                             excluded */
+    ptrdiff_t excluded_by; /**< -1; the criterion whose exclude-material policy dropped it; or
+                                -2: no criterion with a positive weight has a value */
+    size_t n_missing;   /**< criteria without a raw value */
+    cm_real_t *raw;     /**< raw values (NaN missing) */
+    cm_real_t *norm;    /**< normalised values in [0, 1] (NaN: missing and excluded, or the
+                             material excluded); 0 for a missing value under "zero" */
+    cm_real_t *weight;  /**< weights applied (rescaled under exclude-criterion; 0 for an
+                             excluded criterion) */
+    cm_real_t *contrib; /**< weight x normalised value (0 when excluded) */
+    int *missing;       /**< 1 where the raw value is missing */
+} cm_prio_row_t;
+
+/** A ranking: rows in rank order, then the excluded materials by name. Zeroed = empty;
+ * destroy with ::cm_prio_result_destroy. */
+typedef struct cm_prio_result_t {
+    size_t n;          /**< materials */
+    size_t ncrit;      /**< criteria (as the config) */
+    size_t n_ranked;   /**< rows 0 .. n_ranked - 1 are ranked */
+    cm_prio_row_t *rows;
+    cm_real_t weight_sum; /**< sum of the configured weights (the largest possible score) */
+    cm_real_t *lo, *hi;   /**< per criterion: smallest and largest transformed value among
+                               the ranked materials (the normalisation range; NaN: none) */
+    cm_real_t *store_;    /**< storage of the row arrays (internal) */
+    int *mstore_;         /**< storage of the missing flags (internal) */
+} cm_prio_result_t;
+
+/** \brief Free; safe on a zeroed or destroyed object (leaves it zeroed). */
+CM_EXPORT void cm_prio_result_destroy(cm_prio_result_t *r);
+
+/**
+ * \brief Normalise, weight and rank. For each criterion with a positive weight and the
+ * policy exclude-material, a material without its value is dropped first. Each criterion is
+ * then normalised over the remaining materials that have a value (::cm_prio_norm_t; a range
+ * of zero width gives every such material 1; a cost criterion takes 1 - n). Per material:
+ * missing values under "zero" get n = 0 with their weight; under "exclude-criterion" their
+ * weight is 0 and the other weights w_c are scaled by W / (W - sum of the excluded weights),
+ * W = sum of all weights, so that every score lies in [0, W]; a material left with no weight
+ * is not ranked (excluded_by = -2). Contribution = weight x n, score = sum of the
+ * contributions. Rank by decreasing score; equal scores by material name (strcmp).
+ * \param[in] materials \p nmat distinct names (copied).
+ * \param[in] raw nmat x cfg->n values, row-major (material-major); NaN = missing.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL; nmat 0; cfg without criteria; every weight zero or a
+ * negative one; a material given twice; an infinite raw value; a negative value under "max"
+ * or a value with value + log_offset <= 0 under "log-minmax", naming criterion and material);
+ * CM_ENOMEM. Complexity O(nmat log nmat x criteria) (O(nmat^2) for rank).
+ * Ownership: the caller destroys \p out with ::cm_prio_result_destroy.
+ */
+CM_EXPORT cm_error_t cm_prio_compute(const cm_prio_config_t *cfg, size_t nmat,
+                                     const char *const *materials, const cm_real_t *raw,
+                                     cm_prio_result_t *out, cm_error_info_t *err);
+
+/* === Urban mine: CRM content of the waste generated, by UNU key and material =============
+ * (src/trade/urban.c; docs/trade.md, "Waste streams"). A composition table gives kg of a
+ * material per tonne of a UNU key's waste (central, low, high, source); applied to the waste
+ * generated per key and year (::cm_trade_waste_generated) it gives the content per key,
+ * material and year, and summed over keys, per material and year. Units: tonnes of material. */
+
+#define CM_URBAN_TEXT_MAX 64
+
+/** One row of a composition table (data/weee/composition.csv). */
+typedef struct cm_urban_comp_row_t {
+    char key[CM_TRADE_CODE_MAX];        /**< UNU key as written ("0306") */
+    char material[CM_URBAN_TEXT_MAX];   /**< canonical material code ("cobalt") */
+    cm_real_t kg_per_t;                 /**< kg of material per t of the key's waste */
+    cm_real_t low, high;                /**< the range, low <= kg_per_t <= high */
+    char source[CM_URBAN_TEXT_MAX];     /**< source id (resolved in data/weee/SOURCES.md) */
+    cm_int_t line;                      /**< line in the file */
+} cm_urban_comp_row_t;
+
+/** A composition table in file order. Zeroed = empty; destroy with ::cm_urban_comp_destroy. */
+typedef struct cm_urban_comp_t {
+    size_t n, cap;
+    cm_urban_comp_row_t *rows;
+} cm_urban_comp_t;
+
+/** \brief Free; safe on a zeroed or destroyed table, leaves it zeroed. */
+CM_EXPORT void cm_urban_comp_destroy(cm_urban_comp_t *c);
+
+/**
+ * \brief Read a composition table with the columns unu_key, material, kg_per_t, low, high,
+ * source (in any order; other columns, e.g. note, are ignored). Materials are resolved
+ * through \p materials (any alias: "Co", "Cobalt" -> "cobalt"); keys must be among \p keys.
+ * \param[in] keys the known UNU keys (borrowed), e.g. those of the put-on-market file; NULL
+ * (with nkeys 0) accepts any key.
+ * \param[in] materials the materials classification; NULL = the built-in "material" one.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL path or out); CM_EFILE; CM_EPARSE at file:line:column
+ * (column = field: a missing column, an unknown key or material, a number that is not one or
+ * is negative, kg_per_t above 1000, low > kg_per_t or kg_per_t > high, an empty source, a
+ * (key, material) given twice, the central kg_per_t of a key summing above 1000);
+ * CM_ENOMEM. O(rows x (keys + log rows)).
+ */
+CM_EXPORT cm_error_t cm_urban_comp_read(const char *path, const char *const *keys, size_t nkeys,
+                                        const cm_class_t *materials, cm_urban_comp_t *out,
+                                        cm_error_info_t *err);
+
+/** The urban mine: content per composition row and per material, by year. Value container:
+ * zero-initialise; ::cm_urban_mine_destroy frees it. Arrays are row-major with T columns
+ * (years y0 .. y0 + T - 1); tonnes of material. */
+typedef struct cm_urban_mine_t {
+    cm_int_t y0;
+    size_t T;
+    size_t nrows;            /**< = the composition's n */
+    size_t *row_key;         /**< nrows indices into the keys given */
+    cm_real_t *content;      /**< nrows x T: generated x kg_per_t / 1000 */
+    cm_real_t *low, *high;   /**< nrows x T: with the low and high kg_per_t */
+    size_t nmat;             /**< distinct materials, sorted by code */
+    char **materials;        /**< nmat canonical codes */
+    cm_real_t *mat_content;  /**< nmat x T: sum of content over the rows of the material */
+    cm_real_t *mat_low, *mat_high; /**< nmat x T */
+    cm_real_t *mat_projected; /**< nmat x T: the part of mat_content from projected inflows
+                                   (0 when none were given) */
+} cm_urban_mine_t;
+
+/** \brief Free; safe on a zeroed or destroyed object, leaves it zeroed. */
+CM_EXPORT void cm_urban_mine_destroy(cm_urban_mine_t *m);
+
+/**
+ * \brief Apply a composition to the waste generated: content[r][t] = gen[k][t] x kg_per_t[r]
+ * / 1000 (k the key of row r; low and high likewise) and the sums per material. Linear: the
+ * sum over a material's rows is its total, low <= content <= high, and a key's content over
+ * all materials never exceeds its waste (kg_per_t sums to at most 1000).
+ * \param[in] keys,nkeys the keys of the rows of \p gen (borrowed); every composition key must
+ * be one of them.
+ * \param[in] gen nkeys x T tonnes of waste generated (finite, >= 0).
+ * \param[in] gen_projected NULL or nkeys x T: the part of gen that comes from projected
+ * (not reported) inflows, 0 <= gen_projected <= gen; gives mat_projected.
+ * \param[out] out zeroed or destroyed; filled on CM_OK, left empty on error.
+ * \return CM_OK; CM_EINVAL (NULL arguments, T = 0, a composition key not in \p keys, a
+ * negative or non-finite waste, a gen_projected above gen); CM_ENOMEM.
+ * O(rows x (T + nkeys) + rows log rows).
+ */
+CM_EXPORT cm_error_t cm_urban_mine_compute(const cm_urban_comp_t *comp, const char *const *keys,
+                                           size_t nkeys, const cm_real_t *gen,
+                                           const cm_real_t *gen_projected, cm_int_t y0, size_t T,
+                                           cm_urban_mine_t *out, cm_error_info_t *err);
 
 /* --- HS/CN editions: bridging trade flows across a version break ------------------------ */
 

@@ -16,7 +16,9 @@ static const cm_i_importer_t *const importers[] = {
     &cm_i_imp_usgs,         &cm_i_imp_wmd,           &cm_i_imp_tidy,
     &cm_i_imp_comext,       &cm_i_imp_cn8_materials, &cm_i_imp_baci,
     &cm_i_imp_comtrade,     &cm_i_imp_iot_oecd,      &cm_i_imp_crma,
-    &cm_i_imp_geopolrisk_trade, &cm_i_imp_hs_correlation, &cm_i_imp_cn_nomenclature,
+    &cm_i_imp_geopolrisk_trade, &cm_i_imp_estat_tsv,    &cm_i_imp_estat_jsonstat,
+    &cm_i_imp_estat_sdmx,   &cm_i_imp_unep_mfa,
+    &cm_i_imp_hs_correlation, &cm_i_imp_cn_nomenclature,
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 
@@ -826,7 +828,9 @@ cm_error_t cm_import_file(cm_store_t *store, const char *kind, const char *path,
         CM_TRY(cm_store_import_begin(store, &prov, &g.si, err));
     }
 
-    if (g.imp->xlsx_sheet != NULL && is_xlsx(path)) {
+    if (g.imp->read_file != NULL) {
+        CM_TRY(g.imp->read_file(&g, err));
+    } else if (g.imp->xlsx_sheet != NULL && is_xlsx(path)) {
         rc = read_xlsx(&g, path, err);
     } else {
         rc = cm_csv_read_file(path, &g.csv, on_record, &g, &stats, err);
@@ -845,7 +849,7 @@ cm_error_t cm_import_file(cm_store_t *store, const char *kind, const char *path,
         }
         goto cleanup;
     }
-    if (g.header == NULL) {
+    if (g.header == NULL && g.imp->read_file == NULL) {
         CM_FAIL(cm_error_set_at(err, CM_EPARSE, path, 1, 1,
                                 "empty file: expected a header line and data rows"));
     }

@@ -71,6 +71,9 @@ typedef struct cm_i_importer_t {
     void (*destroy)(cm_i_ing_t *g);
     /* Non-zero when the header line identifies this kind (for "auto"); optional. */
     int (*detect)(size_t nfields, const char *const *fields);
+    /* Optional: reads the whole file itself instead of the CSV stream (JSON-stat); then
+     * header and row are not called and it must count g->records. */
+    cm_error_t (*read_file)(cm_i_ing_t *g, cm_error_info_t *err);
     /* Optional: non-zero for a row met before the header that is not the header (a title or
      * banner row of a spreadsheet); it is skipped and counted ("banner-row"). */
     int (*before_header)(const cm_csv_row_t *row);
@@ -222,6 +225,10 @@ extern const cm_i_importer_t cm_i_imp_comtrade;
 extern const cm_i_importer_t cm_i_imp_iot_oecd;
 extern const cm_i_importer_t cm_i_imp_crma;
 extern const cm_i_importer_t cm_i_imp_geopolrisk_trade;
+extern const cm_i_importer_t cm_i_imp_estat_tsv;
+extern const cm_i_importer_t cm_i_imp_estat_jsonstat;
+extern const cm_i_importer_t cm_i_imp_estat_sdmx;
+extern const cm_i_importer_t cm_i_imp_unep_mfa;
 extern const cm_i_importer_t cm_i_imp_hs_correlation;
 extern const cm_i_importer_t cm_i_imp_cn_nomenclature;
 

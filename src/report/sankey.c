@@ -26,6 +26,7 @@ typedef struct sk_pos_t {
 typedef struct sk_flow_t {
     size_t from, to;
     double value;
+    double sd; /* standard deviation shown as a lighter band (NaN or 0: none) */
 } sk_flow_t;
 
 struct cm_sankey_t {
@@ -119,10 +120,24 @@ cm_error_t cm_sankey_add_flow(cm_sankey_t *s, size_t from, size_t to, double val
         s->flow = v;
         s->cap_flow = nc;
     }
-    s->flow[s->nflow++] = (sk_flow_t){from, to, value};
+    s->flow[s->nflow++] = (sk_flow_t){from, to, value, NAN};
     s->node[from].out += value;
     s->node[to].in += value;
     return CM_OK;
+}
+
+cm_error_t cm_sankey_add_flow_sd(cm_sankey_t *s, size_t from, size_t to, double value,
+                                 double sd, cm_error_info_t *err)
+{
+    if (!isnan(sd) && !(sd >= 0 && isfinite(sd))) {
+        return cm_error_set(err, CM_EINVAL, "cm_sankey_add_flow_sd: expected a standard "
+                            "deviation >= 0 or NaN, got %g", sd);
+    }
+    cm_error_t rc = cm_sankey_add_flow(s, from, to, value, err);
+    if (rc == CM_OK) {
+        s->flow[s->nflow - 1].sd = sd;
+    }
+    return rc;
 }
 
 size_t cm_sankey_nnodes(const cm_sankey_t *s)
@@ -363,6 +378,27 @@ static cm_error_t render(const cm_sankey_t *s, sk_pos_t *pos, double width, doub
             }
             double x0 = a->x + nodew, x1 = z->x;
             const char *col = cm_i_svg_colour(fl->from);
+            double e = fl->sd > 0 ? fl->sd * k : 0; /* half the extra width of the band */
+            if (!pass && e > 0) {
+                double xm = (x0 + x1) / 2;
+                CM_TRY(cm_i_buf_printf(
+                    b, "<path class=\"sd-band\" data-from=\"%zu\" data-to=\"%zu\" "
+                       "data-value=\"%.17g\" data-sd=\"%.17g\" d=\"M%s %s C%s %s %s %s %s %s "
+                       "L%s %s C%s %s %s %s %s %s Z\" fill=\"%s\" fill-opacity=\"0.15\">"
+                       "<title>%.6g \xC2\xB1 %.3g</title></path>\n",
+                    fl->from, fl->to, fl->value, fl->sd, n1(x0).s, n1(y0 - e).s, n1(xm).s,
+                    n1(y0 - e).s, n1(xm).s, n1(y1 - e).s, n1(x1).s, n1(y1 - e).s, n1(x1).s,
+                    n1(y1 + w + e).s, n1(xm).s, n1(y1 + w + e).s, n1(xm).s, n1(y0 + w + e).s,
+                    n1(x0).s, n1(y0 + w + e).s, col, fl->value, fl->sd));
+            } else if (pass && e > 0) {
+                CM_TRY(cm_i_buf_printf(
+                    b, "<path class=\"sd-band\" data-from=\"%zu\" data-to=\"%zu\" "
+                       "data-value=\"%.17g\" data-sd=\"%.17g\" d=\"M%s %s L%s %s\" "
+                       "fill=\"none\" stroke=\"%s\" stroke-opacity=\"0.15\" stroke-width=\"%s\">"
+                       "<title>%.6g \xC2\xB1 %.3g</title></path>\n",
+                    fl->from, fl->to, fl->value, fl->sd, n1(x0).s, n1(y0 + w / 2).s,
+                    n1(x0 + 1).s, n1(y0 + w / 2).s, col, n1(w + 2 * e).s, fl->value, fl->sd));
+            }
             if (!pass) {
                 double xm = (x0 + x1) / 2;
                 CM_TRY(cm_i_buf_printf(

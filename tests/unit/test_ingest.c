@@ -36,7 +36,9 @@ static void test_kinds(void **state)
                               "usgs-mcs",     "wmd",            "tidy",
                               "comext",       "cn8-materials",  "baci",
                               "comtrade",     "iot-oecd",       "crma-lists",
-                              "geopolrisk-trade", "hs-correlation", "cn-nomenclature"};
+                              "geopolrisk-trade", "eurostat-tsv", "eurostat-jsonstat",
+                              "eurostat-sdmx-csv", "unep-irp-mfa",
+                              "hs-correlation", "cn-nomenclature"};
     (void)state;
     assert_int_equal(n, sizeof expected / sizeof expected[0]);
     for (size_t i = 0; i < n; i++) {
