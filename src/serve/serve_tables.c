@@ -1,0 +1,396 @@
+/* Table objects of the contract: the shape check, the CSV form, the materials found in their
+ * material columns (with each material's rows) and the crit_be rows /api/crit recomputes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cambium/cm_class.h"
+#include "cambium/cm_csv.h"
+#include "cm_internal.h"
+#include "serve/serve_internal.h"
+
+/* CSV bodies are bounded like every growable buffer of the library. */
+#define CSV_MAX ((size_t)256 << 20)
+
+static int column_index(const json_t *t, const char *name)
+{
+    size_t i;
+    const json_t *c;
+    json_array_foreach(json_object_get(t, "columns"), i, c)
+    {
+        const char *n = json_string_value(json_object_get(c, "name"));
+        if (n != NULL && strcmp(n, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+int cm_i_serve_table_check(const json_t *t, char *why, size_t whylen)
+{
+    const json_t *cols = json_object_get(t, "columns");
+    const json_t *rows = json_object_get(t, "rows");
+    const json_t *mc = json_object_get(t, "material_column");
+    const json_t *svg = json_object_get(t, "figure_svg");
+    size_t i, ncols = json_array_size(cols);
+    const json_t *v;
+    if (!json_is_object(t) || !json_is_array(cols) || ncols == 0 || !json_is_array(rows)) {
+        snprintf(why, whylen, "expected an object with a non-empty columns array and rows");
+        return 1;
+    }
+    json_array_foreach(cols, i, v)
+    {
+        const char *n = json_string_value(json_object_get(v, "name"));
+        if (n == NULL || n[0] == '\0') {
+            snprintf(why, whylen, "column %zu has no name", i + 1);
+            return 1;
+        }
+    }
+    json_array_foreach(rows, i, v)
+    {
+        size_t j;
+        const json_t *cell;
+        if (!json_is_array(v) || json_array_size(v) != ncols) {
+            snprintf(why, whylen, "row %zu is not an array of %zu cells", i + 1, ncols);
+            return 1;
+        }
+        json_array_foreach(v, j, cell)
+        {
+            if (!json_is_number(cell) && !json_is_string(cell) && !json_is_null(cell) &&
+                !json_is_boolean(cell)) {
+                snprintf(why, whylen, "row %zu, cell %zu is neither a number, a string nor null",
+                         i + 1, j + 1);
+                return 1;
+            }
+        }
+    }
+    if (mc != NULL && (!json_is_string(mc) || column_index(t, json_string_value(mc)) < 0)) {
+        snprintf(why, whylen, "material_column does not name a column");
+        return 1;
+    }
+    if (svg != NULL && !json_is_string(svg) && !json_is_null(svg)) {
+        snprintf(why, whylen, "figure_svg is not a string");
+        return 1;
+    }
+    return 0;
+}
+
+/* RFC 4180 quoting as the project's CSV writer does it: quote a field holding a comma, a
+ * quote, CR or LF, or starting or ending with a blank; double the quotes inside. */
+static cm_error_t put_field(cm_i_buf_t *b, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = strpbrk(s, ",\"\r\n") != NULL ||
+                (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'));
+    cm_error_t rc = CM_OK;
+    if (!quote) {
+        return cm_i_buf_append(b, s, n);
+    }
+    CM_TRY(cm_i_buf_append(b, "\"", 1));
+    for (const char *p = s; *p != '\0'; p++) {
+        CM_TRY(cm_i_buf_append(b, p, 1));
+        if (*p == '"') {
+            CM_TRY(cm_i_buf_append(b, "\"", 1));
+        }
+    }
+    CM_TRY(cm_i_buf_append(b, "\"", 1));
+cleanup:
+    return rc;
+}
+
+static cm_error_t put_cell(cm_i_buf_t *b, const json_t *cell)
+{
+    char num[40];
+    if (json_is_string(cell)) {
+        return put_field(b, json_string_value(cell));
+    }
+    if (json_is_integer(cell)) {
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(cell));
+        return cm_i_buf_puts(b, num);
+    }
+    if (json_is_real(cell)) {
+        return cm_i_buf_puts(b, cm_csv_format_double(json_real_value(cell), num));
+    }
+    if (json_is_boolean(cell)) {
+        return cm_i_buf_puts(b, json_is_true(cell) ? "true" : "false");
+    }
+    return CM_OK; /* null: an empty cell */
+}
+
+cm_error_t cm_i_serve_table_csv(const json_t *t, char **csv, size_t *len, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_i_buf_t b = CM_I_BUF_INIT(CSV_MAX);
+    size_t i, j;
+    const json_t *v, *cell;
+    json_array_foreach(json_object_get(t, "columns"), i, v)
+    {
+        if (i > 0) {
+            CM_TRY(cm_i_buf_append(&b, ",", 1));
+        }
+        CM_TRY(put_field(&b, json_string_value(json_object_get(v, "name"))));
+    }
+    CM_TRY(cm_i_buf_append(&b, "\r\n", 2));
+    json_array_foreach(json_object_get(t, "rows"), i, v)
+    {
+        json_array_foreach(v, j, cell)
+        {
+            if (j > 0) {
+                CM_TRY(cm_i_buf_append(&b, ",", 1));
+            }
+            CM_TRY(put_cell(&b, cell));
+        }
+        CM_TRY(cm_i_buf_append(&b, "\r\n", 2));
+    }
+    *len = b.len;
+    CM_TRY(cm_i_buf_steal(&b, csv));
+cleanup:
+    if (rc != CM_OK) {
+        cm_i_buf_free(&b);
+        return cm_error_set(err, rc, "serve: %s writing the CSV of table %s",
+                            rc == CM_ENOMEM ? "out of memory" : "size limit reached",
+                            json_string_value(json_object_get(t, "id")) != NULL
+                                ? json_string_value(json_object_get(t, "id"))
+                                : "?");
+    }
+    return rc;
+}
+
+/* --- materials ---------------------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The material id in row r of table t (NULL when the table has no material column or the cell
+ * is not a valid id). */
+static const char *row_material(int col, const json_t *row)
+{
+    const char *m = col >= 0 ? json_string_value(json_array_get(row, (size_t)col)) : NULL;
+    return m != NULL && cm_i_serve_valid_id(m, 0) ? m : NULL;
+}
+
+static int material_col(const json_t *t)
+{
+    const char *mc = json_string_value(json_object_get(t, "material_column"));
+    return mc != NULL ? column_index(t, mc) : -1;
+}
+
+/* Every distinct material id of the tables' material columns, sorted: new array of borrowed
+ * strings (free the array only). */
+static cm_error_t collect_ids(const cm_serve_t *ctx, json_t *const *objs, const char ***ids,
+                              size_t *n, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    size_t total = 0, k = 0;
+    const char **out = NULL;
+    for (size_t i = 0; objs != NULL && i < ctx->ntables; i++) {
+        if (material_col(objs[i]) >= 0) {
+            total += json_array_size(json_object_get(objs[i], "rows"));
+        }
+    }
+    out = cm_malloc_array(total + 1, sizeof *out);
+    CM_NOMEM(out, err);
+    for (size_t i = 0; objs != NULL && i < ctx->ntables; i++) {
+        int col = material_col(objs[i]);
+        size_t r;
+        const json_t *row;
+        json_array_foreach(json_object_get(objs[i], "rows"), r, row)
+        {
+            const char *m = row_material(col, row);
+            if (m != NULL) {
+                out[k++] = m;
+            }
+        }
+    }
+    qsort(out, k, sizeof *out, cmp_str);
+    *n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (*n == 0 || strcmp(out[*n - 1], out[i]) != 0) {
+            out[(*n)++] = out[i];
+        }
+    }
+    *ids = out;
+    out = NULL;
+cleanup:
+    cm_free(out);
+    return rc;
+}
+
+/* A copy of table t with only material m's rows and without its figure. */
+static cm_error_t material_table(const json_t *t, const char *m, json_t **out,
+                                 cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    json_t *copy = json_object(), *rows = json_array();
+    const char *key;
+    json_t *value;
+    int col = material_col(t);
+    size_t r;
+    const json_t *row;
+    *out = NULL;
+    CM_NOMEM(copy, err);
+    CM_NOMEM(rows, err);
+    json_object_foreach((json_t *)t, key, value)
+    {
+        if (strcmp(key, "rows") != 0 && strcmp(key, "figure_svg") != 0 &&
+            json_object_set(copy, key, value) != 0) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+        }
+    }
+    json_array_foreach(json_object_get(t, "rows"), r, row)
+    {
+        const char *rm = row_material(col, row);
+        if (rm != NULL && strcmp(rm, m) == 0 && json_array_append(rows, (json_t *)row) != 0) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+        }
+    }
+    if (json_object_set(copy, "rows", rows) != 0) {
+        CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+    }
+    *out = copy;
+    copy = NULL;
+cleanup:
+    json_decref(copy);
+    json_decref(rows);
+    return rc;
+}
+
+static cm_error_t material_answer(cm_serve_t *ctx, json_t *const *objs, const char *m,
+                                  const char *name, cm_i_serve_blob_t *blob, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    json_t *o = json_object(), *tables = json_array(), *t = NULL;
+    CM_NOMEM(o, err);
+    CM_NOMEM(tables, err);
+    if (json_object_set_new(o, "material", json_string(m)) != 0 ||
+        json_object_set_new(o, "name", json_string(name)) != 0 ||
+        json_object_set(o, "tables", tables) != 0) {
+        CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+    }
+    for (size_t i = 0; i < ctx->ntables; i++) {
+        int col = material_col(objs[i]);
+        size_t r;
+        const json_t *row;
+        int has = 0;
+        json_array_foreach(json_object_get(objs[i], "rows"), r, row)
+        {
+            const char *rm = row_material(col, row);
+            if (rm != NULL && strcmp(rm, m) == 0) {
+                has = 1;
+                break;
+            }
+        }
+        if (!has) {
+            continue;
+        }
+        CM_TRY(material_table(objs[i], m, &t, err));
+        if (json_array_append_new(tables, t) != 0) {
+            t = NULL;
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+        }
+        t = NULL;
+    }
+    CM_TRY(cm_i_serve_blob_json(blob, o, err));
+cleanup:
+    json_decref(o);
+    json_decref(tables);
+    return rc;
+}
+
+cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs,
+                                      cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    const char **ids = NULL;
+    size_t n = 0;
+    cm_class_t *cls = NULL;
+    cm_error_info_t cerr;
+    json_t *list = json_array();
+    CM_NOMEM(list, err);
+    CM_TRY(collect_ids(ctx, objs, &ids, &n, err));
+    memset(&cerr, 0, sizeof cerr);
+    rc = cm_class_load(ctx->store, "material", &cls, &cerr);
+    if (rc == CM_ENOTFOUND) {
+        rc = cm_class_builtin("material", &cls, &cerr);
+    }
+    if (rc == CM_ENOMEM) {
+        CM_FAIL(cm_error_set(err, rc, "%s", cerr.message));
+    }
+    if (rc != CM_OK) {
+        cm_log(CM_LOG_WARNING, "serve: no material names (%s): ids are shown", cerr.message);
+        rc = CM_OK;
+    }
+    ctx->mats = cm_calloc(n + 1, sizeof *ctx->mats);
+    CM_NOMEM(ctx->mats, err);
+    for (size_t i = 0; i < n; i++) {
+        const char *label = cls != NULL ? cm_class_label(cls, ids[i]) : NULL;
+        const char *name = label != NULL ? label : ids[i];
+        cm_i_serve_material_t *m = &ctx->mats[ctx->nmats++];
+        json_t *item = json_object();
+        CM_NOMEM(item, err);
+        if (json_array_append_new(list, item) != 0 ||
+            json_object_set_new(item, "id", json_string(ids[i])) != 0 ||
+            json_object_set_new(item, "name", json_string(name)) != 0) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory listing materials"));
+        }
+        m->id = cm_strdup(ids[i]);
+        CM_NOMEM(m->id, err);
+        CM_TRY(material_answer(ctx, objs, ids[i], name, &m->json, err));
+    }
+    CM_TRY(cm_i_serve_blob_json(&ctx->materials, list, err));
+cleanup:
+    json_decref(list);
+    cm_class_free(cls);
+    cm_free(ids);
+    return rc;
+}
+
+/* --- crit_be ------------------------------------------------------------------------------ */
+
+static double cell_real(const json_t *row, int col)
+{
+    const json_t *c = json_array_get(row, (size_t)col);
+    return json_is_number(c) ? json_number_value(c) : NAN;
+}
+
+cm_error_t cm_i_serve_build_crit(cm_serve_t *ctx, const json_t *crit_be, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    static const char *const names[5] = {"material", "sr_eu", "ei_eu", "sr_be", "ei_be"};
+    int col[5];
+    size_t r;
+    const json_t *row;
+    for (int k = 0; k < 5; k++) {
+        col[k] = column_index(crit_be, names[k]);
+        if (col[k] < 0) {
+            snprintf(ctx->crit_missing, sizeof ctx->crit_missing,
+                     "table crit_be has no column '%s'", names[k]);
+            cm_log(CM_LOG_WARNING, "serve: %s: /api/crit answers 404", ctx->crit_missing);
+            return CM_OK;
+        }
+    }
+    ctx->crit = cm_calloc(json_array_size(json_object_get(crit_be, "rows")) + 1,
+                          sizeof *ctx->crit);
+    CM_NOMEM(ctx->crit, err);
+    json_array_foreach(json_object_get(crit_be, "rows"), r, row)
+    {
+        const char *m = json_string_value(json_array_get(row, (size_t)col[0]));
+        if (m == NULL) {
+            continue;
+        }
+        cm_i_serve_crit_t *c = &ctx->crit[ctx->ncrit];
+        c->material = cm_strdup(m);
+        CM_NOMEM(c->material, err);
+        ctx->ncrit++;
+        c->sr_eu = cell_real(row, col[1]);
+        c->ei_eu = cell_real(row, col[2]);
+        c->sr_be = cell_real(row, col[3]);
+        c->ei_be = cell_real(row, col[4]);
+    }
+    ctx->has_crit = 1;
+cleanup:
+    return rc;
+}
