@@ -26,9 +26,10 @@ struct cm_serve_http_t {
     int port;
 };
 
-/* Per request: the raw target, and whether the answer was queued. */
+/* Per request: the raw target, whether the handler saw it and whether it was answered. */
 typedef struct request_t {
     char *target; /* NULL when it could not be copied */
+    int seen;
     int answered;
 } request_t;
 
@@ -121,11 +122,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     request_t *r = *req_cls;
     cm_serve_response_t res;
     cm_error_info_t err;
+    int allowed = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     CM_UNUSED(url);
     CM_UNUSED(version);
     CM_UNUSED(upload_data);
     if (r != NULL && r->answered) {
-        *upload_data_size = 0; /* a body sent with a refused method: dropped */
+        *upload_data_size = 0; /* a body sent after the answer: dropped */
+        return MHD_YES;
+    }
+    /* GET and HEAD are answered on the second call, once libmicrohttpd has read the request
+     * (answering on the first call would cost the connection its keep-alive); any other method
+     * is refused at once, without reading its body. */
+    if (r != NULL && allowed && !r->seen) {
+        r->seen = 1;
         return MHD_YES;
     }
     memset(&res, 0, sizeof res);
@@ -142,6 +151,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r != NULL) {
         r->answered = 1;
     }
+    *upload_data_size = 0;
     enum MHD_Result ok = queue(conn, &res);
     cm_serve_response_destroy(&res);
     return ok;
@@ -195,14 +205,22 @@ cm_error_t cm_serve_http_start(cm_serve_t *ctx, const cm_serve_http_options_t *o
     CM_NOMEM(h, err);
     h->ctx = ctx;
     unsigned int threads = (unsigned int)(opt->threads > 0 ? opt->threads : default_threads());
-    h->daemon = MHD_start_daemon(
-        flags, (uint16_t)opt->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)TIMEOUT_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT, MEMORY_LIMIT,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-        on_log, NULL, MHD_OPTION_END);
+    /* the logger first: libmicrohttpd reports problems with the options that follow; a pool
+     * of one thread is the polling thread itself */
+    struct MHD_OptionItem ops[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_log, NULL},
+        {MHD_OPTION_SOCK_ADDR, 0, (void *)addr},
+        {MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, TIMEOUT_SECONDS, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)MEMORY_LIMIT, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+        {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)no_unescape, NULL},
+        {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    h->daemon = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, h,
+                                 MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
     if (h->daemon == NULL) {
         CM_FAIL(cm_error_set(err, CM_EFILE,
                              "cannot listen on %s port %d (in use, not permitted or no such "
