@@ -13,10 +13,20 @@
     const mag = Math.pow(10, Math.floor(Math.log10(raw)));
     const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
     const out = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+    const end = Math.ceil(hi / step - 1e-9) * step;
+    for (let v = Math.floor(lo / step + 1e-9) * step; v <= end + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
     return out;
   }
   C.ticks = ticks;
+
+  /** Tick labels: 2.5M, 40k, 0.5. */
+  function short(v) {
+    const a = Math.abs(v);
+    if (a >= 1e9) return `${Number((v / 1e9).toPrecision(3))}G`;
+    if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+    if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
+    return CM.fmt(v);
+  }
 
   /** Chart width from the container (the viewBox keeps text at its size). */
   C.width = (min) => Math.max(min || 300, Math.min(880, (document.getElementById('main').clientWidth || 900) - 40));
@@ -29,11 +39,11 @@
   function axes(g, x, y, xt, yt, m, w, h, xLabel, yLabel, xfmt) {
     for (const v of yt) {
       g.appendChild(S('line', { x1: m.l, x2: w - m.r, y1: y(v), y2: y(v), class: 'grid' }));
-      g.appendChild(S('text', { x: m.l - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, CM.fmt(v)));
+      g.appendChild(S('text', { x: m.l - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, short(v)));
     }
     for (const v of xt) {
       g.appendChild(S('line', { x1: x(v), x2: x(v), y1: m.t, y2: h - m.b, class: 'grid' }));
-      g.appendChild(S('text', { x: x(v), y: h - m.b + 16, class: 'tick', 'text-anchor': 'middle' }, (xfmt || CM.fmt)(v)));
+      g.appendChild(S('text', { x: x(v), y: h - m.b + 16, class: 'tick', 'text-anchor': 'middle' }, (xfmt || short)(v)));
     }
     g.appendChild(S('line', { x1: m.l, x2: w - m.r, y1: h - m.b, y2: h - m.b, class: 'axis' }));
     g.appendChild(S('line', { x1: m.l, x2: m.l, y1: m.t, y2: h - m.b, class: 'axis' }));
@@ -86,6 +96,7 @@
   /** Horizontal bars [{label, value, cls}] (values may be negative), with value labels. */
   C.bars = function (o) {
     const bars = o.bars.filter((b) => CM.isNum(b.value));
+    if (!bars.length) return CM.el('p', { class: 'no-figure' }, `no figure: ${o.title}: no value to draw`);
     const w = o.width || C.width();
     const lw = Math.min(200, Math.max(70, Math.round(w * 0.3)));
     const bh = 18;
@@ -115,9 +126,10 @@
   C.lines = function (o) {
     const w = o.width || C.width();
     const h = o.height || 300;
-    const m = { l: 64, r: 14, t: 12, b: 40 };
+    const m = { l: 56, r: 14, t: 12, b: 40 };
     const all = o.series.flatMap((s) => s.points.concat((s.band || []).flatMap((b) => [[b[0], b[1]], [b[0], b[2]]])))
       .filter((p) => CM.isNum(p[0]) && CM.isNum(p[1]));
+    if (!all.length) return CM.el('p', { class: 'no-figure' }, `no figure: ${o.title}: no value to draw`);
     const x0 = Math.min(...all.map((p) => p[0]));
     const x1 = Math.max(...all.map((p) => p[0]));
     const ylo = Math.min(0, ...all.map((p) => p[1]));

@@ -30,7 +30,7 @@
         el('h2', {}, PAGE_OF[s.id] ? el('a', { href: PAGE_OF[s.id] }, s.title) : s.title),
         status,
         s.summary ? el('ul', { class: 'summary' }, s.summary.map((l) => el('li', {}, l))) : null,
-        s.tables && s.tables.length ? el('p', { class: 'muted' }, `${s.tables.length} tables: ${s.tables.join(', ')}`) : null));
+        s.tables && s.tables.length ? el('p', { class: 'muted' }, `${s.tables.length} ${s.tables.length === 1 ? 'table' : 'tables'}: ${s.tables.join(', ')}`) : null));
     }
     content.appendChild(list);
     return title;

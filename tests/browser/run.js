@@ -174,7 +174,7 @@ const PAGES = [
     const m = await (await fetch('/api/material/cobalt')).json();
     const blocks = $$('.block[data-table]');
     if (blocks.length !== m.tables.length) fails.push('blocks ' + blocks.length + ' != tables with cobalt rows ' + m.tables.length);
-    for (const b of blocks) if (!b.querySelector('figure svg.chart')) fails.push('no figure for ' + b.dataset.table);
+    for (const b of blocks) if (!b.querySelector('figure svg.chart, figure .no-figure')) fails.push('no figure for ' + b.dataset.table);
     for (const id of ['supply_chains', 'crit_be', 'crit_mc']) if (m.tables.some((t) => t.id === id) && !document.querySelector('.block[data-table="' + id + '"] svg .bar'))
       fails.push('no bars for ' + id);
     if (!document.querySelector('#mat-pick')) fails.push('no material picker');` },
