@@ -265,8 +265,11 @@
   P.alerts = async function (content) {
     const title = h1(content, 'Early-warning alerts', 'Ranked alerts on Belgian imports, each with its evidence; the pointers they come from.');
     append(content, await CM.sectionBlocks('trade', 'trade', {
-      trade_alerts: (t) => chart.bars({ title: 'alert severity', bars: CM.rows(t).map((r) =>
+      trade_alerts: (t) => el('div', {}, chart.bars({ title: 'alert severity', bars: CM.rows(t).map((r) =>
         ({ label: `${r.rank}. ${r.product} ${r.period} ${r.alert}`, value: r.severity, cls: 'series-0' })) }),
+        el('ol', { class: 'alert-list' }, CM.rows(t).map((r) => el('li', {},
+          el('strong', {}, `${r.product} ${r.period}: ${String(r.alert).replace(/_/g, ' ')}`),
+          ` (severity ${CM.fmt(r.severity)}, ${r.declarant}, ${r.source}) — ${r.evidence || ''}`)))),
       trade_pointers: (t) => chart.bars({ title: 'partner HHI by product and period (first 25 rows)', max: 1, bars: CM.rows(t).slice(0, 25)
         .map((r) => ({ label: `${r.product} ${r.period}`, value: r.hhi, cls: 'be' })) }),
     }, ['trade_alerts', 'trade_pointers']));
