@@ -38,13 +38,13 @@
 
   // ---------------------------------------------------------------- criticality
   function critLabel(m, name) {
-    const cls = (c) => (c === true ? 'critical' : c === false ? 'not critical' : 'undetermined');
+    const cls = (c) => (klass(c) === true ? 'critical' : klass(c) === false ? 'not critical' : 'undetermined');
     return `${name || m.material}: EU SR ${CM.fmt(m.sr_eu)}, EI ${CM.fmt(m.ei_eu)} (${cls(m.critical_eu)}); ` +
       `Belgium SR ${CM.fmt(m.sr_be)}, EI ${CM.fmt(m.ei_be)} (${cls(m.critical_be)})`;
   }
 
   function critDetails(box, m, name) {
-    const yes = (c) => (c === true ? 'critical' : c === false ? 'not critical' : 'undetermined');
+    const yes = (c) => (klass(c) === true ? 'critical' : klass(c) === false ? 'not critical' : 'undetermined');
     box.replaceChildren(
       el('h3', {}, name || m.material),
       el('table', { class: 'terms' },
@@ -56,8 +56,11 @@
       el('p', {}, el('a', { href: `#/material/${encodeURIComponent(m.material)}` }, `Open the page of ${name || m.material}`)));
   }
 
+  const klass = (c) => (c === true || c === 1 ? true : c === false || c === 0 ? false : null);
+
   function drawScatters(holder, detail, data, names) {
     holder.replaceChildren();
+    for (const m of data.materials) { m.critical_eu = klass(m.critical_eu); m.critical_be = klass(m.critical_be); }
     const w = Math.min(440, chart.width(300));
     for (const v of ['eu', 'be']) {
       const pts = data.materials.filter((m) => CM.isNum(m[`sr_${v}`]) && CM.isNum(m[`ei_${v}`])).map((m) => ({
@@ -93,7 +96,7 @@
   }
 
   function whatifResult(box, r, names) {
-    const yes = (c) => (c === true ? 'critical' : c === false ? 'not critical' : 'undetermined');
+    const yes = (c) => (klass(c) === true ? 'critical' : klass(c) === false ? 'not critical' : 'undetermined');
     const row = (label, k, f) => el('tr', {}, el('th', { scope: 'row' }, label),
       el('td', { class: 'num' }, f(r.before[k])), el('td', { class: 'num' }, f(r.after[k])));
     const listOf = (xs) => (xs.length ? xs.map((x) => `${names[x.material] || x.material} (${x.variant === 'be' ? 'Belgium' : 'EU'})`).join(', ') : 'none');

@@ -148,7 +148,7 @@ const PAGES = [
       // thresholds: redraw at SR 0.5 must classify more materials critical for the EU
       const before = $$('figure.scatter[data-variant="eu"] circle.point.crit').length;
       const c2 = await (await fetch('/api/crit?sr=0.5&ei=2.8')).json();
-      const want = c2.materials.filter((m) => m.critical_eu === true).length;
+      const want = c2.materials.filter((m) => m.critical_eu === true || m.critical_eu === 1).length;
       document.querySelector('#thr-sr').value = '0.5';
       document.querySelector('form.thresholds').requestSubmit();
       for (let i = 0; i < 100 && $$('figure.scatter[data-variant="eu"] circle.point.crit').length === before; i++) await new Promise((r) => setTimeout(r, 50));
@@ -167,7 +167,10 @@ const PAGES = [
       for (let i = 0; i < 100 && !res.querySelector('.failed'); i++) await new Promise((r) => setTimeout(r, 50));
       const bad = res.querySelector('.failed');
       if (!bad || !/country/.test(bad.textContent)) fails.push('what-if with a bad country not refused: ' + res.textContent);
-      else bad.remove();
+      // and a good one again, for the screenshot
+      wf.country.value = 'COD'; wf.requestSubmit();
+      for (let i = 0; i < 100 && !res.querySelector('table[data-whatif]'); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!res.querySelector('table[data-whatif]')) fails.push('what-if gave no answer after a refused one');
       if (!$$('table tbody tr').length) fails.push('no table rows');
     }` },
   { name: 'material', hash: '#/material/cobalt', check: `
