@@ -32,6 +32,7 @@ extern const cm_cli_verb_t cm_cli_verb_mmsa;
 extern const cm_cli_verb_t cm_cli_verb_trade;
 extern const cm_cli_verb_t cm_cli_verb_mfa;
 extern const cm_cli_verb_t cm_cli_verb_reconcile;
+extern const cm_cli_verb_t cm_cli_verb_assess;
 
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);

@@ -15,6 +15,7 @@ static const cm_cli_verb_t *const verbs[] = {
     &cm_cli_verb_trade,
     &cm_cli_verb_mfa,
     &cm_cli_verb_reconcile,
+    &cm_cli_verb_assess,
     NULL,
 };
 

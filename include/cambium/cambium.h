@@ -35,5 +35,6 @@
 #include "cm_sankey.h"
 #include "cm_mfa.h"
 #include "cm_reconcile.h"
+#include "cm_report.h"
 
 #endif
