@@ -90,9 +90,8 @@ static void print_answer(const json_t *a)
     json_array_foreach(changes, i, c)
     {
         printf("changed: %-10s %-16s %s %5.1f %% -> %5.1f %% (%.1f %% of the supply removed)%s\n",
-               str(c, "stage"), str(c, "scope"), str(a, "country"),
-               100.0 * num(c, "share_before"), 100.0 * num(c, "share_after"),
-               100.0 * num(c, "removed"),
+               str(c, "stage"), str(c, "scope"), str(a, "country"), 100.0 * num(c, "share_before"),
+               100.0 * num(c, "share_after"), 100.0 * num(c, "removed"),
                json_is_true(json_object_get(c, "emptied")) ? ": nothing left" : "");
     }
     static const char *const var[2][3] = {{"EU", "sr_eu", "ei_eu"}, {"Belgium", "sr_be", "ei_be"}};
@@ -147,13 +146,17 @@ static void print_answer(const json_t *a)
 
 int cm_cli_crit_whatif(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"store", required_argument, NULL, 's'},        {"material", required_argument, NULL, 'm'},
-        {"country", required_argument, NULL, 'c'},      {"cut", required_argument, NULL, 'k'},
-        {"sr-threshold", required_argument, NULL, 'r'}, {"ei-threshold", required_argument, NULL, 'e'},
-        {"wgi-year", required_argument, NULL, 'y'},     {"wgi-fallback", required_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},               {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"store", required_argument, NULL, 's'},
+                                             {"material", required_argument, NULL, 'm'},
+                                             {"country", required_argument, NULL, 'c'},
+                                             {"cut", required_argument, NULL, 'k'},
+                                             {"sr-threshold", required_argument, NULL, 'r'},
+                                             {"ei-threshold", required_argument, NULL, 'e'},
+                                             {"wgi-year", required_argument, NULL, 'y'},
+                                             {"wgi-fallback", required_argument, NULL, 'f'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *store_opt = NULL;
     int as_json = 0, have_cut = 0;
     cm_crit_whatif_query_t q;
@@ -164,10 +167,18 @@ int cm_cli_crit_whatif(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         double v = 0.0;
         switch (c) {
-        case 's': store_opt = optarg; break;
-        case 'm': q.material = optarg; break;
-        case 'c': q.country = optarg; break;
-        case 'j': as_json = 1; break;
+        case 's':
+            store_opt = optarg;
+            break;
+        case 'm':
+            q.material = optarg;
+            break;
+        case 'c':
+            q.country = optarg;
+            break;
+        case 'j':
+            as_json = 1;
+            break;
         case 'k': {
             char text[64];
             size_t n = strlen(optarg);
@@ -176,9 +187,8 @@ int cm_cli_crit_whatif(int argc, char **argv)
                 text[n - 1] = '\0';
             }
             if (!cm_cli_parse_real(text, &v) || !(v > 0.0 && v <= 100.0)) {
-                return cm_cli_usage_error("crit whatif",
-                                          "--cut: expected a percentage in (0, 100], got '%s'",
-                                          optarg);
+                return cm_cli_usage_error(
+                    "crit whatif", "--cut: expected a percentage in (0, 100], got '%s'", optarg);
             }
             q.cut = v / 100.0;
             have_cut = 1;
@@ -186,17 +196,15 @@ int cm_cli_crit_whatif(int argc, char **argv)
         }
         case 'r':
             if (!cm_cli_parse_real(optarg, &v) || !(v > 0.0)) {
-                return cm_cli_usage_error("crit whatif",
-                                          "--sr-threshold: expected a positive number, got '%s'",
-                                          optarg);
+                return cm_cli_usage_error(
+                    "crit whatif", "--sr-threshold: expected a positive number, got '%s'", optarg);
             }
             q.sr_threshold = v;
             break;
         case 'e':
             if (!cm_cli_parse_real(optarg, &v) || !(v > 0.0)) {
-                return cm_cli_usage_error("crit whatif",
-                                          "--ei-threshold: expected a positive number, got '%s'",
-                                          optarg);
+                return cm_cli_usage_error(
+                    "crit whatif", "--ei-threshold: expected a positive number, got '%s'", optarg);
             }
             q.ei_threshold = v;
             break;

@@ -46,15 +46,15 @@ typedef struct cm_crit_whatif_query_t {
 
 /** What ::cm_crit_whatif_cut did to one stage x scope. */
 typedef struct cm_crit_whatif_cut_t {
-    int supplies;         /**< non-zero: the country had a share > 0 (otherwise nothing changed
-                               and the other fields are 0) */
+    int supplies;           /**< non-zero: the country had a share > 0 (otherwise nothing changed
+                                 and the other fields are 0) */
     cm_real_t share_before; /**< the country's share / the sum of the shares, before */
     cm_real_t share_after;  /**< the same after (0 when emptied) */
-    cm_real_t removed;    /**< fraction of the supply removed: cut x share_before */
-    cm_real_t factor;     /**< multiplier applied to every share after the cut, T / (T - cut S_c)
-                               (NaN when emptied) */
-    int emptied;          /**< non-zero: no supply left (sole supplier, cut 1); the supply's
-                               count n is then set to 0 */
+    cm_real_t removed;      /**< fraction of the supply removed: cut x share_before */
+    cm_real_t factor;       /**< multiplier applied to every share after the cut, T / (T - cut S_c)
+                                 (NaN when emptied) */
+    int emptied;            /**< non-zero: no supply left (sole supplier, cut 1); the supply's
+                                 count n is then set to 0 */
 } cm_crit_whatif_cut_t;
 
 /**
@@ -91,11 +91,12 @@ CM_EXPORT cm_error_t cm_crit_whatif_cut(cm_crit_supply_t *s, const char *country
  * the material queried can change class; an undetermined class is never a change);
  * `be_value_added_exposed`: `value` (value added of the distinct Belgian sectors, NACE
  * divisions with the IOT's combined industries counted once, in which the material has an end
- * use; null when the material has no end-use shares), `unit` ("EUR million"), `weighted` (sum of end-use share x sector value added, the EI
- * numerator), `unassigned_share` (share of end uses without a sector or a Belgian value
- * added), `sectors` (array of {"nace", "value", "use_share"}; their values sum to `value`);
- * it is the same whatever the cut: value added that uses the material, not a loss estimate;
- * `notes`: array of strings saying what was changed and why.
+ * use; null when the material has no end-use shares), `unit` ("EUR million"), `weighted`
+ * (sum of end-use share x sector value added, the EI numerator), `unassigned_share` (share of end
+ * uses without a sector or a Belgian value added), `sectors` (array of {"nace", "value",
+ * "use_share"}; their values sum to `value`); it is the same whatever the cut: value added that
+ * uses the material, not a loss estimate; `notes`: array of strings saying what was changed and
+ * why.
  *
  * A country that supplies the material nowhere (no share > 0 in the global supply, the EU or
  * the Belgian sourcing) is not an error: nothing is changed, `after` equals `before` and a note

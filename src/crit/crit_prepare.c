@@ -9,14 +9,14 @@
 cm_error_t cm_crit_load_bound(cm_store_t *store, const cm_crit_be_map_t *map,
                               const cm_crit_be_options_t *be_opt, const cm_crit_options_t *opt,
                               cm_crit_inputs_t *eu, cm_crit_inputs_t *be,
-                              cm_crit_be_report_t *report, cm_crit_wgi_t *wgi,
-                              cm_error_info_t *err)
+                              cm_crit_be_report_t *report, cm_crit_wgi_t *wgi, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_crit_be_map_t builtin;
     cm_crit_be_options_t bo;
     memset(&builtin, 0, sizeof builtin);
-    if (store == NULL || eu == NULL || wgi == NULL || opt == NULL || (be != NULL && report == NULL)) {
+    if (store == NULL || eu == NULL || wgi == NULL || opt == NULL ||
+        (be != NULL && report == NULL)) {
         return cm_error_set(err, CM_EINVAL, "cm_crit_load_bound: NULL argument");
     }
     int year = opt->wgi_year != 0 ? opt->wgi_year : CM_CRIT_EU_WGI_YEAR;

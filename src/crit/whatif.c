@@ -142,8 +142,8 @@ static void nace_group(const char *nace, char *buf, size_t n)
             p += strspn(p, " ");
         }
         if (found && count > 1) {
-            snprintf(buf, n, "%.*s-%.*s", (int)strcspn(first, " "), first,
-                     (int)strcspn(last, " "), last);
+            snprintf(buf, n, "%.*s-%.*s", (int)strcspn(first, " "), first, (int)strcspn(last, " "),
+                     last);
             return;
         }
     }
@@ -270,7 +270,7 @@ static int class_lists(const run_t *r, const char *code, json_t *newly, json_t *
     for (int v = 0; v < NVARIANTS; v++) {
         json_t *target = r->cls_before[v] == 0 && r->cls_after[v] == 1   ? newly
                          : r->cls_before[v] == 1 && r->cls_after[v] == 0 ? gone
-                                                                          : NULL;
+                                                                         : NULL;
         if (target == NULL) {
             continue;
         }
@@ -350,8 +350,7 @@ static int changes_and_notes(const run_t *r, const cm_crit_whatif_query_t *q, co
                                       "is left: a total interruption, which the SR (a "
                                       "concentration index of existing supply) does not score: "
                                       "the SR after is null for the %s",
-                                      cm_crit_stage_name(s), scope_text[c], country,
-                                      100.0 * q->cut,
+                                      cm_crit_stage_name(s), scope_text[c], country, 100.0 * q->cut,
                                       c == SC_GLOBAL ? "EU and Belgium"
                                       : c == SC_EU   ? "EU"
                                                      : "Belgium")
@@ -360,8 +359,8 @@ static int changes_and_notes(const run_t *r, const cm_crit_whatif_query_t *q, co
                                       "the supply removed, the other suppliers' shares "
                                       "multiplied by %.6g (renormalised: the sum is kept)",
                                       cm_crit_stage_name(s), scope_text[c], country,
-                                      100.0 * k->share_before, 100.0 * k->share_after, 100.0 * k->removed,
-                                      k->factor);
+                                      100.0 * k->share_before, 100.0 * k->share_after,
+                                      100.0 * k->removed, k->factor);
             if (bad) {
                 return 1;
             }
@@ -400,19 +399,17 @@ static cm_error_t to_json(const run_t *r, const cm_crit_whatif_query_t *q,
     static const char *const vtext[NVARIANTS] = {"EU", "Belgian"};
     cm_json_init();
     json_t *root = json_object(), *newly = NULL, *gone = NULL, *changes = NULL, *notes = NULL;
-    int bad = root == NULL ||
-              jset(root, "material", json_string(m->code)) ||
+    int bad = root == NULL || jset(root, "material", json_string(m->code)) ||
               jset(root, "material_name", json_string(m->name != NULL ? m->name : m->code)) ||
-              jset(root, "country", json_string(country)) ||
-              jset(root, "cut", json_real(q->cut)) ||
+              jset(root, "country", json_string(country)) || jset(root, "cut", json_real(q->cut)) ||
               jset(root, "sr_threshold", json_real(r->opt[V_EU].sr_threshold)) ||
               jset(root, "ei_threshold", json_real(r->opt[V_EU].ei_threshold)) ||
               jset(root, "method", json_string("renormalised")) ||
               jset(root, "before", state(r, 0)) || jset(root, "after", state(r, 1)) ||
               (newly = attach(root, "newly_critical", json_array())) == NULL ||
               (gone = attach(root, "no_longer_critical", json_array())) == NULL ||
-              (changes = attach(root, "changes", json_array())) == NULL ||
-              va_object(r, root) || (notes = attach(root, "notes", json_array())) == NULL ||
+              (changes = attach(root, "changes", json_array())) == NULL || va_object(r, root) ||
+              (notes = attach(root, "notes", json_array())) == NULL ||
               class_lists(r, m->code, newly, gone) ||
               changes_and_notes(r, q, m->code, country, changes, notes);
     for (int v = 0; v < NVARIANTS && !bad; v++) {
@@ -551,36 +548,40 @@ cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *
     }
     CM_TRY(check_query(q, err));
     set_options(&r, q);
-    CM_TRY(cm_crit_load_bound(store, NULL, NULL, &r.opt[V_EU], &r.eu, &r.be, &r.rep, &r.wgi,
-                              err));
+    CM_TRY(cm_crit_load_bound(store, NULL, NULL, &r.opt[V_EU], &r.eu, &r.be, &r.rep, &r.wgi, err));
     r.opt[V_BE].va_max = r.rep.va_max;
 
-    /* the material and the country, through the classifications */
-    CM_TRY(cm_class_load(store, "material", &r.materials, err));
-    CM_TRY(cm_class_load(store, "country", &r.countries, err));
-    const char *code = cm_class_resolve(r.materials, q->material);
-    ptrdiff_t k = cm_crit_inputs_find(&r.eu, code != NULL ? code : q->material);
+    /* the material and the country: a code as the inputs write it, else through the
+     * classifications (aliases: "Co", "Congo, D.R.") */
+    const char *code = q->material;
+    ptrdiff_t k = cm_crit_inputs_find(&r.eu, code);
     if (k < 0) {
+        CM_TRY(cm_class_load(store, "material", &r.materials, err));
+        code = cm_class_resolve(r.materials, q->material);
         if (code == NULL) {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
                                  "unknown material '%s' (neither a material of the "
                                  "classification nor of the criticality inputs)",
                                  q->material));
         }
-        CM_FAIL(cm_error_set(err, CM_EINVAL,
-                             "material '%s' (%s) has no criticality inputs in the store", q->material,
-                             code));
+        k = cm_crit_inputs_find(&r.eu, code);
+        if (k < 0) {
+            CM_FAIL(cm_error_set(err, CM_EINVAL,
+                                 "material '%s' (%s) has no criticality inputs in the store",
+                                 q->material, code));
+        }
     }
     cm_crit_material_t *me = &r.eu.materials[k], *mb = &r.be.materials[k];
-    const char *country = cm_class_resolve(r.countries, q->country);
-    if (country == NULL) {
-        if (!in_shares(me, mb, q->country)) {
+    const char *country = q->country;
+    if (!in_shares(me, mb, country) && cm_crit_wgi_find(&r.wgi, country) < 0) {
+        CM_TRY(cm_class_load(store, "country", &r.countries, err));
+        country = cm_class_resolve(r.countries, q->country);
+        if (country == NULL) {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
-                                 "unknown country '%s' (for %s: neither a country of the "
-                                 "classification nor a supplier in the inputs)",
+                                 "unknown country '%s' (neither a country of the classification "
+                                 "nor a supplier of %s in the inputs)",
                                  q->country, me->code));
         }
-        country = q->country;
     }
     if (r.wgi.n > 0) {
         r.scaled = cm_malloc_array(r.wgi.n, sizeof *r.scaled);
