@@ -435,6 +435,15 @@ static void test_invariants(void **state)
     ASSERT_NEAR(num(va, "value"), 0.0, 0, 0);
     ASSERT_NEAR(num(va, "unassigned_share"), 1.0, 0, 1e-12);
     json_decref(a);
+    /* below 100 %, the sole supplier's share is renormalised back to the whole: SR unchanged */
+    q.material = "gallium";
+    q.cut = 0.5;
+    a = ask(st, &q);
+    ASSERT_NEAR(num(json_object_get(a, "after"), "sr_eu"),
+                num(json_object_get(a, "before"), "sr_eu"), 1e-15, 0);
+    ASSERT_NEAR(num(change(a, "processing", "global"), "share_after"), 1.0, 1e-15, 0);
+    json_decref(a);
+    q.cut = 1.0;
     /* COD stops entirely but AUS remains: a finite SR after, COD's share 0 */
     q.material = "cobalt";
     q.country = "COD";
