@@ -272,9 +272,8 @@ static void test_hand_case(void **state)
     ASSERT_NEAR(sr_blend(gs2, be2, 0.8), 2.123944, 0, 1e-6);
     /* processing: FIN and AUS, untouched */
     const json_t *ps = json_object_get(f, "sr_stage_eu");
-    ASSERT_NEAR(num(ps, "processing"), sr_blend(0.25 * W_FIN + 0.25 * W_AUS,
-                                                0.25 * W_FIN + 0.25 * W_AUS, 0.1),
-                1e-12, 0);
+    ASSERT_NEAR(num(ps, "processing"),
+                sr_blend(0.25 * W_FIN + 0.25 * W_AUS, 0.25 * W_FIN + 0.25 * W_AUS, 0.1), 1e-12, 0);
     /* EI unchanged: EU 10 (0.5 100 + 0.4 200)/200 0.97; Belgium scaled by C21 (400) */
     ASSERT_NEAR(num(b, "ei_eu"), 10 * 130.0 / 200 * 0.97, 1e-12, 0);
     ASSERT_NEAR(num(f, "ei_eu"), num(b, "ei_eu"), 0, 0);
@@ -450,8 +449,8 @@ static void test_invariants(void **state)
     a = ask(st, &q);
     const json_t *g = change(a, "extraction", "global");
     ASSERT_NEAR(num(g, "share_after"), 0.0, 0, 0);
-    ASSERT_NEAR(num(json_object_get(a, "after"), "sr_eu"),
-                sr_blend(W_AUS, W_FIN, 0.8), 1e-12, 0); /* AUS alone, FIN alone */
+    ASSERT_NEAR(num(json_object_get(a, "after"), "sr_eu"), sr_blend(W_AUS, W_FIN, 0.8), 1e-12,
+                0); /* AUS alone, FIN alone */
     json_decref(a);
     cm_store_close(st);
 }
@@ -517,8 +516,7 @@ static void test_errors(void **state)
         cm_store_close(st);
         assert_int_equal(rc, CM_ENOTFOUND);
         if (strstr(err.message, missing[i].says) == NULL) {
-            fail_msg("level %d: '%s' lacks '%s'", missing[i].level, err.message,
-                     missing[i].says);
+            fail_msg("level %d: '%s' lacks '%s'", missing[i].level, err.message, missing[i].says);
         }
     }
 }
