@@ -75,6 +75,7 @@ int cm_cli_opt_wgi_fallback(const char *verb, const char *text, cm_crit_options_
 int cm_cli_crit_be(int argc, char **argv);
 int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
 int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */
+int cm_cli_crit_whatif(int argc, char **argv); /* cli/crit_whatif.c: a supplier's share cut */
 /* cambium supply <material> (cli/verb_supply.c). */
 int cm_cli_supply(int argc, char **argv);
 int cm_cli_crit_geopolrisk(int argc, char **argv);
