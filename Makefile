@@ -1,5 +1,5 @@
 # The verbs people type. The real build is CMake; this file only drives it.
-#   make demo       install what is missing, build, run the main job on data/belgium
+#   make demo       install what is missing, build, cambium assess on data/belgium/belgium.recipe
 #   make test       install what is missing, build (normal + ASan/UBSan), run every test
 #   make bench      benchmarks against the named baselines (bench/)
 #   make check-all  slower: + clang -O0/-O2, valgrind, the full allocation-failure loop

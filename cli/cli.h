@@ -33,6 +33,7 @@ extern const cm_cli_verb_t cm_cli_verb_trade;
 extern const cm_cli_verb_t cm_cli_verb_mfa;
 extern const cm_cli_verb_t cm_cli_verb_reconcile;
 extern const cm_cli_verb_t cm_cli_verb_serve;
+extern const cm_cli_verb_t cm_cli_verb_assess;
 
 /* Subcommands of `cambium crit` (cli/verb_crit.c dispatches them by name). */
 int cm_cli_crit_eu(int argc, char **argv);
@@ -75,6 +76,7 @@ int cm_cli_opt_wgi_fallback(const char *verb, const char *text, cm_crit_options_
 int cm_cli_crit_be(int argc, char **argv);
 int cm_cli_crit_esg(int argc, char **argv);  /* cli/crit_esg.c: ESG view beside SR and EI */
 int cm_cli_crit_crma(int argc, char **argv); /* cli/crit_esg.c: CRMA lists vs computed */
+int cm_cli_crit_whatif(int argc, char **argv); /* cli/crit_whatif.c: a supplier's share cut */
 /* cambium supply <material> (cli/verb_supply.c). */
 int cm_cli_supply(int argc, char **argv);
 int cm_cli_crit_geopolrisk(int argc, char **argv);

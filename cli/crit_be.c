@@ -483,21 +483,9 @@ int cm_cli_crit_be(int argc, char **argv)
     if (rc == CM_OK) {
         rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, &err);
     }
-    if (rc == CM_OK) {
-        rc = cm_crit_load_eu(store, &r.eu, &err);
-    }
     r.bo = bo;
-    if (rc == CM_OK) {
-        rc = cm_crit_load_be(store, &r.eu, &map, &bo, &r.be, &r.rep, &err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_wgi_load(store, r.opt.wgi_year, r.opt.wgi_year, &wgi, &err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_bind(&r.eu, &wgi, &r.opt, &err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_bind(&r.be, &wgi, &r.opt, &err);
+    if (rc == CM_OK) { /* EU and Belgian inputs, WGI, both bound: the library's one loader */
+        rc = cm_crit_load_bound(store, &map, &bo, &r.opt, &r.eu, &r.be, &r.rep, &wgi, &err);
     }
     if (rc == CM_OK) {
         rc = cm_crit_compute(&r.eu, &wgi, &r.opt, &r.eu_res, &err);

@@ -137,22 +137,12 @@ cm_error_t cm_cli_crit_prepare(const char *store_opt, const char *variant, cm_cr
     if (rc == CM_OK) {
         rc = cm_store_open(cm_cli_store_path(store_opt), CM_STORE_READONLY, &store, err);
     }
-    if (rc == CM_OK) {
-        rc = cm_crit_load_eu(store, be ? &eu : in, err);
+    if (rc == CM_OK) { /* the library's one loader (cm_crit_load_bound), shared with crit be */
+        rc = cm_crit_load_bound(store, be ? &map : NULL, NULL, opt, be ? &eu : in, be ? in : NULL,
+                                be ? &rep : NULL, wgi, err);
     }
-    if (rc == CM_OK && be) {
-        cm_crit_be_options_t bo;
-        cm_crit_be_options_default(&bo);
-        rc = cm_crit_load_be(store, &eu, &map, &bo, in, &rep, err);
-        if (rc == CM_OK && !(opt->va_max > 0.0)) {
-            opt->va_max = rep.va_max; /* the Belgian EI denominator */
-        }
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_wgi_load(store, opt->wgi_year - opt->wgi_years + 1, opt->wgi_year, wgi, err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_crit_bind(in, wgi, opt, err);
+    if (rc == CM_OK && be && !(opt->va_max > 0.0)) {
+        opt->va_max = rep.va_max; /* the Belgian EI denominator */
     }
     cm_crit_be_report_destroy(&rep);
     cm_crit_be_map_destroy(&map);

@@ -16,6 +16,7 @@ static const cm_cli_verb_t *const verbs[] = {
     &cm_cli_verb_mfa,
     &cm_cli_verb_reconcile,
     &cm_cli_verb_serve,
+    &cm_cli_verb_assess,
     NULL,
 };
 

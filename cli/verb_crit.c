@@ -22,6 +22,8 @@ static const cm_cli_sub_t crit_subs[] = {
     {"esg", "ESG view of supply (production-weighted WGI va, rl, ...) beside SR and EI",
      cm_cli_crit_esg},
     {"crma", "CRM Act 2024 lists against the EU critical lists", cm_cli_crit_crma},
+    {"whatif", "a supplier's share cut: SR before/after, class change, BE value added exposed",
+     cm_cli_crit_whatif},
     {NULL, NULL, NULL}};
 
 static int crit_run(int argc, char **argv)

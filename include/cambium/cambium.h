@@ -26,6 +26,7 @@
 #include "cm_crit_mc.h"
 #include "cm_nace.h"
 #include "cm_crit_be.h"
+#include "cm_crit_whatif.h"
 #include "cm_mrio.h"
 #include "cm_supply.h"
 #include "cm_geopolrisk.h"
@@ -36,5 +37,6 @@
 #include "cm_mfa.h"
 #include "cm_reconcile.h"
 #include "cm_serve.h"
+#include "cm_report.h"
 
 #endif

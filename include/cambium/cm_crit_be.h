@@ -212,6 +212,34 @@ CM_EXPORT cm_error_t cm_crit_be_compare(const cm_crit_inputs_t *eu, const cm_cri
 /** \brief Free; safe on zeroed or twice. */
 CM_EXPORT void cm_crit_be_changes_destroy(cm_crit_be_changes_t *changes);
 
+/**
+ * \brief Load everything `cambium crit eu` and `crit be` compute from, in one call (the one
+ * piece of loading code behind both verbs and ::cm_crit_whatif_json): the EU inputs
+ * (::cm_crit_load_eu); when \p be is not NULL the Belgian ones (::cm_crit_load_be with \p map
+ * and \p be_opt); the WGI table of the year opt->wgi_year (0 = ::CM_CRIT_EU_WGI_YEAR) averaged
+ * over opt->wgi_years years (<= 0 counts as 1) ending there (::cm_crit_wgi_load); then both
+ * input sets bound to that table with \p opt (::cm_crit_bind). Steps run in that order and
+ * the first failure is returned.
+ * \param[in] map trade-code table; NULL = the built-in one (::cm_crit_be_map_builtin). Borrowed.
+ * \param[in] be_opt Belgian loader options; NULL = ::cm_crit_be_options_default.
+ * \param[in] opt options of the binding (missing-WGI policy and fallback, WGI years).
+ * \param[in,out] eu zeroed or earlier inputs (destroyed first).
+ * \param[in,out] be NULL (EU only) or zeroed or earlier inputs (destroyed first).
+ * \param[in,out] report with \p be: zeroed or an earlier report (destroyed first); its va_max is
+ * the Belgian EI denominator. Ignored (may be NULL) without \p be.
+ * \param[in,out] wgi zeroed or an earlier table (destroyed first).
+ * \return CM_OK; CM_EINVAL (NULL store, eu, wgi or opt; \p be without \p report; bad
+ * options); CM_ENOTFOUND (the message names the missing import: EU CRM data, WGI for the
+ * years, Belgian trade flows or Belgian value added; a country without WGI and no fallback);
+ * CM_EPARSE (built-in table); CM_ESTORE; CM_ENOMEM. On error every output is left empty.
+ * Ownership: the caller destroys \p eu, \p be, \p report and \p wgi.
+ */
+CM_EXPORT cm_error_t cm_crit_load_bound(cm_store_t *store, const cm_crit_be_map_t *map,
+                                        const cm_crit_be_options_t *be_opt,
+                                        const cm_crit_options_t *opt, cm_crit_inputs_t *eu,
+                                        cm_crit_inputs_t *be, cm_crit_be_report_t *report,
+                                        cm_crit_wgi_t *wgi, cm_error_info_t *err);
+
 CM_END_DECLS
 
 #endif
