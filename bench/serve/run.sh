@@ -1,7 +1,8 @@
 #!/bin/sh
-# bench/serve: `cambium serve` under wrk (10 s, 64 connections) against two API routes and a
-# static dashboard file: requests per second, p99 latency, errors (must be 0), and the server's
-# resident memory before and after (VmRSS, and the peak VmHWM, from /proc/PID/status).
+# bench/serve: `cambium serve` under wrk (10 s, 64 connections) against two cached API routes, a
+# static dashboard file and the one computed route (/api/crit): requests per second, p99
+# latency, errors (must be 0), and the server's resident memory before and after (VmRSS, and
+# the peak VmHWM, from /proc/PID/status).
 #   CAMBIUM=build/cambium sh bench/serve/run.sh      (or through bench/run)
 # The store: `cambium assess --recipe data/belgium/belgium.recipe` when that verb exists;
 # until then a fixture of contract table objects (tests/data/dashboard/ when present, made from
@@ -65,9 +66,9 @@ done
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 echo "server: $(sed -n 's/^cambium serve: //p' "$work/out")"
 rss0=$(mem VmRSS)
-printf '%-22s %12s %10s %8s %10s\n' route requests/s p99 errors bytes
+printf '%-24s %12s %10s %8s %10s\n' route requests/s p99 errors bytes
 status=0
-for route in /api/table/crit_be /api/assessment "$asset"; do
+for route in /api/table/crit_be /api/assessment "$asset" "/api/crit?sr=1.5&ei=3"; do
     size=$(curl -s -o /dev/null -w '%{size_download}' "$url$route" 2>/dev/null || echo "?")
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url$route" >"$work/wrk" 2>&1
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk")
@@ -76,7 +77,7 @@ for route in /api/table/crit_be /api/assessment "$asset"; do
     non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$work/wrk")
     errors=$(( ${sock:-0} + ${non2xx:-0} ))
     [ "$errors" = 0 ] || status=1
-    printf '%-22s %12s %10s %8s %10s\n' "$route" "$rps" "$p99" "$errors" "$size"
+    printf '%-24s %12s %10s %8s %10s\n' "$route" "$rps" "$p99" "$errors" "$size"
 done
 echo "server memory: VmRSS $rss0 kB before, $(mem VmRSS) kB after; peak VmHWM $(mem VmHWM) kB"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
