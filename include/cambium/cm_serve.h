@@ -73,8 +73,7 @@ typedef struct cm_serve_response_t {
  * and sections); CM_ENOMEM. Complexity: linear in the size of the assessment's tables (read once
  * and serialised once); memory about three times their JSON size.
  */
-CM_EXPORT cm_error_t cm_serve_open(const char *store_path, cm_serve_t **out,
-                                   cm_error_info_t *err);
+CM_EXPORT cm_error_t cm_serve_open(const char *store_path, cm_serve_t **out, cm_error_info_t *err);
 
 /** \brief Close the store and free everything; NULL is a no-op. No request may be in flight. */
 CM_EXPORT void cm_serve_close(cm_serve_t *ctx);
@@ -112,9 +111,9 @@ CM_EXPORT cm_error_t cm_serve_handle(cm_serve_t *ctx, const char *method, const 
  */
 CM_EXPORT int cm_serve_not_modified(cm_serve_response_t *res, const char *if_none_match);
 
-/** \brief Value of header \p name in \p res (case-insensitive; "Content-Type" included), or NULL. */
-CM_EXPORT const char *cm_serve_response_header(const cm_serve_response_t *res,
-                                               const char *name);
+/** \brief Value of header \p name in \p res (case-insensitive; "Content-Type" included), or NULL.
+ */
+CM_EXPORT const char *cm_serve_response_header(const cm_serve_response_t *res, const char *name);
 
 /** \brief Free the owned body and zero \p res; safe on a zeroed response or twice. */
 CM_EXPORT void cm_serve_response_destroy(cm_serve_response_t *res);

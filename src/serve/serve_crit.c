@@ -35,20 +35,20 @@ static int threshold(const cm_i_serve_req_t *req, const char *name, double dflt,
     return cm_i_serve_parse_number(v, 0.0, THRESHOLD_MAX, out);
 }
 
-cm_error_t cm_i_serve_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req,
-                           cm_serve_response_t *res, cm_error_info_t *err)
+cm_error_t cm_i_serve_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req, cm_serve_response_t *res,
+                           cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     double sr_t, ei_t;
     json_t *root = NULL, *th = NULL, *list = NULL;
     char *text = NULL;
     if (!threshold(req, "sr", 1.0, &sr_t)) {
-        return cm_i_serve_error(res, 400,
-                                "parameter 'sr': expected a decimal number from 0 to 100", err);
+        return cm_i_serve_error(res, 400, "parameter 'sr': expected a decimal number from 0 to 100",
+                                err);
     }
     if (!threshold(req, "ei", 2.8, &ei_t)) {
-        return cm_i_serve_error(res, 400,
-                                "parameter 'ei': expected a decimal number from 0 to 100", err);
+        return cm_i_serve_error(res, 400, "parameter 'ei': expected a decimal number from 0 to 100",
+                                err);
     }
     if (!ctx->has_crit) {
         return cm_i_serve_error(res, 404, ctx->crit_missing, err);

@@ -8,8 +8,8 @@
 #include "cm_internal.h"
 #include "serve/serve_internal.h"
 
-#define CSP                                                                                 \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "      \
+#define CSP                                                                                        \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 static const char json_ct[] = "application/json; charset=utf-8";
@@ -27,8 +27,7 @@ static void add_header(cm_serve_response_t *res, const char *name, const char *v
 }
 
 /* Status, type and the headers every response carries. */
-void cm_i_serve_start(cm_serve_response_t *res, int status, const char *type,
-                      const char *cache)
+void cm_i_serve_start(cm_serve_response_t *res, int status, const char *type, const char *cache)
 {
     res->status = status;
     res->content_type = type;
@@ -40,8 +39,8 @@ void cm_i_serve_start(cm_serve_response_t *res, int status, const char *type,
 }
 
 /* 200 with a body borrowed from the context, revalidated through its ETag. */
-static cm_error_t borrow(cm_serve_response_t *res, const char *type, const char *data,
-                         size_t len, const char *etag)
+static cm_error_t borrow(cm_serve_response_t *res, const char *type, const char *data, size_t len,
+                         const char *etag)
 {
     cm_i_serve_start(res, 200, type, "no-cache");
     add_header(res, "ETag", etag);
@@ -143,15 +142,15 @@ static const cm_i_serve_table_t *find_table(cm_serve_t *ctx, const char *id, siz
 {
     char buf[CM_I_SERVE_ID_MAX + 1];
     if (n == 0 || n > CM_I_SERVE_ID_MAX) {
-        *rc = errorf(res, 400, err, "invalid table id '%.64s' (expected 1 to 64 of [a-z0-9_-])",
-                     id);
+        *rc =
+            errorf(res, 400, err, "invalid table id '%.64s' (expected 1 to 64 of [a-z0-9_-])", id);
         return NULL;
     }
     memcpy(buf, id, n);
     buf[n] = '\0';
     if (!cm_i_serve_valid_id(buf, 1)) {
-        *rc = errorf(res, 400, err, "invalid table id '%.64s' (expected 1 to 64 of [a-z0-9_-])",
-                     id);
+        *rc =
+            errorf(res, 400, err, "invalid table id '%.64s' (expected 1 to 64 of [a-z0-9_-])", id);
         return NULL;
     }
     if (!ctx->has_assessment) {
@@ -223,8 +222,8 @@ static cm_error_t r_material(cm_serve_t *ctx, const cm_i_serve_req_t *req, const
 {
     CM_UNUSED(req);
     if (!cm_i_serve_valid_id(rest, 0)) {
-        return errorf(res, 400, err,
-                      "invalid material id '%.64s' (expected 1 to 64 of [a-z0-9-])", rest);
+        return errorf(res, 400, err, "invalid material id '%.64s' (expected 1 to 64 of [a-z0-9-])",
+                      rest);
     }
     size_t lo = 0, hi = ctx->nmats;
     while (lo < hi) {
@@ -337,8 +336,9 @@ cm_error_t cm_serve_handle(cm_serve_t *ctx, const char *method, const char *url,
         cm_serve_response_destroy(res);
     }
     if (ctx == NULL || method == NULL || url == NULL || res == NULL) {
-        return cm_error_set(err, CM_EINVAL, "cm_serve_handle: ctx, method, url and res are "
-                                            "required");
+        return cm_error_set(err, CM_EINVAL,
+                            "cm_serve_handle: ctx, method, url and res are "
+                            "required");
     }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         cm_error_t rc = cm_i_serve_error(res, 405, "only GET and HEAD are allowed", err);

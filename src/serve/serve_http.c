@@ -114,9 +114,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, cm_serve_response_t *r
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     cm_serve_http_t *h = cls;
     request_t *r = *req_cls;

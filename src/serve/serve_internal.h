@@ -12,11 +12,11 @@
 #include "cambium/cm_store.h"
 
 /* Limits of a parsed request target. */
-#define CM_I_SERVE_MAX_PARAMS 16     /* query parameters */
-#define CM_I_SERVE_NAME_MAX 32       /* bytes of a parameter name */
-#define CM_I_SERVE_VALUE_MAX 128     /* bytes of a decoded parameter value */
-#define CM_I_SERVE_ID_MAX 64         /* bytes of a table or material id */
-#define CM_I_SERVE_WHY_MAX 256       /* bytes of an error message for the client */
+#define CM_I_SERVE_MAX_PARAMS 16 /* query parameters */
+#define CM_I_SERVE_NAME_MAX 32   /* bytes of a parameter name */
+#define CM_I_SERVE_VALUE_MAX 128 /* bytes of a decoded parameter value */
+#define CM_I_SERVE_ID_MAX 64     /* bytes of a table or material id */
+#define CM_I_SERVE_WHY_MAX 256   /* bytes of an error message for the client */
 
 /* A cached response body with its entity tag ("\"<first 32 hex digits of SHA-256>\""). */
 typedef struct cm_i_serve_blob_t {
@@ -30,8 +30,8 @@ typedef struct cm_i_serve_table_t {
     char *id;
     cm_i_serve_blob_t json;
     cm_i_serve_blob_t csv;
-    cm_i_serve_blob_t svg;     /* data NULL: the table has no figure */
-    char *disposition;         /* attachment; filename="<id>.csv" */
+    cm_i_serve_blob_t svg; /* data NULL: the table has no figure */
+    char *disposition;     /* attachment; filename="<id>.csv" */
 } cm_i_serve_table_t;
 
 /* A material that appears in a table's material column, with its /api/material answer. */
@@ -51,7 +51,7 @@ typedef struct cm_i_serve_asset_t {
     const char *name;          /* path under assets/dashboard/, e.g. "app.js" */
     const unsigned char *data; /* NUL-terminated copy of the file */
     size_t len;
-    const char *etag;          /* "\"<first 32 hex digits of SHA-256>\"" */
+    const char *etag; /* "\"<first 32 hex digits of SHA-256>\"" */
 } cm_i_serve_asset_t;
 
 extern const cm_i_serve_asset_t cm_i_serve_assets[];
@@ -65,7 +65,7 @@ const char *cm_i_serve_content_type(const char *name);
 
 struct cm_serve_t {
     char *store_path;
-    cm_store_t *store;            /* open read-only for the life of the context */
+    cm_store_t *store; /* open read-only for the life of the context */
     /* Serialises handlers that query the store at request time (the store connection is one
      * SQLite handle with its prepared statements); the cached routes never take it. */
     pthread_mutex_t store_lock;
@@ -77,9 +77,9 @@ struct cm_serve_t {
     cm_i_serve_blob_t materials;  /* /api/materials */
     cm_i_serve_table_t *tables;   /* sorted by id */
     size_t ntables;
-    cm_i_serve_material_t *mats;  /* sorted by id */
+    cm_i_serve_material_t *mats; /* sorted by id */
     size_t nmats;
-    cm_i_serve_crit_t *crit;      /* crit_be rows; has_crit 0 when the table is absent */
+    cm_i_serve_crit_t *crit; /* crit_be rows; has_crit 0 when the table is absent */
     size_t ncrit;
     int has_crit;
     char crit_missing[CM_I_SERVE_WHY_MAX]; /* why /api/crit has nothing */
@@ -125,8 +125,7 @@ int cm_i_serve_table_check(const json_t *t, char *why, size_t whylen);
 cm_error_t cm_i_serve_table_csv(const json_t *t, char **csv, size_t *len, cm_error_info_t *err);
 /* Materials (sorted, with their /api/material answers and the /api/materials list) and the
  * crit_be rows, from the loaded table objects (objs[i] belongs to ctx->tables[i]). */
-cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs,
-                                      cm_error_info_t *err);
+cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs, cm_error_info_t *err);
 cm_error_t cm_i_serve_build_crit(cm_serve_t *ctx, const json_t *crit_be, cm_error_info_t *err);
 /* json_dumps with the server's flags (compact, sorted keys, %.17g) into a blob. */
 cm_error_t cm_i_serve_blob_json(cm_i_serve_blob_t *b, const json_t *j, cm_error_info_t *err);
@@ -135,13 +134,12 @@ cm_error_t cm_i_serve_blob_json(cm_i_serve_blob_t *b, const json_t *j, cm_error_
 
 /* Set status and content type and the headers every response carries (CSP, nosniff,
  * Referrer-Policy, Cache-Control: cache); type and cache are static strings. */
-void cm_i_serve_start(cm_serve_response_t *res, int status, const char *type,
-                      const char *cache);
+void cm_i_serve_start(cm_serve_response_t *res, int status, const char *type, const char *cache);
 /* Fill res with an error answer {"error": message} (owned body). */
 cm_error_t cm_i_serve_error(cm_serve_response_t *res, int status, const char *message,
                             cm_error_info_t *err);
 /* /api/crit: the classes of crit_be recomputed at the request's thresholds. */
-cm_error_t cm_i_serve_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req,
-                           cm_serve_response_t *res, cm_error_info_t *err);
+cm_error_t cm_i_serve_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req, cm_serve_response_t *res,
+                           cm_error_info_t *err);
 
 #endif

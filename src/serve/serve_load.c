@@ -107,8 +107,7 @@ static cm_error_t table_cb(int ncols, const char *const *names, const char *cons
         return CM_OK;
     }
     memset(&perr, 0, sizeof perr);
-    rc = cm_json_load_buffer(values[0], strlen(values[0]), "assess/table params", &params,
-                             &perr);
+    rc = cm_json_load_buffer(values[0], strlen(values[0]), "assess/table params", &params, &perr);
     if (rc != CM_OK) {
         /* the store keeps canonical JSON: only memory can be short; anything else is skipped */
         return rc == CM_ENOMEM ? cm_error_set(s->err, rc, "%s", perr.message) : CM_OK;
@@ -290,8 +289,8 @@ static cm_error_t load_assessment(cm_serve_t *ctx, cm_error_info_t *err)
                  "no assessment in the store: run cambium assess");
         goto cleanup;
     }
-    CM_TRY(cm_json_load_buffer(row.params, strlen(row.params), "assess/index params", &params,
-                               err));
+    CM_TRY(
+        cm_json_load_buffer(row.params, strlen(row.params), "assess/index params", &params, err));
     CM_TRY(cm_json_load_buffer(row.content, strlen(row.content), "assess/index", &index, err));
     const char *recipe = json_string_value(json_object_get(params, "recipe"));
     if (recipe == NULL) {
@@ -299,10 +298,11 @@ static cm_error_t load_assessment(cm_serve_t *ctx, cm_error_info_t *err)
     }
     if (!json_is_object(index) || recipe == NULL ||
         !json_is_array(json_object_get(index, "sections"))) {
-        CM_FAIL(cm_error_set_at(err, CM_EPARSE, ctx->store_path, 0, 0,
-                                "expected the newest assess/index result to be an object with a "
-                                "recipe and a sections array, got %s",
-                                json_is_object(index) ? "an object without them" : "another value"));
+        CM_FAIL(
+            cm_error_set_at(err, CM_EPARSE, ctx->store_path, 0, 0,
+                            "expected the newest assess/index result to be an object with a "
+                            "recipe and a sections array, got %s",
+                            json_is_object(index) ? "an object without them" : "another value"));
     }
     CM_TRY(cm_i_serve_blob_set(&ctx->assessment, row.content, strlen(row.content), err));
     ctx->has_assessment = 1;

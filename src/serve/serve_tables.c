@@ -164,8 +164,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The material id in row r of table t (NULL when the table has no material column or the cell
- * is not a valid id). */
+/* The material id of a row, col being the table's material column (NULL when the table has
+ * none, col < 0, or the cell is not a valid material id). */
 static const char *row_material(int col, const json_t *row)
 {
     const char *m = col >= 0 ? json_string_value(json_array_get(row, (size_t)col)) : NULL;
@@ -220,8 +220,7 @@ cleanup:
 }
 
 /* A copy of table t with only material m's rows and without its figure. */
-static cm_error_t material_table(const json_t *t, const char *m, json_t **out,
-                                 cm_error_info_t *err)
+static cm_error_t material_table(const json_t *t, const char *m, json_t **out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     json_t *copy = json_object(), *rows = json_array();
@@ -300,8 +299,7 @@ cleanup:
     return rc;
 }
 
-cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs,
-                                      cm_error_info_t *err)
+cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     const char **ids = NULL;
@@ -372,8 +370,7 @@ cm_error_t cm_i_serve_build_crit(cm_serve_t *ctx, const json_t *crit_be, cm_erro
             return CM_OK;
         }
     }
-    ctx->crit = cm_calloc(json_array_size(json_object_get(crit_be, "rows")) + 1,
-                          sizeof *ctx->crit);
+    ctx->crit = cm_calloc(json_array_size(json_object_get(crit_be, "rows")) + 1, sizeof *ctx->crit);
     CM_NOMEM(ctx->crit, err);
     json_array_foreach(json_object_get(crit_be, "rows"), r, row)
     {

@@ -2,6 +2,7 @@
  * numbers. Nothing here allocates: a hostile URL costs no memory. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,7 @@ static int plain_byte(unsigned char c)
 /* Decode s[0..n) into out (capacity cap, NUL added). In a path (path non-zero) an encoded '/'
  * is refused, so that "a%2f..%2fb" cannot pass for one segment; in a query '+' is a space.
  * Returns NULL or a message naming the fault. */
-static const char *decode(const char *s, size_t n, int path, char *out, size_t cap,
-                          size_t *outlen)
+static const char *decode(const char *s, size_t n, int path, char *out, size_t cap, size_t *outlen)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -97,10 +97,13 @@ static const char *check_path(const char *p)
     }
 }
 
-static int fail(char *why, size_t whylen, int status, const char *fmt, const char *a,
-                const char *b)
+static int fail(char *why, size_t whylen, int status, const char *fmt, ...) CM_PRINTF(4, 5);
+static int fail(char *why, size_t whylen, int status, const char *fmt, ...)
 {
-    snprintf(why, whylen, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
     return status;
 }
 
@@ -115,19 +118,19 @@ static int parse_query(const char *q, cm_i_serve_req_t *req, char *why, size_t w
         size_t len;
         const char *bad;
         if (n == 0) {
-            return fail(why, whylen, 400, "%s%san empty query parameter", "", "");
+            return fail(why, whylen, 400, "an empty query parameter");
         }
         if (req->nparams == CM_I_SERVE_MAX_PARAMS) {
-            return fail(why, whylen, 400, "more than %s query parameters%s", "16", "");
+            return fail(why, whylen, 400, "more than %d query parameters", CM_I_SERVE_MAX_PARAMS);
         }
         bad = decode(q, nn, 0, name, sizeof name, &len);
         if (bad != NULL || len == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyz_") != len) {
-            return fail(why, whylen, 400,
-                        "a query parameter name must be 1 to 32 of [a-z_]%s%s", "", "");
+            return fail(why, whylen, 400, "a query parameter name must be 1 to %d of [a-z_]",
+                        CM_I_SERVE_NAME_MAX);
         }
         for (size_t i = 0; i < req->nparams; i++) {
             if (strcmp(req->params[i].name, name) == 0) {
-                return fail(why, whylen, 400, "parameter '%s' given twice%s", name, "");
+                return fail(why, whylen, 400, "parameter '%s' given twice", name);
             }
         }
         cm_i_serve_param_t *p = &req->params[req->nparams];
@@ -142,7 +145,7 @@ static int parse_query(const char *q, cm_i_serve_req_t *req, char *why, size_t w
         if (*q == '&') {
             q++;
             if (*q == '\0') {
-                return fail(why, whylen, 400, "%s%san empty query parameter", "", "");
+                return fail(why, whylen, 400, "an empty query parameter");
             }
         }
     }
@@ -156,11 +159,11 @@ int cm_i_serve_parse_url(const char *url, cm_i_serve_req_t *req, char *why, size
     req->path[0] = '\0';
     req->nparams = 0;
     if (n > CM_SERVE_URL_MAX) {
-        return fail(why, whylen, 414, "the request target is longer than %s bytes%s", "2048", "");
+        return fail(why, whylen, 414, "the request target is longer than %d bytes",
+                    CM_SERVE_URL_MAX);
     }
     if (url[0] != '/') {
-        return fail(why, whylen, 400, "the request target must be a path starting with '/'%s%s",
-                    "", "");
+        return fail(why, whylen, 400, "the request target must be a path starting with '/'");
     }
     const char *qm = strchr(url, '?');
     size_t pn = qm != NULL ? (size_t)(qm - url) : n;
@@ -170,7 +173,7 @@ int cm_i_serve_parse_url(const char *url, cm_i_serve_req_t *req, char *why, size
     }
     if (bad != NULL) {
         req->path[0] = '\0';
-        return fail(why, whylen, 400, "invalid path: %s%s", bad, "");
+        return fail(why, whylen, 400, "invalid path: %s", bad);
     }
     if (qm != NULL) {
         return parse_query(qm + 1, req, why, whylen);

@@ -9,8 +9,8 @@
 #include "serve/serve_internal.h"
 #include "test_serve_fixture.h"
 
-#define CSP_TEXT                                                                            \
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "      \
+#define CSP_TEXT                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 #define JSON_CT "application/json; charset=utf-8"
 
@@ -213,11 +213,12 @@ static void test_csv(void **state)
     assert_string_equal(res.content_type, "text/csv; charset=utf-8");
     assert_string_equal(cm_serve_response_header(&res, "Content-Disposition"),
                         "attachment; filename=\"trade_alerts.csv\"");
-    static const char want[] = "material,\"note, quoted\",count,value\r\n"
-                               "cobalt,\"He said \"\"stop\"\", then left\",3,0.10000000000000001\r\n"
-                               "copper,\"line1\nline2\",-2,9.9999999999999995e-08\r\n"
-                               "lithium,\" padded \",0,\r\n"
-                               "gallium,plain,12345678901,2.5\r\n";
+    static const char want[] =
+        "material,\"note, quoted\",count,value\r\n"
+        "cobalt,\"He said \"\"stop\"\", then left\",3,0.10000000000000001\r\n"
+        "copper,\"line1\nline2\",-2,9.9999999999999995e-08\r\n"
+        "lithium,\" padded \",0,\r\n"
+        "gallium,plain,12345678901,2.5\r\n";
     if (res.body_len != strlen(want) || memcmp(res.body, want, res.body_len) != 0) {
         /* the shortest round-trip form is also accepted for the reals */
         static const char shortest[] = "material,\"note, quoted\",count,value\r\n"
@@ -232,8 +233,10 @@ static void test_csv(void **state)
     assert_int_equal(ask(ctx, "GET", "/api/table/crit_be.csv", &res), 200);
     char *csv = cm_strndup(res.body, res.body_len);
     assert_non_null(csv);
-    assert_true(strncmp(csv, "material,sr_eu,ei_eu,critical_eu,sr_be,ei_be,critical_be,"
-                             "explanation\r\n", 65) == 0);
+    assert_true(strncmp(csv,
+                        "material,sr_eu,ei_eu,critical_eu,sr_be,ei_be,critical_be,"
+                        "explanation\r\n",
+                        65) == 0);
     size_t lines = 0;
     for (const char *p = csv; (p = strstr(p, "\r\n")) != NULL; p += 2) {
         lines++;
@@ -295,8 +298,7 @@ static void test_materials(void **state)
     assert_int_equal(ask(ctx, "GET", "/api/materials", &res), 200);
     json_t *list = body_json(&res);
     /* "Rare Earths" is not a material id: left out */
-    static const char *const ids[] = {"cobalt", "copper", "gallium", "lithium",
-                                      "natural-graphite"};
+    static const char *const ids[] = {"cobalt", "copper", "gallium", "lithium", "natural-graphite"};
     assert_int_equal(json_array_size(list), 5);
     for (size_t i = 0; i < 5; i++) {
         json_t *m = json_array_get(list, i);
@@ -388,14 +390,14 @@ static void test_crit_thresholds(void **state)
     cm_serve_t *ctx = open_fixture(1);
     /* defaults 1.0 and 2.8, worked by hand from crit_be.json (SR and EI rounded to 0.1) */
     json_t *a = crit(ctx, "/api/crit");
-    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "sr")), 1.0,
-                0, 0);
-    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "ei")), 2.8,
-                0, 0);
+    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "sr")), 1.0, 0,
+                0);
+    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "ei")), 2.8, 0,
+                0);
     assert_int_equal(json_array_size(json_object_get(a, "materials")), 5);
     assert_int_equal(klass(a, "cobalt", "critical_eu"), 1);
     assert_int_equal(klass(a, "cobalt", "critical_be"), 1);
-    assert_int_equal(klass(a, "copper", "critical_eu"), 0);  /* SR 0.3 */
+    assert_int_equal(klass(a, "copper", "critical_eu"), 0); /* SR 0.3 */
     assert_int_equal(klass(a, "copper", "critical_be"), 0);
     assert_int_equal(klass(a, "gallium", "critical_eu"), 1);
     assert_int_equal(klass(a, "gallium", "critical_be"), -1); /* no Belgian scores */
@@ -407,8 +409,8 @@ static void test_crit_thresholds(void **state)
     assert_string_equal(json_string_value(json_object_get(o, "material")), "lithium");
     ASSERT_NEAR(json_number_value(json_object_get(o, "sr_be")), 0.96, 0, 0);
     ASSERT_NEAR(json_number_value(json_object_get(o, "ei_be")), 2.76, 0, 0);
-    assert_true(json_is_null(json_object_get(json_array_get(json_object_get(a, "materials"), 2),
-                                             "sr_be")));
+    assert_true(
+        json_is_null(json_object_get(json_array_get(json_object_get(a, "materials"), 2), "sr_be")));
     /* the stored classes agree at the default thresholds */
     json_decref(a);
 
@@ -424,14 +426,13 @@ static void test_crit_thresholds(void **state)
 
     /* 0 and 0: every scored material is critical; EI threshold 5.95 cuts all but none */
     json_t *c = crit(ctx, "/api/crit?ei=0&sr=0.0");
-    static const char *const all[] = {"cobalt", "copper", "gallium", "lithium",
-                                      "natural-graphite"};
+    static const char *const all[] = {"cobalt", "copper", "gallium", "lithium", "natural-graphite"};
     for (size_t i = 0; i < 5; i++) {
         assert_int_equal(klass(c, all[i], "critical_eu"), 1);
     }
     json_decref(c);
     /* invariant: raising a threshold never adds a critical material */
-    static const char *const grid[] = {"/api/crit?sr=0.5&ei=2",  "/api/crit?sr=1&ei=2.8",
+    static const char *const grid[] = {"/api/crit?sr=0.5&ei=2", "/api/crit?sr=1&ei=2.8",
                                        "/api/crit?sr=1.5&ei=3.5", "/api/crit?sr=2.2&ei=4.5",
                                        "/api/crit?sr=100&ei=100"};
     int prev[5][2];
@@ -459,10 +460,10 @@ static void test_parameters(void **state)
     (void)state;
     cm_serve_t *ctx = open_fixture(1);
     static const char *const bad_sr[] = {
-        "/api/crit?sr=abc", "/api/crit?sr=",      "/api/crit?sr",       "/api/crit?sr=1e999",
-        "/api/crit?sr=nan", "/api/crit?sr=inf",   "/api/crit?sr=0x10",  "/api/crit?sr=-1",
-        "/api/crit?sr=101", "/api/crit?sr=1,5",   "/api/crit?sr=+1+",   "/api/crit?sr=1%00",
-        "/api/crit?sr=1.2.3", "/api/crit?sr=%31%2", "/api/crit?sr=1e",  "/api/crit?sr=.",
+        "/api/crit?sr=abc",   "/api/crit?sr=",      "/api/crit?sr",      "/api/crit?sr=1e999",
+        "/api/crit?sr=nan",   "/api/crit?sr=inf",   "/api/crit?sr=0x10", "/api/crit?sr=-1",
+        "/api/crit?sr=101",   "/api/crit?sr=1,5",   "/api/crit?sr=+1+",  "/api/crit?sr=1%00",
+        "/api/crit?sr=1.2.3", "/api/crit?sr=%31%2", "/api/crit?sr=1e",   "/api/crit?sr=.",
     };
     for (size_t i = 0; i < sizeof bad_sr / sizeof bad_sr[0]; i++) {
         expect_error(ctx, "GET", bad_sr[i], 400, "'sr'");
@@ -483,10 +484,10 @@ static void test_parameters(void **state)
     expect_error(ctx, "GET", "/api/table/crit%20be", 400, "invalid table id");
     /* accepted forms */
     json_t *a = crit(ctx, "/api/crit?sr=1.5e0&ei=%32%2e%38");
-    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "ei")), 2.8,
-                0, 0);
-    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "sr")), 1.5,
-                0, 0);
+    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "ei")), 2.8, 0,
+                0);
+    ASSERT_NEAR(json_number_value(json_object_get(json_object_get(a, "thresholds"), "sr")), 1.5, 0,
+                0);
     json_decref(a);
     cm_serve_close(ctx);
 }
@@ -498,8 +499,8 @@ static void test_methods(void **state)
     memset(&get, 0, sizeof get);
     memset(&head, 0, sizeof head);
     cm_serve_t *ctx = open_fixture(1);
-    static const char *const refused[] = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS",
-                                          "TRACE", "CONNECT", "get", ""};
+    static const char *const refused[] = {"POST",  "PUT",     "DELETE", "PATCH", "OPTIONS",
+                                          "TRACE", "CONNECT", "get",    ""};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         cm_serve_response_t res;
         memset(&res, 0, sizeof res);
@@ -588,8 +589,8 @@ static void test_oversized(void **state)
     expect_error(ctx, "GET", "/api/crit?a=1&a=1", 400, "parameter 'a' given twice");
     size_t len = (size_t)snprintf(url, sizeof url, "/api/crit?");
     for (int i = 0; i < 17; i++) {
-        len += (size_t)snprintf(url + len, sizeof url - len, "%s%c%c=1", i ? "&" : "",
-                                'a' + i % 26, 'a' + i / 26);
+        len += (size_t)snprintf(url + len, sizeof url - len, "%s%c%c=1", i ? "&" : "", 'a' + i % 26,
+                                'a' + i / 26);
     }
     expect_error(ctx, "GET", url, 400, "more than 16");
     cm_serve_close(ctx);
@@ -599,10 +600,10 @@ static void test_unknown_routes(void **state)
 {
     (void)state;
     cm_serve_t *ctx = open_fixture(1);
-    static const char *const urls[] = {"/api",           "/api/tables",       "/api/table",
-                                       "/favicon.ico",   "/api/crit/x",       "/api/table/a/b",
-                                       "/api/HEALTH",    "/index.htm",        "/assets",
-                                       "/api/material",  "/api/datasets/1",   "/etc/passwd"};
+    static const char *const urls[] = {"/api",          "/api/tables",     "/api/table",
+                                       "/favicon.ico",  "/api/crit/x",     "/api/table/a/b",
+                                       "/api/HEALTH",   "/index.htm",      "/assets",
+                                       "/api/material", "/api/datasets/1", "/etc/passwd"};
     for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
         expect_error(ctx, "GET", urls[i], 404, NULL);
     }
@@ -620,8 +621,8 @@ static void test_datasets(void **state)
     json_t *j = body_json(&res);
     assert_int_equal(json_array_size(j), 1);
     json_t *d = json_array_get(j, 0);
-    static const char *const keys[] = {"id",      "kind", "name",   "publisher", "source",
-                                       "licence", "version", "file", "sha256", "imported_at"};
+    static const char *const keys[] = {"id",      "kind",    "name", "publisher", "source",
+                                       "licence", "version", "file", "sha256",    "imported_at"};
     for (size_t i = 0; i < 10; i++) {
         assert_non_null(json_object_get(d, keys[i]));
     }
@@ -739,7 +740,7 @@ static void test_json_escaping(void **state)
 static void test_alloc_failures(void **state)
 {
     static const char *const urls[] = {"/api/crit?sr=2&ei=3", "/api/nope", "/api/crit?sr=x",
-                                       "/api/table/crit_be", "/%2e%2e/", "/api/material/cobalt"};
+                                       "/api/table/crit_be",  "/%2e%2e/",  "/api/material/cobalt"};
     cm_error_info_t err;
     (void)state;
     const char *path = fixture_store("oom.db", 1);

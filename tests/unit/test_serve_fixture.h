@@ -29,8 +29,8 @@ static char *fixture_text(const char *name)
     return text;
 }
 
-static void fixture_put(cm_store_t *st, const char *analysis, const char *params,
-                        const char *sha, const char *name)
+static void fixture_put(cm_store_t *st, const char *analysis, const char *params, const char *sha,
+                        const char *name)
 {
     cm_error_info_t err;
     const char *inputs[1] = {sha};
@@ -40,8 +40,8 @@ static void fixture_put(cm_store_t *st, const char *analysis, const char *params
     cm_free(text);
 }
 
-static void fixture_table(cm_store_t *st, const char *recipe, const char *table,
-                          const char *sha, const char *name)
+static void fixture_table(cm_store_t *st, const char *recipe, const char *table, const char *sha,
+                          const char *name)
 {
     char params[128];
     snprintf(params, sizeof params, "{\"recipe\":\"%s\",\"table\":\"%s\"}", recipe, table);
@@ -57,9 +57,11 @@ static const char *fixture_store(const char *file, int assessment)
     cm_store_t *st = NULL;
     cm_store_import_t *imp = NULL;
     cm_error_info_t err;
-    cm_provenance_t prov = {"tidy", "Serve fixture", "cambium tests", "tests/data/serve",
-                            "CC0-1.0", "1", "fixture.csv",
-                            "1111111111111111111111111111111111111111111111111111111111111111"};
+    cm_provenance_t prov = {
+        "tidy",          "Serve fixture",
+        "cambium tests", "tests/data/serve",
+        "CC0-1.0",       "1",
+        "fixture.csv",   "1111111111111111111111111111111111111111111111111111111111111111"};
     memset(&err, 0, sizeof err);
     snprintf(path, sizeof path, "%s/%s", cm_test_tmpdir(), file);
     unlink(path);

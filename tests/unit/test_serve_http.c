@@ -209,8 +209,7 @@ static void test_http_refused(void **state)
     assert_string_equal(header(&r, "Allow"), "GET, HEAD");
     check_security_headers(&r);
     free(r.body);
-    request(s.port, "DELETE /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0,
-            &r);
+    request(s.port, "DELETE /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0, &r);
     assert_int_equal(r.status, 405);
     free(r.body);
     /* traversal, raw and encoded, reach the handler unchanged and are refused */
@@ -282,8 +281,10 @@ static void test_http_keepalive_etag(void **state)
         snprintf(etag, sizeof etag, "%s", header(&r, "ETag"));
         free(r.body);
     }
-    snprintf(text, sizeof text, "GET /api/table/crit_eu HTTP/1.1\r\nHost: x\r\n"
-                                "If-None-Match: %s\r\n\r\n", etag);
+    snprintf(text, sizeof text,
+             "GET /api/table/crit_eu HTTP/1.1\r\nHost: x\r\n"
+             "If-None-Match: %s\r\n\r\n",
+             etag);
     send_all(fd, text, strlen(text));
     read_reply(fd, 0, &r);
     assert_int_equal(r.status, 304);
@@ -306,8 +307,7 @@ static void *client(void *arg)
         snprintf(req, sizeof req, "/api/crit?sr=%d&ei=2", i % 4);
         int fd = dial(c->port);
         char text[256];
-        snprintf(text, sizeof text, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                 req);
+        snprintf(text, sizeof text, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", req);
         send_all(fd, text, strlen(text));
         char buf[16] = {0};
         ssize_t n = recv(fd, buf, 12, MSG_WAITALL);
@@ -398,9 +398,9 @@ int main(void)
 {
     cm_set_log_handler(log_to_stderr, NULL);
     const struct CMUnitTest tests[] = {
-        CM_TEST(test_http_get_head),        CM_TEST(test_http_refused),
-        CM_TEST(test_http_keepalive_etag),  CM_TEST(test_http_concurrent),
-        CM_TEST(test_http_no_assessment),   CM_TEST(test_http_start_errors),
+        CM_TEST(test_http_get_head),       CM_TEST(test_http_refused),
+        CM_TEST(test_http_keepalive_etag), CM_TEST(test_http_concurrent),
+        CM_TEST(test_http_no_assessment),  CM_TEST(test_http_start_errors),
     };
     cm_json_init();
     return CM_RUN_TESTS(tests);
