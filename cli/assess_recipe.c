@@ -1,5 +1,6 @@
 /* The recipe of `cambium assess` (docs/assess.md): ini-like, read with cm_kv. Every error names
  * file:line:column and what was expected; every file it names must exist. */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,16 @@ static cm_error_t read_analysis(const cm_kv_section_t *s, const char *dir, as_re
         if (e->value[0] == '\0') {
             return cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->value_column,
                                    "expected a value for '%s'", e->key);
+        }
+        if (as_analysis_is_number(kind, e->key)) {
+            char *end = NULL;
+            errno = 0;
+            long long v = strtoll(e->value, &end, 10);
+            if (end == e->value || *end != '\0' || errno == ERANGE || v < 0) {
+                return cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->value_column,
+                                       "expected a whole number >= 0 for '%s', got '%s'", e->key,
+                                       e->value);
+            }
         }
         if (strcmp(e->key, "material") == 0) {
             a->materials[a->nmaterials++] = e->value;
