@@ -331,7 +331,7 @@ static int record_model_files(run_t *r, const char *model)
                 break;
             }
             struct stat st;
-            if (v[0] != '\0' && strchr(v, ' ') == NULL && realpath(p, buf) != NULL &&
+            if (v[0] != '\0' && realpath(p, buf) != NULL &&
                 stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
                 bad = record_file(r, buf, 0) != 0;
             }
