@@ -77,6 +77,8 @@ size_t as_analysis_count(void);
 const char *as_analysis_name(size_t kind);
 /* Whether key is an option of the kind (a file option is resolved against the recipe). */
 int as_analysis_has_key(size_t kind, const char *key, int *is_file);
+/* Whether the key takes a whole number >= 0 (checked when the recipe is read). */
+int as_analysis_is_number(size_t kind, const char *key);
 /* "key1, key2" for messages. */
 const char *as_analysis_keys(size_t kind);
 
@@ -89,6 +91,8 @@ typedef struct as_ctx_t {
     int quiet;
     json_t *tables;      /* id -> table object */
     json_t *table_inputs; /* id -> array of the SHA-256 of its inputs */
+    json_t *files;       /* path -> {"sha256", "used_by": [analysis kinds]}: the input files
+                            that are not store datasets (model, IOT, default data files) */
     json_t *sections;    /* array of section objects (in contract order) */
     cm_dataset_list_t datasets;
     size_t step, nsteps;

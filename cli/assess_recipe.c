@@ -1,11 +1,13 @@
 /* The recipe of `cambium assess` (docs/assess.md): ini-like, read with cm_kv. Every error names
  * file:line:column and what was expected; every file it names must exist. */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "assess.h"
+#include "cambium/cm_file.h"
 
 static const char *const DATASET_KEYS[] = {"kind", "file", "name", "version", "publisher",
                                            "source", "licence", "scope", "region", "period",
@@ -67,7 +69,8 @@ static cm_error_t check_keys(const cm_kv_section_t *s, const char *const *keys, 
         }
         if (!ok) {
             return cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->key_column,
-                                   "expected one of %s in [%s], got '%s'", list, s->type, e->key);
+                                   "expected one of %s in [%s%s%s], got '%s'", list, s->type,
+                                   s->name[0] != '\0' ? " " : "", s->name, e->key);
         }
     }
     return CM_OK;
@@ -139,7 +142,31 @@ cleanup:
     return rc;
 }
 
-static cm_error_t read_analysis(const cm_kv_section_t *s, const char *dir, as_recipe_t *r,
+/* The 1-based column of the section's name on its header line (2 when it cannot be read). */
+static int64_t name_column(const cm_kv_section_t *s)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int64_t col = 2;
+    if (s->name[0] == '\0' || cm_file_read_all(s->file, (size_t)1 << 20, &data, &len, NULL) != CM_OK) {
+        return col;
+    }
+    const char *p = data;
+    for (int64_t l = 1; l < s->line && p != NULL; l++) {
+        p = strchr(p, '\n');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    const char *t = p != NULL ? strstr(p, s->type) : NULL;
+    const char *nl = p != NULL ? strchr(p, '\n') : NULL;
+    const char *n = t != NULL ? strstr(t + strlen(s->type), s->name) : NULL;
+    if (n != NULL && (nl == NULL || n < nl)) {
+        col = (int64_t)(n - p) + 1;
+    }
+    cm_free(data);
+    return col;
+}
+
+static cm_error_t read_analysis(const cm_kv_section_t *s, const char *dir,
                                 as_analysis_t *a, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
@@ -155,17 +182,9 @@ static cm_error_t read_analysis(const cm_kv_section_t *s, const char *dir, as_re
             size_t n = strlen(list);
             snprintf(list + n, sizeof list - n, "%s%s", k > 0 ? ", " : "", as_analysis_name(k));
         }
-        return cm_error_set_at(err, CM_EPARSE, s->file, s->line, 2,
+        return cm_error_set_at(err, CM_EPARSE, s->file, s->line, name_column(s),
                                "expected [analysis KIND] with KIND one of %s, got '%s'", list,
                                s->name);
-    }
-    for (size_t i = 0; i < r->nanalyses; i++) {
-        if (&r->analyses[i] != a && r->analyses[i].kind == (int)kind) {
-            return cm_error_set_at(err, CM_EPARSE, s->file, s->line, 2,
-                                   "expected each analysis once, got [analysis %s] again "
-                                   "(first at line %lld)", s->name,
-                                   (long long)r->analyses[i].line);
-        }
     }
     a->kind = (int)kind;
     a->line = s->line;
@@ -185,6 +204,16 @@ static cm_error_t read_analysis(const cm_kv_section_t *s, const char *dir, as_re
         if (e->value[0] == '\0') {
             return cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->value_column,
                                    "expected a value for '%s'", e->key);
+        }
+        if (as_analysis_is_number(kind, e->key)) {
+            char *end = NULL;
+            errno = 0;
+            long long v = strtoll(e->value, &end, 10);
+            if (end == e->value || *end != '\0' || errno == ERANGE || v < 0) {
+                return cm_error_set_at(err, CM_EPARSE, s->file, e->line, e->value_column,
+                                       "expected a whole number >= 0 for '%s', got '%s'", e->key,
+                                       e->value);
+            }
         }
         if (strcmp(e->key, "material") == 0) {
             a->materials[a->nmaterials++] = e->value;
@@ -229,7 +258,17 @@ cm_error_t as_recipe_read(const char *path, as_recipe_t *r, cm_error_info_t *err
     char *dir = NULL;
     static const char *const RECIPE_KEYS[] = {"name", "title", "root", NULL};
     memset(r, 0, sizeof *r);
-    CM_TRY(cm_kv_read_file(path, &r->doc, err));
+    rc = cm_kv_read_file(path, &r->doc, err);
+    if (rc == CM_EPARSE && err != NULL && strncmp(err->message, "duplicate section [", 19) == 0) {
+        /* the ini reader refuses a repeated section: say what a recipe expects */
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "expected each section once (one [analysis KIND] per kind), "
+                 "got a second %.400s", err->message + 18);
+        snprintf(err->message, sizeof err->message, "%s", msg);
+    }
+    if (rc != CM_OK) {
+        goto cleanup;
+    }
     CM_TRY(cm_sha256_file(path, r->sha256, err));
     if (realpath(path, buf) == NULL) {
         CM_FAIL(cm_error_set(err, CM_EFILE, "cannot resolve '%s'", path));
@@ -264,7 +303,7 @@ cm_error_t as_recipe_read(const char *path, as_recipe_t *r, cm_error_info_t *err
         } else if (strcmp(s->type, "analysis") == 0) {
             as_analysis_t *a = &r->analyses[r->nanalyses++];
             a->kind = -1;
-            CM_TRY(read_analysis(s, dir, r, a, err));
+            CM_TRY(read_analysis(s, dir, a, err));
         } else {
             CM_FAIL(cm_error_set_at(err, CM_EPARSE, s->file, s->line, 2,
                                     "expected [recipe], [bundle NAME], [dataset NAME] or "

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np (glibc 2.29) */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,29 +26,43 @@ typedef struct kind_t {
     const char *name;
     const char *keys;      /* allowed option keys, ", "-separated */
     const char *file_keys; /* those that name files */
+    const char *num_keys;  /* those that take a whole number >= 0 */
     const char *section;
     const char *needs;     /* dataset kinds, any of ("|"-separated); NULL = none */
     const char *verb;      /* for the source line */
+    /* files the verb reads besides the store ("|"-separated): relative to the recipe's root,
+     * or to the data directory ($CAMBIUM_DATA, default <root>/data) when starting with '@' */
+    const char *files;
 } kind_t;
 
 static const kind_t KINDS[K_COUNT] = {
-    {"mfa", "geo, compare, from, to", "", "mfa",
-     "eurostat-tsv|eurostat-jsonstat|eurostat-sdmx-csv|unep-irp-mfa", "cambium mfa indicators"},
-    {"crit-eu", "wgi-year", "", "criticality", "eu-crm-results", "cambium crit eu"},
-    {"crit-be", "wgi-year, wgi-fallback", "", "criticality", "eu-crm-results",
-     "cambium crit be"},
-    {"crit-sensitivity", "variant, wgi-year", "", "criticality", "eu-crm-results",
-     "cambium crit sensitivity"},
-    {"crit-mc", "variant, draws, seed, threads, wgi-year", "", "criticality", "eu-crm-results",
-     "cambium crit mc"},
-    {"supply", "material, year, region", "", "supply", "eu-crm-supply", "cambium supply"},
-    {"footprint", "iot, region, extension", "iot", "footprint", NULL,
-     "cambium mrio footprint --by-category"},
-    {"trade-pointers", "declarant, wgi-year", "", "trade", "baci", "cambium trade pointers"},
-    {"trade-carriers", "year", "", "trade", "baci", "cambium trade carriers"},
-    {"trade-waste", "until", "", "waste", NULL, "cambium trade waste"},
-    {"mmsa", "model, draws, seed", "model", "wind", NULL, "cambium mmsa run"},
-    {"trade-prioritise", "top", "", "priorities", NULL, "cambium trade prioritise"},
+    {"mfa", "geo, compare, from, to", "", "from, to", "mfa",
+     "eurostat-tsv|eurostat-jsonstat|eurostat-sdmx-csv|unep-irp-mfa", "cambium mfa indicators",
+     ""},
+    {"crit-eu", "wgi-year", "", "wgi-year", "criticality", "eu-crm-results", "cambium crit eu",
+     ""},
+    {"crit-be", "wgi-year, wgi-fallback", "", "wgi-year", "criticality", "eu-crm-results",
+     "cambium crit be", ""},
+    /* the Belgian variant reads the trade-code table as `crit be` finds it (crit_common.c) */
+    {"crit-sensitivity", "variant, wgi-year", "", "wgi-year", "criticality", "eu-crm-results",
+     "cambium crit sensitivity", "@crit/hs6-materials.csv"},
+    {"crit-mc", "variant, draws, seed, threads, wgi-year", "", "draws, seed, threads, wgi-year",
+     "criticality", "eu-crm-results", "cambium crit mc", "@crit/hs6-materials.csv"},
+    {"supply", "material, year, region", "", "year", "supply", "eu-crm-supply", "cambium supply",
+     ""},
+    {"footprint", "iot, region, extension", "iot", "", "footprint", NULL,
+     "cambium mrio footprint --by-category", ""},
+    {"trade-pointers", "declarant, wgi-year", "", "wgi-year", "trade", "baci",
+     "cambium trade pointers", ""},
+    {"trade-carriers", "year", "", "year", "trade", "baci", "cambium trade carriers",
+     "@trade/compositions.csv"},
+    {"trade-waste", "until", "", "until", "waste", NULL, "cambium trade waste",
+     "data/weee/pom_be.csv|data/weee/lifetimes.csv|data/weee/collected_be.csv|"
+     "data/weee/outliers.ini|data/weee/composition.csv"},
+    {"mmsa", "model, draws, seed", "model", "draws, seed", "wind", NULL, "cambium mmsa run", ""},
+    {"trade-prioritise", "top", "", "top", "priorities", NULL, "cambium trade prioritise",
+     "@trade/priorities.ini|@trade/recycling.csv|@belgium/eu-crm-2023-results.csv|"
+     "@belgium/baci-2022-belgium-crm-imports.csv|@belgium/baci-2024-belgium-crm-imports.csv"},
 };
 
 typedef struct section_t {
@@ -108,6 +123,11 @@ static int in_list(const char *list, const char *key)
         }
     }
     return 0;
+}
+
+int as_analysis_is_number(size_t kind, const char *key)
+{
+    return kind < K_COUNT && in_list(KINDS[kind].num_keys, key);
 }
 
 int as_analysis_has_key(size_t kind, const char *key, int *is_file)
@@ -238,16 +258,137 @@ static int collect_inputs(run_t *r)
     return 1;
 }
 
-static void add_file_input(run_t *r, const char *path)
+/* Record an input file that is not a store dataset: its SHA-256 among the run's inputs and in
+ * ctx->files under its path (relative to the recipe's root when inside it). A file that does
+ * not exist is skipped (the verb then says what it misses). Returns 0 on success (or a
+ * missing file), -1 when memory ran out. */
+static int record_file(run_t *r, const char *path, int in_source)
 {
     char hex[65];
-    if (cm_sha256_file(path, hex, NULL) == CM_OK) {
-        json_array_append_new(r->inputs, json_string(hex));
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+        cm_sha256_file(path, hex, NULL) != CM_OK) {
+        return 0;
+    }
+    const char *root = r->c->recipe->root;
+    size_t nr = strlen(root);
+    const char *shown = path;
+    if (strncmp(path, root, nr) == 0 && path[nr] == '/') {
+        shown = path + nr + 1;
+    }
+    json_t *f = json_object_get(r->c->files, shown);
+    size_t j;
+    const json_t *u;
+    json_array_foreach(json_object_get(f, "used_by"), j, u) {
+        if (strcmp(json_string_value(u), KINDS[r->a->kind].name) == 0) {
+            return 0; /* already an input of this analysis */
+        }
+    }
+    if (json_array_append_new(r->inputs, json_string(hex)) != 0) {
+        return -1;
+    }
+    if (f == NULL) {
+        f = json_pack("{s:s, s:[]}", "sha256", hex, "used_by");
+        if (f == NULL || json_object_set_new(r->c->files, shown, f) != 0) {
+            return -1;
+        }
+    }
+    if (json_array_append_new(json_object_get(f, "used_by"),
+                              json_string(KINDS[r->a->kind].name)) != 0) {
+        return -1;
+    }
+    if (in_source) {
         size_t n = strlen(r->source);
         const char *base = strrchr(path, '/');
         snprintf(r->source + n, sizeof r->source - n, "%s%s", n > 0 ? " on " : "",
                  base != NULL ? base + 1 : path);
     }
+    return 0;
+}
+
+/* The files a model refers to: every value of the model file that names an existing regular
+ * file relative to the model's directory (the data/wind CSV files of models/wind-belgium.ini). */
+static int record_model_files(run_t *r, const char *model)
+{
+    cm_kv_doc_t *doc = NULL;
+    char dir[4096], buf[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", model);
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL) {
+        *slash = '\0';
+    }
+    if (cm_kv_read_file(model, &doc, NULL) != CM_OK) {
+        return 0; /* the verb reports a broken model */
+    }
+    int bad = 0;
+    for (size_t i = 0; !bad && i < cm_kv_nsections(doc); i++) {
+        const cm_kv_section_t *s = cm_kv_section_at(doc, i);
+        for (size_t k = 0; !bad && k < s->nentries; k++) {
+            const char *v = s->entries[k].value;
+            char *p = v[0] == '/' ? cm_strdup(v) : path2(dir, v);
+            if (p == NULL) {
+                bad = 1;
+                break;
+            }
+            struct stat st;
+            if (v[0] != '\0' && realpath(p, buf) != NULL &&
+                stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+                bad = record_file(r, buf, 0) != 0;
+            }
+            cm_free(p);
+        }
+    }
+    cm_kv_free(doc);
+    return bad ? -1 : 0;
+}
+
+/* The files of the kind's list (KINDS[].files) and of its model or IOT. */
+static int record_files(run_t *r)
+{
+    const kind_t *k = &KINDS[r->a->kind];
+    const char *root = r->c->recipe->root;
+    const char *env = getenv("CAMBIUM_DATA");
+    char data[PATH_MAX / 2], rel[512], path[PATH_MAX];
+    if (env != NULL && env[0] != '\0') {
+        snprintf(data, sizeof data, "%s%s%.1900s", env[0] == '/' ? "" : root,
+                 env[0] == '/' ? "" : "/", env);
+    } else {
+        snprintf(data, sizeof data, "%.1900s/data", root);
+    }
+    if (r->a->file != NULL) {
+        if (record_file(r, r->a->file, 1) != 0) {
+            return -1;
+        }
+        if (r->a->kind == K_MMSA && record_model_files(r, r->a->file) != 0) {
+            return -1;
+        }
+    }
+    if (r->a->kind == K_CRIT_SENS || r->a->kind == K_CRIT_MC) {
+        const char *variant = "eu";
+        for (size_t i = 0; i < r->a->nopts; i++) {
+            if (strcmp(r->a->opts[i].key, "variant") == 0) {
+                variant = r->a->opts[i].value;
+            }
+        }
+        if (strcmp(variant, "be") != 0) {
+            return 0;
+        }
+    }
+    for (const char *p = k->files; *p != '\0';) {
+        size_t n = strcspn(p, "|");
+        snprintf(rel, sizeof rel, "%.*s", (int)(n < sizeof rel - 1 ? n : sizeof rel - 1), p);
+        p += n + (p[n] == '|');
+        if (rel[0] == '@') {
+            snprintf(path, sizeof path, "%s/%s", data, rel + 1);
+        } else {
+            snprintf(path, sizeof path, "%.2000s/%s", root, rel);
+        }
+        char real[PATH_MAX];
+        if (realpath(path, real) != NULL && record_file(r, real, 0) != 0) {
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* Run the verb with its recipe options; on failure r->status = 2 with the message. */
@@ -308,10 +449,11 @@ static char *read_svg(const char *dir, const char *name)
     return data;
 }
 
-/* Convert one output CSV of the run into table \p id. */
-static cm_error_t add_table(run_t *r, const char *id, const char *title, const char *csv,
-                            const char *svg, const char *material_column, const char *text_cols,
-                            const char *note, cm_error_info_t *err)
+/* Convert one output CSV of the run into table \p id (units: "column=unit;..." or NULL). */
+static cm_error_t add_table_u(run_t *r, const char *id, const char *title, const char *csv,
+                              const char *svg, const char *material_column,
+                              const char *text_cols, const char *units, const char *note,
+                              cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     json_t *t = NULL;
@@ -328,6 +470,7 @@ static cm_error_t add_table(run_t *r, const char *id, const char *title, const c
     spec.note = note;
     spec.figure_svg = fig;
     spec.text_columns = text_cols;
+    spec.units = units;
     CM_TRY(cm_report_table_from_csv(path, &spec, &t, err));
     if (json_object_set_new(r->c->tables, id, t) != 0 ||
         json_object_set(r->c->table_inputs, id, r->inputs) != 0) {
@@ -340,6 +483,60 @@ cleanup:
     cm_free(path);
     cm_free(fig);
     return rc;
+}
+
+static cm_error_t add_table(run_t *r, const char *id, const char *title, const char *csv,
+                            const char *svg, const char *material_column, const char *text_cols,
+                            const char *note, cm_error_info_t *err)
+{
+    return add_table_u(r, id, title, csv, svg, material_column, text_cols, NULL, note, err);
+}
+
+/* Keep the rows of table \p id whose column \p col is \p keep, or, when no row has that value,
+ * those of the value of the first row. Returns the value kept (borrowed from the table) or NULL
+ * when the column is absent; -1 in *nomem when memory ran out. */
+static const char *filter_rows(as_ctx_t *c, const char *id, const char *col, const char *keep,
+                               int *nomem)
+{
+    json_t *t = json_object_get(c->tables, id);
+    json_t *rows = json_object_get(t, "rows"), *kept = json_array();
+    size_t j, i;
+    const json_t *cc, *row;
+    int ci = -1;
+    *nomem = kept == NULL;
+    json_array_foreach(json_object_get(t, "columns"), j, cc) {
+        if (strcmp(json_string_value(json_object_get(cc, "name")), col) == 0) {
+            ci = (int)j;
+        }
+    }
+    if (kept == NULL || ci < 0 || json_array_size(rows) == 0) {
+        json_decref(kept);
+        return NULL;
+    }
+    const char *value = NULL;
+    json_array_foreach(rows, i, row) {
+        const char *v = json_string_value(json_array_get(row, (size_t)ci));
+        if (v != NULL && strcmp(v, keep) == 0) {
+            value = v;
+        }
+    }
+    if (value == NULL) {
+        value = json_string_value(json_array_get(json_array_get(rows, 0), (size_t)ci));
+    }
+    json_array_foreach(rows, i, row) {
+        const char *v = json_string_value(json_array_get(row, (size_t)ci));
+        if (value != NULL && v != NULL && strcmp(v, value) == 0 &&
+            json_array_append(kept, (json_t *)row) != 0) {
+            *nomem = 1;
+        }
+    }
+    value = value != NULL ? json_string_value(json_array_get(json_array_get(kept, 0), (size_t)ci))
+                          : NULL;
+    if (*nomem || json_object_set_new(t, "rows", kept) != 0) {
+        *nomem = 1;
+        return NULL;
+    }
+    return value;
 }
 
 /* mrio footprint prints its table: stressor, categories..., total, unit; fields are separated
@@ -395,11 +592,12 @@ cleanup:
     return rc;
 }
 
-/* Concatenate supply_<m>.csv of every material (same header) into supply_chains.csv. */
-static cm_error_t supply_csv(run_t *r, cm_error_info_t *err)
+/* Concatenate supply_<m><suffix>.csv of every material (same header) into \p name. */
+static cm_error_t supply_csv(run_t *r, const char *suffix, const char *name_out,
+                             cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    char *out = path2(r->work, "supply_chains.csv");
+    char *out = path2(r->work, name_out);
     FILE *f = NULL;
     CM_NOMEM(out, err);
     f = fopen(out, "w");
@@ -410,7 +608,7 @@ static cm_error_t supply_csv(run_t *r, cm_error_info_t *err)
         char name[300];
         char *data = NULL;
         size_t len = 0;
-        snprintf(name, sizeof name, "supply_%s.csv", r->a->materials[i]);
+        snprintf(name, sizeof name, "supply_%s%s.csv", r->a->materials[i], suffix);
         char *p = path2(r->work, name);
         CM_NOMEM(p, err);
         rc = cm_file_read_all(p, (size_t)64 << 20, &data, &len, err);
@@ -505,13 +703,21 @@ static cm_error_t run_one(run_t *r, cm_error_info_t *err)
         }
         if (r->status == 0) {
             char svg[300];
-            CM_TRY(supply_csv(r, err));
+            CM_TRY(supply_csv(r, "", "supply_chains.csv", err));
+            CM_TRY(supply_csv(r, "_sectors", "supply_sectors.csv", err));
             snprintf(svg, sizeof svg, "supply_%s.svg", a->materials[0]);
             CM_TRY(add_table(r, "supply_chains", "Supply chains: producers by stage and "
                              "Belgium's partners", "supply_chains.csv", svg, "material", NULL,
                              "Rows per material, stage and country: producers with their global "
                              "share and WGI, and Belgium's import partners (the figure: the "
                              "first material's producer shares).", err));
+            CM_TRY(add_table_u(r, "supply_sectors", "Belgian sectors that use the material",
+                               "supply_sectors.csv", NULL, "material", "nace,iot_group",
+                               "use_share=1;va_meur=EUR million;va_eu_meur=EUR million",
+                               "Rows per material and application: the Belgian sector (NACE) "
+                               "using the material (EU end-use shares, use_share) with its value "
+                               "added in Belgium (va_meur, OECD IOT) and in the EU (va_eu_meur).",
+                               err));
         }
         break;
     }
@@ -575,6 +781,18 @@ static cm_error_t run_one(run_t *r, cm_error_info_t *err)
                              "mmsa_bands.csv", "mmsa_stocks.svg", NULL, NULL,
                              "5/50/95 % bands of stocks and end-of-life flows over draws of the "
                              "material intensities.", err));
+            CM_TRY(add_table_u(r, "wind_fleet", "Wind fleet by drivetrain: direct drive vs "
+                               "gearbox", "fleet.csv", NULL, NULL, NULL,
+                               "inflow_mw=MW;stock_mw=MW;eol_mw=MW",
+                               "Installed (inflow_mw), in-stock (stock_mw) and end-of-life "
+                               "(eol_mw) capacity per year and drivetrain technology for one "
+                               "lifetime scenario: 25y, or the model's first when it has no "
+                               "25y (fleet.csv of the run).", err));
+            int nomem = 0;
+            filter_rows(c, "wind_fleet", "scenario", "25y", &nomem);
+            if (nomem) {
+                CM_FAIL(cm_error_set(err, CM_ENOMEM, "out of memory (wind_fleet)"));
+            }
         }
         break;
     }
@@ -595,6 +813,7 @@ static cm_error_t run_one(run_t *r, cm_error_info_t *err)
             break;
         }
         json_array_extend(r->inputs, json_object_get(c->table_inputs, "crit_be"));
+        json_array_extend(r->inputs, json_object_get(c->table_inputs, "urban_mine"));
         const char *w[] = {"trade", "prioritise", "--crit", prio_crit, "--urban-mine", prio_um};
         if (run_verb(r, w, 6, 0, 1)) {
             CM_TRY(add_table(r, "priorities", "Recovery priorities", "priorities.csv",
@@ -780,12 +999,14 @@ cm_error_t as_run_all(as_ctx_t *c, cm_error_info_t *err)
                          KINDS[k].needs);
                 r.status = 1;
             } else {
-                if (a->file != NULL) {
-                    add_file_input(&r, a->file);
-                }
                 cm_error_info_t e2;
                 cm_error_clear(&e2);
-                cm_error_t rc2 = run_one(&r, &e2);
+                cm_error_t rc2 = CM_OK;
+                if (record_files(&r) != 0) {
+                    rc2 = cm_error_set(&e2, CM_ENOMEM, "out of memory (input files)");
+                } else {
+                    rc2 = run_one(&r, &e2);
+                }
                 if (rc2 == CM_ENOMEM) {
                     rc = cm_error_set(err, CM_ENOMEM, "%s", e2.message);
                 } else if (rc2 != CM_OK) {

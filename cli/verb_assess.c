@@ -100,6 +100,42 @@ static json_t *dataset_json(const cm_dataset_info_t *d)
                      "imported_at", d->imported_at ? d->imported_at : "");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The input files of ctx->files as [{"path", "sha256", "used_by"}] sorted by path (NULL when
+ * memory runs out). */
+static json_t *files_json(const json_t *files)
+{
+    size_t n = json_object_size(files), k = 0;
+    const char **keys = cm_calloc(n + 1, sizeof *keys);
+    json_t *arr = json_array();
+    const char *key;
+    json_t *v;
+    if (keys == NULL || arr == NULL) {
+        cm_free(keys);
+        json_decref(arr);
+        return NULL;
+    }
+    json_object_foreach((json_t *)files, key, v) {
+        keys[k++] = key;
+    }
+    qsort(keys, k, sizeof *keys, cmp_str);
+    for (size_t i = 0; arr != NULL && i < k; i++) {
+        const json_t *f = json_object_get(files, keys[i]);
+        if (json_array_append_new(arr, json_pack("{s:s, s:O, s:O}", "path", keys[i], "sha256",
+                                                 json_object_get(f, "sha256"), "used_by",
+                                                 json_object_get(f, "used_by"))) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    cm_free(keys);
+    return arr;
+}
+
 static void created_now(char *buf, size_t cap)
 {
     time_t t = time(NULL);
@@ -119,18 +155,46 @@ static void created_now(char *buf, size_t cap)
     strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Store every table and the assessment (contract section 1). */
+static cm_error_t max_run_cb(int ncols, const char *const *names, const char *const *values,
+                             void *user_data)
+{
+    long long *run = user_data;
+    (void)names;
+    if (ncols == 1 && values[0] != NULL) {
+        char *end = NULL;
+        long long v = strtoll(values[0], &end, 10);
+        if (end != values[0] && v > *run) {
+            *run = v;
+        }
+    }
+    return CM_OK;
+}
+
+/* Store every table and the assessment (contract section 1). Each run of a recipe is a new set
+ * of rows: params carry "run" (1 + the largest run of the recipe in the store), so the rows of
+ * the newest run have the largest ids even when a run repeats an earlier one exactly (the
+ * store replaces a row with the same key in place, keeping its id). */
 static cm_error_t store_results(const as_ctx_t *c, const json_t *assessment, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_store_t *store = NULL;
     char *content = NULL, *params = NULL;
     const char **shas = NULL;
+    char sql[512];
+    long long run = 0;
     CM_TRY(cm_store_open(c->store, 0, &store, err));
+    /* the recipe name is [a-z0-9_-] (checked when the recipe is read): safe inside the quotes */
+    snprintf(sql, sizeof sql,
+             "SELECT MAX(CAST(json_extract(params, '$.run') AS INTEGER)) FROM result "
+             "WHERE analysis = 'assess/index' AND json_extract(params, '$.recipe') = '%s'",
+             c->recipe->name);
+    CM_TRY(cm_store_query(store, sql, max_run_cb, &run, err));
+    run++;
     const char *id;
     json_t *t;
     json_object_foreach(c->tables, id, t) {
-        json_t *p = json_pack("{s:s, s:s}", "recipe", c->recipe->name, "table", id);
+        json_t *p = json_pack("{s:s, s:I, s:s}", "recipe", c->recipe->name, "run",
+                              (json_int_t)run, "table", id);
         const json_t *in = json_object_get(c->table_inputs, id);
         size_t n = json_array_size(in);
         CM_NOMEM(p, err);
@@ -154,7 +218,7 @@ static cm_error_t store_results(const as_ctx_t *c, const json_t *assessment, cm_
         cm_free(content);
         content = NULL;
     }
-    json_t *p = json_pack("{s:s}", "recipe", c->recipe->name);
+    json_t *p = json_pack("{s:s, s:I}", "recipe", c->recipe->name, "run", (json_int_t)run);
     CM_NOMEM(p, err);
     rc = cm_json_dump_canonical(p, &params, err);
     json_decref(p);
@@ -305,8 +369,10 @@ static int run(int argc, char **argv)
     c.quiet = quiet;
     c.tables = json_object();
     c.table_inputs = json_object();
+    c.files = json_object();
     c.sections = json_array();
-    if (rc == CM_OK && (c.tables == NULL || c.table_inputs == NULL || c.sections == NULL)) {
+    if (rc == CM_OK && (c.tables == NULL || c.table_inputs == NULL || c.files == NULL ||
+                        c.sections == NULL)) {
         rc = cm_error_set(&err, CM_ENOMEM, "out of memory");
     }
     if (rc == CM_OK) {
@@ -317,12 +383,14 @@ static int run(int argc, char **argv)
         for (size_t i = 0; ds != NULL && i < c.datasets.n; i++) {
             json_array_append_new(ds, dataset_json(&c.datasets.items[i]));
         }
+        json_t *files = files_json(c.files);
         created_now(created, sizeof created);
-        assessment = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:o*}", "recipe", recipe.name,
-                               "title", recipe.title != NULL ? recipe.title : recipe.name,
+        assessment = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:o*, s:o*}", "recipe",
+                               recipe.name, "title",
+                               recipe.title != NULL ? recipe.title : recipe.name,
                                "recipe_sha256", recipe.sha256, "cambium_version",
                                cm_version_string(), "created", created, "sections", c.sections,
-                               "datasets", ds);
+                               "datasets", ds, "files", files);
         if (assessment == NULL) {
             rc = cm_error_set(&err, CM_ENOMEM, "out of memory (assessment)");
         }
@@ -340,6 +408,7 @@ static int run(int argc, char **argv)
     json_decref(assessment);
     json_decref(c.tables);
     json_decref(c.table_inputs);
+    json_decref(c.files);
     json_decref(c.sections);
     cm_dataset_list_destroy(&c.datasets);
     as_recipe_destroy(&recipe);

@@ -89,7 +89,9 @@ typedef struct cm_report_html_options_t {
  * `<section id="...">` per section of \p assessment (its methods note, status, summary lines,
  * and for each of its tables the figure inline, the first rows and a link to the CSV), and a
  * provenance appendix (`<section id="provenance">`) with every dataset's name, kind,
- * publisher, licence, version, file and SHA-256. Every text is HTML-escaped (`<`, `>`, `&`,
+ * publisher, licence, version, file and SHA-256, then, when the assessment has a non-empty
+ * `files` array (`[{"path", "sha256", "used_by": [...]}]`: input files that are not store
+ * datasets), a "Files" table (`<h3 id="files">`) with each file's path, SHA-256 and users. Every text is HTML-escaped (`<`, `>`, `&`,
  * `"`, `'`); figures are included as given (they are the library's own SVG). No external
  * reference (fonts, scripts, style sheets).
  * \param[in] assessment an assessment object (contract section 1).
@@ -113,7 +115,9 @@ CM_EXPORT cm_error_t cm_report_write_html(const json_t *assessment, const json_t
 
 /**
  * \brief An XLSX workbook of the assessment (libxlsxwriter): a first sheet "provenance" (one
- * row per dataset: id, kind, name, publisher, licence, version, file, sha256), then one sheet
+ * row per dataset: id, kind, name, publisher, licence, version, file, sha256; then, after a
+ * blank row, the assessment's `files` if any: a header path, sha256, used_by and one row per
+ * file, used_by joined with ", "), then one sheet
  * per table in the order of the sections, named by the table id (31 characters at most),
  * header row = column names, numbers as numbers, strings as strings, null cells empty.
  * Document properties are fixed (title = the recipe, author "cambium", creation time

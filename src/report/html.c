@@ -170,7 +170,39 @@ cleanup:
     return rc;
 }
 
-static cm_error_t put_provenance(cm_i_buf_t *b, const json_t *datasets)
+/* The input files that are not store datasets (assessment "files"): path, SHA-256, used by. */
+static cm_error_t put_files(cm_i_buf_t *b, const json_t *files)
+{
+    cm_error_t rc = CM_OK;
+    if (json_array_size(files) == 0) {
+        goto cleanup;
+    }
+    CM_TRY(cm_i_buf_puts(b, "<h3 id=\"files\">Files</h3>\n<p>The other files the analyses read "
+                            "(models, configuration, input-output table, bundled data), with "
+                            "their SHA-256.</p>\n<table><thead><tr><th>path</th><th>sha256</th>"
+                            "<th>used by</th></tr></thead>\n<tbody>\n"));
+    size_t i;
+    const json_t *f;
+    json_array_foreach(files, i, f) {
+        CM_TRY(cm_i_buf_puts(b, "<tr><td>"));
+        CM_TRY(put_escaped(b, str(f, "path")));
+        CM_TRY(cm_i_buf_puts(b, "</td><td><code>"));
+        CM_TRY(put_escaped(b, str(f, "sha256")));
+        CM_TRY(cm_i_buf_puts(b, "</code></td><td>"));
+        size_t k;
+        const json_t *u;
+        json_array_foreach(json_object_get(f, "used_by"), k, u) {
+            CM_TRY(cm_i_buf_puts(b, k > 0 ? ", " : ""));
+            CM_TRY(put_escaped(b, json_is_string(u) ? json_string_value(u) : ""));
+        }
+        CM_TRY(cm_i_buf_puts(b, "</td></tr>\n"));
+    }
+    CM_TRY(cm_i_buf_puts(b, "</tbody></table>\n"));
+cleanup:
+    return rc;
+}
+
+static cm_error_t put_provenance(cm_i_buf_t *b, const json_t *datasets, const json_t *files)
 {
     static const char *const keys[] = {"id", "kind", "name", "publisher", "licence",
                                        "version", "file", "sha256"};
@@ -195,7 +227,9 @@ static cm_error_t put_provenance(cm_i_buf_t *b, const json_t *datasets)
         }
         CM_TRY(cm_i_buf_puts(b, "</tr>\n"));
     }
-    CM_TRY(cm_i_buf_puts(b, "</tbody></table>\n</section>\n"));
+    CM_TRY(cm_i_buf_puts(b, "</tbody></table>\n"));
+    CM_TRY(put_files(b, files));
+    CM_TRY(cm_i_buf_puts(b, "</section>\n"));
 cleanup:
     return rc;
 }
@@ -251,7 +285,8 @@ cm_error_t cm_report_html(const json_t *assessment, const json_t *tables,
     json_array_foreach(sections, i, s) {
         CM_TRY(put_section(&b, s, tables, max_rows, dir, err));
     }
-    CM_TRY(put_provenance(&b, json_object_get(assessment, "datasets")));
+    CM_TRY(put_provenance(&b, json_object_get(assessment, "datasets"),
+                          json_object_get(assessment, "files")));
     CM_TRY(cm_i_buf_puts(&b, "</body>\n</html>\n"));
     CM_TRY(cm_i_buf_steal(&b, out));
 cleanup:

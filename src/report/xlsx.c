@@ -48,7 +48,44 @@ static lxw_error put_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const jso
     return LXW_NO_ERROR; /* null: an empty cell */
 }
 
-static lxw_error put_provenance(lxw_workbook *wb, const json_t *datasets, char *cut)
+/* The other input files (assessment "files") below the datasets after a blank row: a header
+ * path, sha256, used_by, then one row per file (used_by joined with ", "). */
+static lxw_error put_files(lxw_worksheet *ws, lxw_row_t row, const json_t *files, char *cut)
+{
+    static const char *const keys[] = {"path", "sha256", "used_by"};
+    lxw_error e = LXW_NO_ERROR;
+    char used[1024];
+    if (json_array_size(files) == 0) {
+        return e;
+    }
+    for (size_t k = 0; k < 3 && e == LXW_NO_ERROR; k++) {
+        e = worksheet_write_string(ws, row, (lxw_col_t)k, keys[k], NULL);
+    }
+    size_t i;
+    const json_t *f;
+    json_array_foreach(files, i, f) {
+        lxw_row_t r = (lxw_row_t)(row + 1 + i);
+        size_t n = 0, j;
+        const json_t *u;
+        used[0] = '\0';
+        json_array_foreach(json_object_get(f, "used_by"), j, u) {
+            if (json_is_string(u) && n < sizeof used) {
+                n += (size_t)snprintf(used + n, sizeof used - n, "%s%s", j > 0 ? ", " : "",
+                                      json_string_value(u));
+            }
+        }
+        for (size_t k = 0; k < 2 && e == LXW_NO_ERROR; k++) {
+            e = put_cell(ws, r, (lxw_col_t)k, json_object_get(f, keys[k]), cut);
+        }
+        if (e == LXW_NO_ERROR) {
+            e = put_string(ws, r, 2, used, cut);
+        }
+    }
+    return e;
+}
+
+static lxw_error put_provenance(lxw_workbook *wb, const json_t *datasets, const json_t *files,
+                                char *cut)
 {
     static const char *const keys[] = {"id", "kind", "name", "publisher", "licence",
                                        "version", "file", "sha256"};
@@ -67,6 +104,9 @@ static lxw_error put_provenance(lxw_workbook *wb, const json_t *datasets, char *
         for (size_t k = 0; k < nkeys && e == LXW_NO_ERROR; k++) {
             e = put_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)k, json_object_get(d, keys[k]), cut);
         }
+    }
+    if (e == LXW_NO_ERROR) {
+        e = put_files(ws, (lxw_row_t)(json_array_size(datasets) + 2), files, cut);
     }
     return e;
 }
@@ -157,7 +197,8 @@ cm_error_t cm_report_write_xlsx(const json_t *assessment, const json_t *tables, 
     props.created = (time_t)FIXED_CREATED;
     lxw_error e = workbook_set_properties(wb, &props);
     if (e == LXW_NO_ERROR) {
-        e = put_provenance(wb, json_object_get(assessment, "datasets"), cut);
+        e = put_provenance(wb, json_object_get(assessment, "datasets"),
+                           json_object_get(assessment, "files"), cut);
     }
     json_array_foreach(sections, i, s) {
         size_t k;

@@ -94,6 +94,10 @@ static json_t *make_assessment(void)
                           "CC BY 4.0", "version", "2024", "file", "w.csv", "sha256",
                           "9355a681bd40");
     assert_non_null(a);
+    json_t *files = json_pack("[{s:s, s:s, s:[s, s]}]", "path", "models/w<1>.ini", "sha256",
+                              "77aa0c5e1f", "used_by", "mmsa", "trade-waste");
+    assert_non_null(files);
+    assert_int_equal(json_object_set_new(a, "files", files), 0);
     return a;
 }
 
@@ -115,6 +119,12 @@ static void test_html(void **state)
     assert_non_null(strstr(html, "World Bank"));
     assert_non_null(strstr(html, "9355a681bd40"));
     assert_non_null(strstr(html, "WGI &quot;2024&quot;"));
+    /* the input files beside the datasets, inside the provenance appendix */
+    const char *files = strstr(html, "<h3 id=\"files\">");
+    assert_non_null(files);
+    assert_true(files > strstr(html, "<section id=\"provenance\">"));
+    assert_non_null(strstr(files, "<td>models/w&lt;1&gt;.ini</td><td><code>77aa0c5e1f</code></td>"
+                                  "<td>mmsa, trade-waste</td>"));
     assert_non_null(strstr(html, "<svg xmlns"));
     assert_non_null(strstr(html, "href=\"tables/t1.csv\""));
     assert_null(strstr(html, "<script"));
@@ -125,6 +135,12 @@ static void test_html(void **state)
     CHECK_OK(cm_report_html(a, tables, &opt, &html, &err), &err);
     assert_non_null(strstr(html, "First 2 of 3 rows"));
     assert_non_null(strstr(html, "href=\"tab/t1.csv\""));
+    cm_free(html);
+    /* no files: no Files table */
+    json_object_del(a, "files");
+    CHECK_OK(cm_report_html(a, tables, NULL, &html, &err), &err);
+    assert_null(strstr(html, "id=\"files\""));
+    assert_non_null(strstr(html, "<section id=\"provenance\">"));
     cm_free(html);
     json_t *arr = json_array();
     CHECK_ERROR(cm_report_html(a, arr, NULL, &html, &err), CM_EINVAL); /* tables not an object */
@@ -209,6 +225,32 @@ static cm_error_t on_xrow(const cm_csv_row_t *row, void *user_data, cm_error_inf
     return CM_OK;
 }
 
+/* The provenance sheet: header, the dataset, a blank row, the files header and the file. */
+typedef struct prov_t {
+    size_t n;
+    int dataset, files_header, file;
+} prov_t;
+
+static cm_error_t on_prov(const cm_csv_row_t *row, void *user_data, cm_error_info_t *err)
+{
+    (void)err;
+    prov_t *p = user_data;
+    const char *f0 = row->nfields > 0 ? row->fields[0] : "";
+    if (row->nfields > 7 && strcmp(row->fields[7], "9355a681bd40") == 0) {
+        p->dataset++;
+    }
+    if (row->nfields >= 3 && strcmp(f0, "path") == 0 && strcmp(row->fields[2], "used_by") == 0) {
+        p->files_header++;
+    }
+    if (row->nfields >= 3 && strcmp(f0, "models/w<1>.ini") == 0) {
+        assert_string_equal(row->fields[1], "77aa0c5e1f");
+        assert_string_equal(row->fields[2], "mmsa, trade-waste");
+        p->file++;
+    }
+    p->n++;
+    return CM_OK;
+}
+
 static void test_xlsx_and_csv(void **state)
 {
     (void)state;
@@ -229,6 +271,11 @@ static void test_xlsx_and_csv(void **state)
     assert_string_equal(sheets.names[0], "provenance");
     assert_string_equal(sheets.names[1], "t1");
     cm_xlsx_sheets_destroy(&sheets);
+    prov_t pv = {0, 0, 0, 0};
+    CHECK_OK(cm_xlsx_read(path, "provenance", 0, NULL, on_prov, &pv, &err), &err);
+    assert_int_equal(pv.dataset, 1);
+    assert_int_equal(pv.files_header, 1);
+    assert_int_equal(pv.file, 1);
     rows_t r = {t, 0};
     CHECK_OK(cm_xlsx_read(path, "t1", 0, NULL, on_xrow, &r, &err), &err);
     assert_int_equal(r.n, 4);
