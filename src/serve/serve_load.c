@@ -80,10 +80,11 @@ static cm_error_t index_cb(int ncols, const char *const *names, const char *cons
     return CM_OK;
 }
 
-/* The assess/table rows of the recipe whose table id the assessment lists: the last row (the
- * largest id) of each wins. */
+/* The assess/table rows of the recipe (and of the assessment's run, when its parameters carry
+ * one) whose table id the assessment lists: the last row (the largest id) of each wins. */
 typedef struct table_scan_t {
     const char *recipe;
+    const json_t *run; /* the "run" of the assessment's parameters, or NULL */
     size_t n;
     char **ids;      /* wanted table ids (sorted) */
     char **contents; /* their newest content, NULL until found */
@@ -114,7 +115,9 @@ static cm_error_t table_cb(int ncols, const char *const *names, const char *cons
     }
     const char *recipe = json_string_value(json_object_get(params, "recipe"));
     const char *table = json_string_value(json_object_get(params, "table"));
-    if (recipe != NULL && table != NULL && strcmp(recipe, s->recipe) == 0) {
+    const json_t *run = json_object_get(params, "run");
+    if (recipe != NULL && table != NULL && strcmp(recipe, s->recipe) == 0 &&
+        (s->run == NULL || (run != NULL && json_equal(run, s->run)))) {
         char **hit = bsearch(&table, s->ids, s->n, sizeof *s->ids, cmp_str);
         if (hit != NULL) {
             size_t i = (size_t)(hit - s->ids);
@@ -213,12 +216,13 @@ cleanup:
     return rc;
 }
 
-/* The tables of the assessment \p index of \p recipe into ctx->tables (sorted by id). */
+/* The tables of the assessment \p index of \p recipe (and \p run, when not NULL) into
+ * ctx->tables (sorted by id). */
 static cm_error_t load_tables(cm_serve_t *ctx, const json_t *index, const char *recipe,
-                              cm_error_info_t *err)
+                              const json_t *run, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    table_scan_t s = {recipe, 0, NULL, NULL, err};
+    table_scan_t s = {recipe, run, 0, NULL, NULL, err};
     json_t **objs = NULL;
     const json_t *crit_be = NULL;
     CM_TRY(wanted_tables(index, &s, err));
@@ -306,7 +310,7 @@ static cm_error_t load_assessment(cm_serve_t *ctx, cm_error_info_t *err)
     }
     CM_TRY(cm_i_serve_blob_set(&ctx->assessment, row.content, strlen(row.content), err));
     ctx->has_assessment = 1;
-    CM_TRY(load_tables(ctx, index, recipe, err));
+    CM_TRY(load_tables(ctx, index, recipe, json_object_get(params, "run"), err));
 cleanup:
     json_decref(params);
     json_decref(index);

@@ -127,6 +127,36 @@ static void test_open_bad_assessment(void **state)
     assert_non_null(strstr(err.message, "sections"));
 }
 
+/* Runs (the contract's "run" parameter): only the tables of the newest assessment's run are
+ * served, even when another run has a larger id or a table only an older run has. */
+static void test_runs(void **state)
+{
+    cm_serve_t *ctx = NULL;
+    cm_store_t *st = NULL;
+    cm_serve_response_t res;
+    cm_error_info_t err;
+    (void)state;
+    memset(&err, 0, sizeof err);
+    memset(&res, 0, sizeof res);
+    const char *path = fixture_store("runs.db", 0);
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    fixture_put(st, "assess/table", "{\"recipe\":\"test\",\"run\":1,\"table\":\"crit_eu\"}",
+                FIXTURE_SHA_A, "crit_eu");
+    fixture_put(st, "assess/table", "{\"recipe\":\"test\",\"run\":2,\"table\":\"crit_be\"}",
+                FIXTURE_SHA_A, "crit_be");
+    fixture_put(st, "assess/table", "{\"recipe\":\"test\",\"run\":3,\"table\":\"crit_be\"}",
+                FIXTURE_SHA_A, "crit_be_old");
+    fixture_put(st, "assess/index", "{\"recipe\":\"test\",\"run\":2}", FIXTURE_SHA_A, "assessment");
+    cm_store_close(st);
+    CHECK_OK(cm_serve_open(path, &ctx, &err), &err);
+    assert_int_equal(cm_serve_table_count(ctx), 1);
+    assert_int_equal(ask(ctx, "GET", "/api/table/crit_be", &res), 200);
+    assert_non_null(strstr(res.body, "\"title\":\"Criticality for Belgium beside the EU\""));
+    expect_error(ctx, "GET", "/api/table/crit_eu", 404, "no table 'crit_eu'");
+    cm_serve_response_destroy(&res);
+    cm_serve_close(ctx);
+}
+
 static void test_no_assessment(void **state)
 {
     cm_serve_response_t res;
@@ -785,6 +815,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CM_TEST(test_open_errors),
         CM_TEST(test_open_bad_assessment),
+        CM_TEST(test_runs),
         CM_TEST(test_no_assessment),
         CM_TEST(test_assessment_and_tables),
         CM_TEST(test_csv),
