@@ -4,9 +4,7 @@
 # latency, errors (must be 0), and the server's resident memory before and after (VmRSS, and
 # the peak VmHWM, from /proc/PID/status).
 #   CAMBIUM=build/cambium sh bench/serve/run.sh      (or through bench/run)
-# The store: `cambium assess --recipe data/belgium/belgium.recipe` when that verb exists;
-# until then a fixture of contract table objects (tests/data/dashboard/ when present, made from
-# the verbs' output on the bundled data; otherwise the small tests/data/serve/ tables).
+# The store: `cambium assess --recipe data/belgium/belgium.recipe` (the Belgian assessment).
 set -eu
 cd "$(dirname "$0")/../.."
 CAMBIUM=${CAMBIUM:-build/cambium}
@@ -25,23 +23,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 store=$work/bench.db
 
-if "$CAMBIUM" assess --help >/dev/null 2>&1 && [ -f data/belgium/belgium.recipe ]; then
-    echo "store: cambium assess --recipe data/belgium/belgium.recipe"
-    "$CAMBIUM" assess --recipe data/belgium/belgium.recipe --store "$store" --out "$work/report" \
-        >"$work/assess.log" 2>&1 || { cat "$work/assess.log" >&2; exit 1; }
-else
-    cc -O2 -I include bench/serve/fixture.c -L "$BUILD" -lcambium -ljansson \
-        -Wl,-rpath,"$(cd "$BUILD" && pwd)" -o "$work/fixture"
-    if [ -f tests/data/dashboard/assessment.json ]; then
-        echo "store: fixture tests/data/dashboard (contract tables from the verbs' output)"
-        "$work/fixture" "$store" tests/data/dashboard/assessment.json tests/data/dashboard/tables/*.json
-    else
-        echo "store: fixture tests/data/serve (small hand-made tables)"
-        "$work/fixture" "$store" tests/data/serve/assessment.json tests/data/serve/crit_be.json \
-            tests/data/serve/crit_eu.json tests/data/serve/supply_chains.json \
-            tests/data/serve/trade_alerts.json
-    fi
-fi
+echo "store: cambium assess --recipe data/belgium/belgium.recipe"
+"$CAMBIUM" assess --recipe data/belgium/belgium.recipe --store "$store" --out "$work/report" \
+    >"$work/assess.log" 2>&1 || { cat "$work/assess.log" >&2; exit 1; }
 
 "$CAMBIUM" serve --store "$store" --port 0 >"$work/out" 2>"$work/err" &
 pid=$!

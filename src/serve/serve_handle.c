@@ -1,5 +1,5 @@
 /* Answering a request: method and URL checks, the route table, the security headers. Every
- * route but /api/crit hands out a body cached in the context at open. */
+ * route but /api/crit and /api/whatif hands out a body cached in the context at open. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -260,6 +260,13 @@ static cm_error_t r_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req, const cha
     return cm_i_serve_crit(ctx, req, res, err);
 }
 
+static cm_error_t r_whatif(cm_serve_t *ctx, const cm_i_serve_req_t *req, const char *rest,
+                           cm_serve_response_t *res, cm_error_info_t *err)
+{
+    CM_UNUSED(rest);
+    return cm_i_serve_whatif(ctx, req, res, err);
+}
+
 static cm_error_t r_datasets(cm_serve_t *ctx, const cm_i_serve_req_t *req, const char *rest,
                              cm_serve_response_t *res, cm_error_info_t *err)
 {
@@ -289,6 +296,7 @@ static const route_t routes[] = {
     {"/api/material/", 1, NULL, r_material},
     {"/api/materials", 0, NULL, r_materials},
     {"/api/crit", 0, "sr ei", r_crit},
+    {"/api/whatif", 0, "material country cut sr ei", r_whatif},
     {"/api/datasets", 0, NULL, r_datasets},
 };
 

@@ -141,5 +141,8 @@ cm_error_t cm_i_serve_error(cm_serve_response_t *res, int status, const char *me
 /* /api/crit: the classes of crit_be recomputed at the request's thresholds. */
 cm_error_t cm_i_serve_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req, cm_serve_response_t *res,
                            cm_error_info_t *err);
+/* /api/whatif: cm_crit_whatif_json on the store, under the store lock (serve_whatif.c). */
+cm_error_t cm_i_serve_whatif(cm_serve_t *ctx, const cm_i_serve_req_t *req,
+                             cm_serve_response_t *res, cm_error_info_t *err);
 
 #endif

@@ -767,6 +767,64 @@ static void test_json_escaping(void **state)
 
 /* Every allocation of open and of each route fails in turn: the error comes back as CM_ENOMEM,
  * nothing leaks, and the loop ends with a success. */
+/* /api/whatif: parameters checked before the store is asked; a store without the criticality
+ * inputs answers 404; on the bundled Belgian data the answer is cm_crit_whatif_json's, byte for
+ * byte, and an unknown material is a 400 naming it. */
+static void test_whatif(void **state)
+{
+    (void)state;
+    cm_serve_t *ctx = open_fixture(1);
+    expect_error(ctx, "GET", "/api/whatif?country=COD&cut=50", 400, "material");
+    expect_error(ctx, "GET", "/api/whatif?material=Co&country=COD&cut=50", 400, "material");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=cod&cut=50", 400, "country");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=CODX&cut=50", 400, "country");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD", 400, "cut");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=0", 400, "cut");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=100.5", 400, "cut");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=abc", 400, "cut");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=50&sr=-1", 400, "sr");
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=50&who=1", 400, "who");
+    /* the fixture store has an assessment but no criticality inputs */
+    expect_error(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=50", 404, NULL);
+    cm_serve_close(ctx);
+
+    char path[4096];
+    cm_store_t *st = NULL;
+    cm_error_info_t err;
+    memset(&err, 0, sizeof err);
+    snprintf(path, sizeof path, "%s/whatif-bundle.db", cm_test_tmpdir());
+    unlink(path);
+    CHECK_OK(cm_store_open(path, CM_STORE_CREATE, &st, &err), &err);
+    CHECK_OK(cm_import_bundle(st, cm_test_source("data/belgium"), NULL, NULL, &err), &err);
+    cm_crit_whatif_query_t q;
+    memset(&q, 0, sizeof q);
+    q.material = "cobalt";
+    q.country = "COD";
+    q.cut = 0.5;
+    char *direct = NULL;
+    CHECK_OK(cm_crit_whatif_json(st, &q, &direct, &err), &err);
+    cm_store_close(st);
+
+    ctx = NULL;
+    CHECK_OK(cm_serve_open(path, &ctx, &err), &err);
+    cm_serve_response_t res;
+    memset(&res, 0, sizeof res);
+    assert_int_equal(ask(ctx, "GET", "/api/whatif?material=cobalt&country=COD&cut=50", &res), 200);
+    assert_string_equal(res.content_type, JSON_CT);
+    assert_int_equal(res.body_len, strlen(direct));
+    assert_memory_equal(res.body, direct, res.body_len);
+    json_t *j = body_json(&res);
+    double before = json_real_value(json_object_get(json_object_get(j, "before"), "sr_eu"));
+    double after = json_real_value(json_object_get(json_object_get(j, "after"), "sr_eu"));
+    assert_true(before > 0.0 && after > 0.0 && after != before);
+    json_decref(j);
+    cm_serve_response_destroy(&res);
+    expect_error(ctx, "GET", "/api/whatif?material=unobtainium&country=COD&cut=50", 400,
+                 "unobtainium");
+    cm_serve_close(ctx);
+    cm_free(direct);
+}
+
 static void test_alloc_failures(void **state)
 {
     static const char *const urls[] = {"/api/crit?sr=2&ei=3", "/api/nope", "/api/crit?sr=x",
@@ -831,6 +889,7 @@ int main(void)
         CM_TEST(test_assets),
         CM_TEST(test_not_modified),
         CM_TEST(test_json_escaping),
+        CM_TEST(test_whatif),
         CM_TEST(test_alloc_failures),
     };
     cm_json_init();
