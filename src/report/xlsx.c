@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -179,6 +180,7 @@ cm_error_t cm_report_write_xlsx(const json_t *assessment, const json_t *tables, 
     if (fd < 0) {
         CM_FAIL(cm_error_set(err, CM_EFILE, "cannot create a temporary file beside '%s'", path));
     }
+    (void)fchmod(fd, 0644); /* as the other outputs (mkstemp makes 0600) */
     close(fd);
     have_tmp = 1;
 
