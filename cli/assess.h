@@ -7,28 +7,6 @@
 
 #include "cli.h"
 
-/* Single-exit helpers as in the library (the CLI does not include src/ headers): the function
- * declares `cm_error_t rc` and a `cleanup:` label. */
-#define CM_TRY(expr)       \
-    do {                   \
-        rc = (expr);       \
-        if (rc != CM_OK) { \
-            goto cleanup;  \
-        }                  \
-    } while (0)
-#define CM_FAIL(expr) \
-    do {              \
-        rc = (expr);  \
-        goto cleanup; \
-    } while (0)
-#define CM_NOMEM(ptr, err)                                           \
-    do {                                                             \
-        if ((ptr) == NULL) {                                         \
-            rc = cm_error_set((err), CM_ENOMEM, "out of memory");    \
-            goto cleanup;                                            \
-        }                                                            \
-    } while (0)
-
 /* A dataset (or a bundle directory) the recipe imports. Strings borrowed from the kv document,
  * except path (owned, absolute). */
 typedef struct as_dataset_t {

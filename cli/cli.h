@@ -117,4 +117,27 @@ void cm_cli_progress(const char *what, int64_t done, int64_t total, void *user_d
 /* The store path from --store, $CAMBIUM_STORE or the default "cambium.db". */
 const char *cm_cli_store_path(const char *option_value);
 
+/* Single-exit helpers as in the library (the CLI does not include src/ headers): the function
+ * declares `cm_error_t rc` and a `cleanup:` label. CM_TRY keeps a failing code in rc and jumps;
+ * CM_FAIL sets rc and jumps; CM_NOMEM fails with CM_ENOMEM when ptr is NULL. */
+#define CM_TRY(expr)       \
+    do {                   \
+        rc = (expr);       \
+        if (rc != CM_OK) { \
+            goto cleanup;  \
+        }                  \
+    } while (0)
+#define CM_FAIL(expr) \
+    do {              \
+        rc = (expr);  \
+        goto cleanup; \
+    } while (0)
+#define CM_NOMEM(ptr, err)                                           \
+    do {                                                             \
+        if ((ptr) == NULL) {                                         \
+            rc = cm_error_set((err), CM_ENOMEM, "out of memory");    \
+            goto cleanup;                                            \
+        }                                                            \
+    } while (0)
+
 #endif

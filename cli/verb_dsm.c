@@ -15,15 +15,6 @@
 #include "cli.h"
 #include "cambium/cm_dsm.h"
 
-/* On error, keep the code in rc and jump to the function's cleanup label. */
-#define CM_CLI_TRY(expr)                                                                           \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc != CM_OK) {                                                                         \
-            goto cleanup;                                                                          \
-        }                                                                                          \
-    } while (0)
-
 typedef struct dsm_in_t {
     size_t n;           /* series */
     const char **names; /* n, borrowed from the table ("" without a series column) */
@@ -174,7 +165,7 @@ static cm_error_t read_lifetimes(const char *path, const dsm_in_t *d, cm_dsm_ser
     char *seen = NULL;
     cm_int_t cs, cp;
 
-    CM_CLI_TRY(cm_table_read(&tb, path, NULL, 1, err));
+    CM_TRY(cm_table_read(&tb, path, NULL, 1, err));
     cs = cm_table_col(&tb, "series");
     cp = cm_table_col(&tb, "spec");
     if (cs < 0 || cp < 0) {
@@ -224,7 +215,7 @@ static cm_error_t read_initial(const char *path, const dsm_in_t *d, cm_dsm_serie
     size_t *count = NULL;
     cm_int_t cs, ca, cv;
 
-    CM_CLI_TRY(cm_table_read(&tb, path, NULL, 1, err));
+    CM_TRY(cm_table_read(&tb, path, NULL, 1, err));
     cs = cm_table_col(&tb, "series");
     ca = cm_table_col(&tb, "age");
     cv = cm_table_col(&tb, "stock");
@@ -293,7 +284,7 @@ static cm_error_t read_by_cohort(const char *path, const dsm_in_t *d, cm_dsm_ser
     size_t total = 0;
     cm_int_t cs, ct;
 
-    CM_CLI_TRY(cm_table_read(&tb, path, NULL, 1, err));
+    CM_TRY(cm_table_read(&tb, path, NULL, 1, err));
     cs = cm_table_col(&tb, "series");
     ct = cm_table_col(&tb, "t");
     if (ct < 0 || (d->has_series && cs < 0)) {
@@ -638,8 +629,8 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
     }
 
     t0 = now_s();
-    CM_CLI_TRY(cm_table_read(&tb, input, NULL, 1, &err));
-    CM_CLI_TRY(read_input(&tb, sub, &d, &err));
+    CM_TRY(cm_table_read(&tb, input, NULL, 1, &err));
+    CM_TRY(read_input(&tb, sub, &d, &err));
     s = cm_calloc(d.n, sizeof *s);
     if (s == NULL) {
         rc = cm_error_set(&err, CM_ENOMEM, "out of memory");
@@ -654,19 +645,19 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
         s[k].lifetime = lt0;
     }
     if (lt_file != NULL) {
-        CM_CLI_TRY(read_lifetimes(lt_file, &d, s, &err));
+        CM_TRY(read_lifetimes(lt_file, &d, s, &err));
     }
     if (by_cohort != NULL) {
-        CM_CLI_TRY(read_by_cohort(by_cohort, &d, s, by_year, &params, &err));
+        CM_TRY(read_by_cohort(by_cohort, &d, s, by_year, &params, &err));
     }
     if (init_file != NULL) {
-        CM_CLI_TRY(read_initial(init_file, &d, s, &init, &err));
+        CM_TRY(read_initial(init_file, &d, s, &init, &err));
     }
     t1 = now_s();
-    CM_CLI_TRY(cm_dsm_batch_run(s, d.n, &opt, &b, &err));
+    CM_TRY(cm_dsm_batch_run(s, d.n, &opt, &b, &err));
     t2 = now_s();
-    CM_CLI_TRY(cm_cli_make_dir(out, &err));
-    CM_CLI_TRY(write_series(out, &d, &b, &err));
+    CM_TRY(cm_cli_make_dir(out, &err));
+    CM_TRY(write_series(out, &d, &b, &err));
     if (opt.want_cohorts) {
         for (size_t k = 0; k < d.n; k++) {
             char path[4096], nm[256], suffix[260] = "";
@@ -675,9 +666,9 @@ static int dsm_model(int argc, char **argv, cm_dsm_driver_t driver)
                 snprintf(suffix, sizeof suffix, "_%s", nm);
             }
             snprintf(path, sizeof path, "%s/stock_by_cohort%s.csv", out, suffix);
-            CM_CLI_TRY(write_cohorts(path, d.t0[k], d.T[k], b.results[k].stock_by_cohort, &err));
+            CM_TRY(write_cohorts(path, d.t0[k], d.T[k], b.results[k].stock_by_cohort, &err));
             snprintf(path, sizeof path, "%s/outflow_by_cohort%s.csv", out, suffix);
-            CM_CLI_TRY(write_cohorts(path, d.t0[k], d.T[k], b.results[k].outflow_by_cohort, &err));
+            CM_TRY(write_cohorts(path, d.t0[k], d.T[k], b.results[k].outflow_by_cohort, &err));
         }
     }
     t3 = now_s();
