@@ -246,6 +246,33 @@ static cm_error_t add_dmc_lines(cm_svg_t *fig, const cm_mfa_table_t *t, const ch
     return rc;
 }
 
+/* Print the latest value of indicator for region, for each material (material NULL) or for
+ * that material only: "  BEL 2022 DMC TOTAL: 260000 t (p)". */
+static void print_latest(const cm_mfa_table_t *tab, const char *region, const char *indicator,
+                         const char *material)
+{
+    for (size_t i = 0; i < tab->n; i++) {
+        const cm_mfa_value_t *v = &tab->items[i];
+        char b[32];
+        int last = 1;
+        if (strcmp(v->region, region) != 0 || strcmp(v->indicator, indicator) != 0 ||
+            (material != NULL && strcmp(v->material, material) != 0)) {
+            continue;
+        }
+        for (size_t j = i + 1; j < tab->n && last; j++) {
+            last = !(strcmp(tab->items[j].region, region) == 0 &&
+                     strcmp(tab->items[j].indicator, indicator) == 0 &&
+                     strcmp(tab->items[j].material, v->material) == 0);
+        }
+        if (last) {
+            printf("  %s %d %s %s: %s%s%s%s%s%s\n", v->region, v->year, indicator, v->material,
+                   fmt_num(v->value, b), strcmp(v->unit, "1") != 0 ? " " : "",
+                   strcmp(v->unit, "1") != 0 ? v->unit : "", v->flag[0] != '\0' ? " (" : "",
+                   v->flag, v->flag[0] != '\0' ? ")" : "");
+        }
+    }
+}
+
 static int mfa_indicators(int argc, char **argv)
 {
     const char *verb = "mfa indicators";
@@ -340,23 +367,12 @@ static int mfa_indicators(int argc, char **argv)
                region[1][0] != '\0' ? " vs " : "", region[1], y0, y1, tab.n, tab.n - nderived,
                nderived);
         for (int k = 0; k < 2; k++) {
-            /* the latest DMC of each material of each country */
-            for (size_t i = 0; region[k][0] != '\0' && i < tab.n; i++) {
-                const cm_mfa_value_t *v = &tab.items[i];
-                char b[32];
-                int last = 1;
-                if (strcmp(v->region, region[k]) != 0 || strcmp(v->indicator, "DMC") != 0) {
-                    continue;
-                }
-                for (size_t j = i + 1; j < tab.n && last; j++) {
-                    last = !(strcmp(tab.items[j].region, region[k]) == 0 &&
-                             strcmp(tab.items[j].indicator, "DMC") == 0 &&
-                             strcmp(tab.items[j].material, v->material) == 0);
-                }
-                if (last) {
-                    printf("  %s %d DMC %s: %s t\n", v->region, v->year, v->material,
-                           fmt_num(v->value, b));
-                }
+            /* per country: the latest DMC of each material, then the latest headline figures of
+             * the total (RMC, circular material use rate, import dependency, productivity) */
+            static const char *const heads[] = {"DMC", "RMC", "CMU_RATE", "IMPORT_DEPENDENCY",
+                                                "RESOURCE_PRODUCTIVITY"};
+            for (size_t h = 0; region[k][0] != '\0' && h < sizeof heads / sizeof heads[0]; h++) {
+                print_latest(&tab, region[k], heads[h], h == 0 ? NULL : "TOTAL");
             }
         }
         printf("wrote %s/indicators.csv, %s/indicators.json%s%s%s\n", o.out, o.out,
