@@ -262,7 +262,8 @@ static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_
         "high_risk_share", "unknown_risk_share", "baseline_n", "z_value", "z_quantity",
         "z_unit_value", "hhi_change", "unit_value_change", "new_top_partner", "exports",
         "import_export_ratio", "world_export_hhi", "geodep_c1", "geodep_c2", "geodep_c3",
-        "geodep_years_holding", "geodep", "n_suppressed"};
+        "geodep_years_holding", "geodep", "n_suppressed", "bridged_flows",
+        "estimated_value_share"};
     enum { NH = sizeof head / sizeof head[0] };
     cm_csv_writer_t *w = NULL;
     cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
@@ -312,6 +313,9 @@ static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_
         f[30] = annual ? (t->geodep ? "1" : "0") : "";
         snprintf(b[31], sizeof b[31], "%d", t->n_suppressed);
         f[31] = b[31];
+        snprintf(b[32], sizeof b[32], "%d", t->bridged_flows);
+        f[32] = b[32];
+        f[33] = num(t->estimated_value_share, b[33]);
         rc = cm_csv_write_row(w, NH, f, err);
     }
     return cm_cli_csv_close(w, rc, err);
@@ -353,6 +357,11 @@ static void evidence_text(const run_t *r, const cm_trade_alert_t *a, char *buf, 
                  t->import_export_ratio, p->geodep_ratio, t->geodep_years_holding,
                  p->geodep_window, t->period);
     }
+    size_t n = strlen(buf);
+    if (a->estimated_value_share > 0.0 && n < len) {
+        snprintf(buf + n, len - n, " (%.1f %% of the value estimated by HS-edition bridging)",
+                 100.0 * a->estimated_value_share);
+    }
 }
 
 /* The pointers whose rows are the evidence of alert a: its period, and the previous one for a
@@ -375,7 +384,8 @@ static cm_error_t write_alerts(const run_t *r, const char *csv_path, const char 
 {
     static const char *const head[] = {"rank", "severity", "alert", "dataset", "source", "unit",
                                        "declarant", "product", "period", "measure", "threshold",
-                                       "evidence", "observation_ids", "source_rows"};
+                                       "evidence", "observation_ids", "source_rows",
+                                       "estimated_value_share"};
     enum { NH = sizeof head / sizeof head[0] };
     cm_csv_writer_t *w = NULL;
     json_t *root = json_array();
@@ -396,7 +406,7 @@ static cm_error_t write_alerts(const run_t *r, const char *csv_path, const char 
     for (size_t i = 0; rc == CM_OK && i < r->alerts.n; i++) {
         const cm_trade_alert_t *a = &r->alerts.items[i];
         const cm_trade_pointer_t *t = &r->ptr.items[a->pointer];
-        char b[6][40], ev[512];
+        char b[6][40], ev[640];
         evidence_text(r, a, ev, sizeof ev);
         size_t k[2], nk = alert_pointers(r, a, k), li = 0, lr = 0;
         int64_t last_line = -1, last_ds = -1;
@@ -437,7 +447,8 @@ static cm_error_t write_alerts(const run_t *r, const char *csv_path, const char 
         const char *f[NH] = {b[0], num(a->severity, b[2]), a->kind, b[1], t->kind, t->unit,
                              t->declarant,
                              t->product, t->period, num(a->measure, b[3]),
-                             num(a->threshold, b[4]), ev, ids, rows};
+                             num(a->threshold, b[4]), ev, ids, rows,
+                             num(a->estimated_value_share, b[5])};
         rc = cm_csv_write_row(w, NH, f, err);
         json_t *o = json_object();
         if (rc == CM_OK &&
@@ -453,6 +464,7 @@ static cm_error_t write_alerts(const run_t *r, const char *csv_path, const char 
              cm_cli_jset(o, "measure", cm_cli_jfinite(a->measure)) ||
              cm_cli_jset(o, "threshold", cm_cli_jfinite(a->threshold)) ||
              cm_cli_jset(o, "evidence_text", json_string(ev)) ||
+             cm_cli_jset(o, "estimated_value_share", cm_cli_jfinite(a->estimated_value_share)) ||
              cm_cli_jset(o, "evidence", jev) || json_array_append_new(root, o) != 0)) {
             rc = cm_error_set(err, CM_ENOMEM, "out of memory building %s", json_path);
         } else if (rc != CM_OK) {
@@ -607,9 +619,10 @@ static cm_error_t write_charts(const run_t *r, const char *dir, size_t *written,
     return rc;
 }
 
-/* Replace r->obs by its bridge to \p edition; prints what was done. */
+/* Replace r->obs by its bridge to \p edition and set *estimated to its flags (cm_free); prints
+ * what was done. */
 static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_list_t *obs,
-                             cm_error_info_t *err)
+                             unsigned char **estimated, cm_error_info_t *err)
 {
     cm_trade_bridge_options_t o;
     cm_trade_bridge_report_t rep;
@@ -627,6 +640,8 @@ static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_l
                rep.n_unknown_edition, rep.n_no_table, rep.n_not_in_table, rep.n_estimated);
         cm_trade_obs_list_destroy(obs);
         *obs = out;
+        *estimated = rep.estimated; /* NULL when nothing came out */
+        rep.estimated = NULL;
     }
     cm_trade_bridge_report_destroy(&rep);
     return rc;
@@ -643,6 +658,7 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
     cm_store_t *st = NULL;
     char path[4096], path2[4096];
     size_t charts = 0;
+    unsigned char *estimated = NULL; /* per bridged observation: holds a split share */
     cm_trade_params_default(&r.par);
     cm_error_t rc = CM_OK;
     if (config != NULL) {
@@ -668,11 +684,12 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
         rc = cm_trade_obs_load(st, dataset, &r.obs, &err);
     }
     if (rc == CM_OK && hs_edition != NULL) {
-        rc = bridge_obs(st, hs_edition, &r.obs, &err);
+        rc = bridge_obs(st, hs_edition, &r.obs, &estimated, &err);
     }
     if (rc == CM_OK) {
-        rc = cm_trade_pointers_compute(&r.obs, declarant, r.have_wgi ? wgi_risk : NULL, &r.wgi,
-                                       &r.par, &r.ptr, &err);
+        rc = cm_trade_pointers_compute_est(&r.obs, estimated, declarant,
+                                           r.have_wgi ? wgi_risk : NULL, &r.wgi, &r.par, &r.ptr,
+                                           &err);
     }
     if (rc == CM_OK) {
         rc = cm_trade_alerts_build(&r.ptr, &r.par, &r.alerts, &err);
@@ -716,6 +733,7 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
     cm_trade_alerts_destroy(&r.alerts);
     cm_trade_pointers_destroy(&r.ptr);
     cm_trade_obs_list_destroy(&r.obs);
+    cm_free(estimated);
     cm_crit_wgi_destroy(&r.wgi);
     cm_dataset_list_destroy(&r.ds);
     cm_store_close(st);

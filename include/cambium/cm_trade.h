@@ -270,6 +270,12 @@ typedef struct cm_trade_pointer_t {
     int geodep_years_holding; /**< years of the window where 1-3 all hold */
     int geodep;               /**< criterion 4: a dependency */
     size_t ev_first, ev_n;    /**< rows of this period in the evidence arrays */
+    /* HS-edition bridging (::cm_trade_pointers_compute_est; 0 without estimate flags) */
+    int bridged_flows;        /**< partners whose value or quantity used holds a split share
+                                   (1:n, n:n bridging: an estimate) */
+    double estimated_value_share; /**< share (0-1) of \c value from those partners' values; a
+                                   flow summed from a split piece and reported pieces counts in
+                                   full; 0 when \c value <= 0 */
 } cm_trade_pointer_t;
 
 /** Pointers sorted by (kind, unit, declarant, product, annual before monthly, period) with the
@@ -306,6 +312,24 @@ CM_EXPORT cm_error_t cm_trade_pointers_compute(const cm_trade_obs_list_t *obs,
                                                void *risk_data, const cm_trade_params_t *p,
                                                cm_trade_pointers_t *out, cm_error_info_t *err);
 
+/**
+ * \brief As ::cm_trade_pointers_compute, and with the flags of the flows that hold an estimate
+ * (the split shares of HS-edition bridging, ::cm_trade_bridge_report_t estimated) fills each
+ * pointer's bridged_flows and estimated_value_share: the number of partners whose value or
+ * quantity row used is flagged, and the sum of the flagged partners' finite values over the
+ * pointer's value (0 when the value is not positive; kept within 0-1).
+ * \param[in] estimated obs->n flags aligned with obs->items (non-zero = an estimate), borrowed;
+ *   NULL = none (the two fields are 0, the rest as ::cm_trade_pointers_compute).
+ * \param[out] out zeroed or destroyed; filled on success.
+ * \return CM_OK, CM_EINVAL (NULL obs/p/out), CM_ENOMEM. Complexity: O(n log n).
+ */
+CM_EXPORT cm_error_t cm_trade_pointers_compute_est(const cm_trade_obs_list_t *obs,
+                                                   const unsigned char *estimated,
+                                                   const char *declarant, cm_trade_risk_fn *risk,
+                                                   void *risk_data, const cm_trade_params_t *p,
+                                                   cm_trade_pointers_t *out,
+                                                   cm_error_info_t *err);
+
 /** One year of a (declarant, product) for the GeoDep criteria. */
 typedef struct cm_trade_geodep_year_t {
     int year;
@@ -339,6 +363,11 @@ typedef struct cm_trade_alert_t {
     double measure;       /**< the number that crossed (z, change, share, ratio) */
     double threshold;
     double severity;      /**< weight x min(cap, |measure| / threshold) */
+    double estimated_value_share; /**< share (0-1) of the import value of the evidence (the
+                                       period, and the previous one for hhi_jump,
+                                       unit_value_jump, new_top_partner) from split (estimated)
+                                       flows: value-weighted ::cm_trade_pointer_t
+                                       estimated_value_share */
 } cm_trade_alert_t;
 
 /** Alerts ranked by severity (highest first). Zeroed = empty; destroy with
@@ -354,7 +383,8 @@ CM_EXPORT void cm_trade_alerts_destroy(cm_trade_alerts_t *a);
 /**
  * \brief The alerts raised by the pointers under the thresholds of \p p, ranked by severity
  * (ties: the order of the pointers, then the alert kind). A period whose import value is below
- * min_value raises none.
+ * min_value raises none. Each alert carries the estimated share of its evidence's value
+ * (from the pointers' estimated_value_share; 0 when the pointers have none).
  * \param[out] out zeroed or destroyed; filled on success.
  * \return CM_OK, CM_EINVAL, CM_ENOMEM. O(n log n).
  */

@@ -22,6 +22,24 @@ typedef struct build_t {
     cm_error_info_t *err;
 } build_t;
 
+/* Share of the evidence's import value from estimated flows: the period, and the previous one
+ * for an alert on a change (the evidence the CLI lists). */
+static double evidence_estimated_share(const cm_trade_pointers_t *ptr, size_t i, const char *kind)
+{
+    const cm_trade_pointer_t *t = &ptr->items[i];
+    double v = t->value > 0.0 ? t->value : 0.0;
+    double e = v * t->estimated_value_share;
+    if (t->prev >= 0 && (size_t)t->prev < ptr->n &&
+        (strcmp(kind, "hhi_jump") == 0 || strcmp(kind, "unit_value_jump") == 0 ||
+         strcmp(kind, "new_top_partner") == 0)) {
+        const cm_trade_pointer_t *q = &ptr->items[t->prev];
+        double vq = q->value > 0.0 ? q->value : 0.0;
+        v += vq;
+        e += vq * q->estimated_value_share;
+    }
+    return cm_i_trade_share01(e, v);
+}
+
 /* Add an alert when |measure| >= threshold (and the severity is at least min_severity). */
 static cm_error_t add(build_t *b, size_t i, const char *kind, double measure, double threshold,
                       double weight)
@@ -44,6 +62,7 @@ static cm_error_t add(build_t *b, size_t i, const char *kind, double measure, do
     t->measure = measure;
     t->threshold = threshold;
     t->severity = sev;
+    t->estimated_value_share = evidence_estimated_share(b->ptr, i, kind);
     return CM_OK;
 }
 

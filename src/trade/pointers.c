@@ -100,6 +100,7 @@ static cm_error_t grow_items(cm_trade_pointers_t *out, cm_error_info_t *err)
 
 /* One cell (rows idx[lo, hi) of the sorted index) -> one pointer. */
 static cm_error_t make_pointer(const ref_t *idx, size_t lo, size_t hi,
+                               const cm_trade_obs_t *base, const unsigned char *est,
                                cm_trade_risk_fn *risk, void *risk_data,
                                const cm_trade_params_t *p, cm_trade_pointers_t *out,
                                cm_error_info_t *err)
@@ -118,23 +119,26 @@ static cm_error_t make_pointer(const ref_t *idx, size_t lo, size_t hi,
     memcpy(t->product, f->product, sizeof t->product);
     memcpy(t->period, f->period, sizeof t->period);
     t->ev_first = out->n_ev;
-    double v = 0.0, q = 0.0, vq = 0.0, best = -1.0, hr = 0.0, unk = 0.0;
+    double v = 0.0, q = 0.0, vq = 0.0, best = -1.0, hr = 0.0, unk = 0.0, ve = 0.0;
     const char *top = "";
     size_t r = lo;
     /* first pass: per partner the first value and the first quantity */
     while (r < hi) {
         const cm_trade_obs_t *a = idx[r].o;
         double pv = NAN, pq = NAN;
-        int has_v = 0, has_q = 0;
+        int has_v = 0, has_q = 0, est_v = 0, est_q = 0;
         size_t s = r;
         for (; s < hi && strcmp(idx[s].o->partner, a->partner) == 0; s++) {
             const cm_trade_obs_t *b = idx[s].o;
+            int flagged = est != NULL && est[b - base] != 0;
             if (b->var == CM_TRADE_IMPORT_VALUE && !has_v) {
                 pv = b->value;
                 has_v = 1;
+                est_v = flagged;
             } else if (b->var == CM_TRADE_IMPORT_QUANTITY && !has_q) {
                 pq = b->value;
                 has_q = 1;
+                est_q = flagged;
             } else {
                 continue; /* a duplicate: the first is used, the evidence keeps the first */
             }
@@ -145,6 +149,10 @@ static cm_error_t make_pointer(const ref_t *idx, size_t lo, size_t hi,
         }
         if (has_v && !isfinite(pv)) {
             t->n_suppressed++;
+        }
+        t->bridged_flows += est_v || est_q;
+        if (est_v && isfinite(pv)) {
+            ve += pv;
         }
         if (has_v && isfinite(pv)) {
             t->n_partners++;
@@ -192,6 +200,7 @@ static cm_error_t make_pointer(const ref_t *idx, size_t lo, size_t hi,
     t->high_risk_share = risk != NULL && v > 0.0 ? hr / v : NAN;
     t->unknown_risk_share = risk != NULL && v > 0.0 ? unk / v : NAN;
     t->ev_n = out->n_ev - t->ev_first;
+    t->estimated_value_share = cm_i_trade_share01(ve, v);
     t->prev = -1;
     t->z_value = t->z_quantity = t->z_unit_value = NAN;
     t->hhi_change = t->unit_value_change = NAN;
@@ -279,12 +288,21 @@ cm_error_t cm_trade_pointers_compute(const cm_trade_obs_list_t *obs, const char 
                                      const cm_trade_params_t *p, cm_trade_pointers_t *out,
                                      cm_error_info_t *err)
 {
+    return cm_trade_pointers_compute_est(obs, NULL, declarant, risk, risk_data, p, out, err);
+}
+
+cm_error_t cm_trade_pointers_compute_est(const cm_trade_obs_list_t *obs,
+                                         const unsigned char *estimated, const char *declarant,
+                                         cm_trade_risk_fn *risk, void *risk_data,
+                                         const cm_trade_params_t *p, cm_trade_pointers_t *out,
+                                         cm_error_info_t *err)
+{
     cm_error_t rc = CM_OK;
     ref_t *idx = NULL;
     const cm_trade_obs_t **vrow = NULL; /* per dataset met: a value row (its unit) */
     size_t nvrow = 0;
     if (obs == NULL || p == NULL || out == NULL) {
-        return cm_error_set(err, CM_EINVAL, "cm_trade_pointers_compute: NULL %s",
+        return cm_error_set(err, CM_EINVAL, "cm_trade_pointers_compute_est: NULL %s",
                             obs == NULL ? "obs" : p == NULL ? "p" : "out");
     }
     memset(out, 0, sizeof *out);
@@ -340,7 +358,7 @@ cm_error_t cm_trade_pointers_compute(const cm_trade_obs_list_t *obs, const char 
             has_value = idx[r].o->var == CM_TRADE_IMPORT_VALUE;
         }
         if (has_value) {
-            CM_TRY(make_pointer(idx, lo, hi, risk, risk_data, p, out, err));
+            CM_TRY(make_pointer(idx, lo, hi, o, estimated, risk, risk_data, p, out, err));
         }
         lo = hi;
     }

@@ -2,6 +2,7 @@
 #ifndef CAMBIUM_TRADE_INTERNAL_H
 #define CAMBIUM_TRADE_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +25,13 @@ long cm_i_trade_period_ordinal(const char *s, int *monthly);
  * criteria) from obs (pointers.c calls it last). */
 cm_error_t cm_i_trade_geodep_fill(const cm_trade_obs_list_t *obs, cm_trade_pointers_t *out,
                                   const cm_trade_params_t *p, cm_error_info_t *err);
+
+/* part / whole kept within [0, 1]; 0 when whole is not positive or either is not finite. */
+static inline double cm_i_trade_share01(double part, double whole)
+{
+    double s = whole > 0.0 && isfinite(whole) && isfinite(part) ? part / whole : 0.0;
+    return s < 0.0 ? 0.0 : s > 1.0 ? 1.0 : s;
+}
 
 /* Order of sources: importer kind, then value unit. */
 static inline int cm_i_trade_cmp_source(const char *ka, const char *ua, const char *kb,

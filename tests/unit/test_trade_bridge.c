@@ -560,6 +560,224 @@ static void test_import_alloc_failures(void **state)
     cm_store_close(st);
 }
 
+/* The estimated share of a pointer by hand: flags given directly. Pointer 854142 2021: CHN 60
+ * (flagged), DEU 30 (not), USA a confidential NaN (flagged): 2 bridged flows, share 60 / 90;
+ * pointer 854143 2021: every flow flagged: share 1; no flags: 0 and the rest unchanged. */
+static void test_estimated_share_by_hand(void **state)
+{
+    (void)state;
+    cm_trade_obs_list_t in;
+    cm_trade_params_t par;
+    cm_trade_pointers_t a, b;
+    cm_error_info_t err;
+    memset(&in, 0, sizeof in);
+    cm_trade_params_default(&par);
+    cm_trade_obs_t o[] = {
+        obs(1, CM_TRADE_IMPORT_VALUE, "CHN", "854142", "2021", 60),
+        obs(2, CM_TRADE_IMPORT_QUANTITY, "CHN", "854142", "2021", 6),
+        obs(3, CM_TRADE_IMPORT_VALUE, "DEU", "854142", "2021", 30),
+        obs(4, CM_TRADE_IMPORT_QUANTITY, "DEU", "854142", "2021", 3),
+        obs(5, CM_TRADE_IMPORT_VALUE, "USA", "854142", "2021", NAN),
+        obs(6, CM_TRADE_IMPORT_VALUE, "CHN", "854143", "2021", 12),
+        obs(7, CM_TRADE_IMPORT_VALUE, "DEU", "854143", "2021", 8),
+        obs(8, CM_TRADE_IMPORT_VALUE, "DEU", "850760", "2021", 5),
+        obs(9, CM_TRADE_IMPORT_QUANTITY, "DEU", "850760", "2021", 1), /* only the quantity */
+    };
+    const unsigned char flags[] = {1, 1, 0, 0, 1, 1, 1, 0, 1};
+    enum { N = sizeof o / sizeof o[0] };
+    for (size_t i = 0; i < N; i++) {
+        CHECK_OK(cm_trade_obs_add(&in, &o[i], &err), &err);
+    }
+    CHECK_OK(cm_trade_pointers_compute_est(&in, flags, "BEL", NULL, NULL, &par, &a, &err), &err);
+    CHECK_OK(cm_trade_pointers_compute(&in, "BEL", NULL, NULL, &par, &b, &err), &err);
+    assert_int_equal(a.n, 3);
+    assert_int_equal(b.n, 3);
+    for (size_t i = 0; i < a.n; i++) {
+        const cm_trade_pointer_t *x = &a.items[i], *y = &b.items[i];
+        assert_string_equal(x->product, y->product);
+        ASSERT_NEAR(x->value, y->value, 0, 0);
+        ASSERT_NEAR(x->hhi, y->hhi, 0, 0);
+        assert_int_equal(x->n_partners, y->n_partners);
+        assert_int_equal(x->ev_n, y->ev_n);
+        assert_int_equal(y->bridged_flows, 0); /* no flags */
+        ASSERT_NEAR(y->estimated_value_share, 0.0, 0, 0);
+        assert_true(x->estimated_value_share >= 0.0 && x->estimated_value_share <= 1.0);
+        if (strcmp(x->product, "854142") == 0) {
+            assert_int_equal(x->n_suppressed, 1);
+            assert_int_equal(x->bridged_flows, 2);
+            ASSERT_NEAR(x->estimated_value_share, 60.0 / 90.0, 1e-15, 0);
+        } else if (strcmp(x->product, "854143") == 0) {
+            assert_int_equal(x->bridged_flows, 2);
+            ASSERT_NEAR(x->estimated_value_share, 1.0, 0, 0);
+        } else {
+            /* the flagged quantity makes a bridged flow, not an estimated value */
+            assert_int_equal(x->bridged_flows, 1);
+            ASSERT_NEAR(x->estimated_value_share, 0.0, 0, 0);
+        }
+    }
+    cm_trade_pointers_destroy(&a);
+    cm_trade_pointers_destroy(&b);
+    /* every flow flagged: every share is 1 where the value is positive */
+    const unsigned char all[N] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    CHECK_OK(cm_trade_pointers_compute_est(&in, all, NULL, NULL, NULL, &par, &a, &err), &err);
+    for (size_t i = 0; i < a.n; i++) {
+        ASSERT_NEAR(a.items[i].estimated_value_share, 1.0, 0, 0);
+        assert_int_equal(a.items[i].bridged_flows,
+                         a.items[i].n_partners + a.items[i].n_suppressed);
+    }
+    cm_trade_pointers_destroy(&a);
+    CHECK_ERROR(cm_trade_pointers_compute_est(NULL, flags, NULL, NULL, NULL, &par, &a, &err),
+                CM_EINVAL);
+    CHECK_ERROR(cm_trade_pointers_compute_est(&in, flags, NULL, NULL, NULL, NULL, &a, &err),
+                CM_EINVAL);
+    CHECK_ERROR(cm_trade_pointers_compute_est(&in, flags, NULL, NULL, NULL, &par, NULL, &err),
+                CM_EINVAL);
+    /* allocation failures: CM_ENOMEM and nothing left behind, then success */
+    int done = 0;
+    for (long n = 0; n < 50 && !done; n++) {
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_trade_pointers_compute_est(&in, flags, NULL, NULL, NULL, &par, &a, &err);
+        cm_test_fail_alloc_after(-1);
+        if (rc == CM_OK) {
+            done = 1;
+            assert_int_equal(a.n, 3);
+        } else {
+            assert_int_equal(rc, CM_ENOMEM);
+            assert_int_equal(a.n, 0);
+        }
+        cm_trade_pointers_destroy(&a);
+    }
+    assert_true(done);
+    cm_trade_obs_list_destroy(&in);
+}
+
+/* Through the bridge: the conservation data bridged to HS2022 with the report's flags.
+ * Invariants: 0 <= share <= 1; Σ share x value over the pointers = Σ of the flagged finite
+ * import values; the split products are wholly estimated before 2022 (every flow split) and
+ * not at all from 2022; renamed or kept codes are never estimated. */
+static void test_estimated_share_bridged(void **state)
+{
+    (void)state;
+    cm_concordance_t t[2];
+    cm_trade_obs_list_t in, out;
+    cm_trade_bridge_options_t opt;
+    cm_trade_bridge_report_t rep;
+    cm_trade_params_t par;
+    cm_trade_pointers_t ptr;
+    cm_error_info_t err;
+    static const char *const hs17[] = {"854140", "850760", "030111", "030119"};
+    static const char *const hs22[] = {"854142", "854143", "850760", "030111"};
+    static const char *const partners[] = {"CHN", "DEU", "USA"};
+    memset(&in, 0, sizeof in);
+    memset(&opt, 0, sizeof opt);
+    memset(&rep, 0, sizeof rep);
+    cm_trade_params_default(&par);
+    tables(t);
+    char *ed = calloc(200, CM_TRADE_HS_MAX);
+    assert_non_null(ed);
+    int64_t id = 1;
+    for (int y = 2019; y <= 2024; y++) {
+        for (int p = 0; p < 3; p++) {
+            for (int c = 0; c < 4; c++) {
+                char period[8];
+                snprintf(period, sizeof period, "%d", y);
+                double v = (double)((y * 7 + p * 13 + c * 29) % 97) + 0.25;
+                cm_trade_obs_t o = obs(id++, CM_TRADE_IMPORT_VALUE, partners[p],
+                                       y < 2022 ? hs17[c] : hs22[c], period, v);
+                snprintf(ed + in.n * CM_TRADE_HS_MAX, CM_TRADE_HS_MAX, "%s",
+                         y < 2022 ? "HS2017" : "HS2022");
+                CHECK_OK(cm_trade_obs_add(&in, &o, &err), &err);
+            }
+        }
+    }
+    opt.target = "HS2022";
+    CHECK_OK(cm_trade_bridge(&in, ed, t, 2, &opt, &out, &rep, &err), &err);
+    assert_int_equal(rep.n_out, out.n);
+    assert_true(rep.n_estimated > 0);
+    CHECK_OK(cm_trade_pointers_compute_est(&out, rep.estimated, NULL, NULL, NULL, &par, &ptr,
+                                           &err),
+             &err);
+    double flagged = 0.0, from_ptr = 0.0;
+    for (size_t i = 0; i < out.n; i++) {
+        if (rep.estimated[i] && out.items[i].var == CM_TRADE_IMPORT_VALUE) {
+            flagged += out.items[i].value;
+        }
+    }
+    assert_true(ptr.n > 0);
+    for (size_t i = 0; i < ptr.n; i++) {
+        const cm_trade_pointer_t *x = &ptr.items[i];
+        int split = strcmp(x->product, "854142") == 0 || strcmp(x->product, "854143") == 0;
+        int before = strcmp(x->period, "2022") < 0;
+        assert_true(x->estimated_value_share >= 0.0 && x->estimated_value_share <= 1.0);
+        assert_true(x->bridged_flows >= 0 && x->bridged_flows <= x->n_partners);
+        from_ptr += x->estimated_value_share * x->value;
+        if (split && before) {
+            ASSERT_NEAR(x->estimated_value_share, 1.0, 1e-15, 0);
+            assert_int_equal(x->bridged_flows, 3);
+        } else {
+            ASSERT_NEAR(x->estimated_value_share, 0.0, 0, 0);
+            assert_int_equal(x->bridged_flows, 0);
+        }
+    }
+    ASSERT_NEAR(from_ptr, flagged, 1e-13, 0);
+    assert_true(flagged > 0.0);
+    cm_trade_pointers_destroy(&ptr);
+    cm_trade_bridge_report_destroy(&rep);
+    cm_trade_obs_list_destroy(&out);
+    free(ed);
+    cm_trade_obs_list_destroy(&in);
+    tables_destroy(t);
+}
+
+/* The estimated share of an alert's evidence, by hand: a change alert covers the period and the
+ * previous one (100 wholly estimated + 300 reported: 0.25); other alerts the period only. */
+static void test_alert_estimated_share(void **state)
+{
+    (void)state;
+    cm_trade_params_t par;
+    cm_trade_pointers_t ptr;
+    cm_trade_alerts_t a;
+    cm_error_info_t err;
+    cm_trade_pointer_t it[2];
+    cm_trade_params_default(&par);
+    memset(&ptr, 0, sizeof ptr);
+    memset(it, 0, sizeof it);
+    for (int i = 0; i < 2; i++) {
+        it[i].z_value = it[i].z_quantity = it[i].z_unit_value = NAN;
+        it[i].hhi_change = it[i].unit_value_change = NAN;
+        it[i].high_risk_share = it[i].unknown_risk_share = NAN;
+        it[i].prev = i - 1;
+        snprintf(it[i].period, sizeof it[i].period, "%d", 2021 + i);
+    }
+    it[0].value = 100.0;
+    it[0].estimated_value_share = 1.0;
+    it[1].value = 300.0;
+    it[1].estimated_value_share = 0.0;
+    it[1].hhi_change = 0.3;          /* hhi_jump: evidence 2021 + 2022 */
+    it[1].z_value = 3.0;             /* value_z: evidence 2022 only */
+    ptr.items = it;
+    ptr.n = 2;
+    CHECK_OK(cm_trade_alerts_build(&ptr, &par, &a, &err), &err);
+    assert_int_equal(a.n, 2);
+    for (size_t i = 0; i < a.n; i++) {
+        if (strcmp(a.items[i].kind, "hhi_jump") == 0) {
+            ASSERT_NEAR(a.items[i].estimated_value_share, 100.0 / 400.0, 1e-15, 0);
+        } else {
+            assert_string_equal(a.items[i].kind, "value_z");
+            ASSERT_NEAR(a.items[i].estimated_value_share, 0.0, 0, 0);
+        }
+    }
+    cm_trade_alerts_destroy(&a);
+    /* the current period estimated in part: value-weighted (100 x 1 + 300 x 0.5) / 400 */
+    it[1].estimated_value_share = 0.5;
+    CHECK_OK(cm_trade_alerts_build(&ptr, &par, &a, &err), &err);
+    for (size_t i = 0; i < a.n; i++) {
+        ASSERT_NEAR(a.items[i].estimated_value_share,
+                    strcmp(a.items[i].kind, "hhi_jump") == 0 ? 250.0 / 400.0 : 0.5, 1e-15, 0);
+    }
+    cm_trade_alerts_destroy(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,7 +785,8 @@ int main(void)
         CM_TEST(test_equal_shares_and_cn8), CM_TEST(test_kept_as_is),
         CM_TEST(test_conservation),     CM_TEST(test_errors),
         CM_TEST(test_alloc_failures),   CM_TEST(test_store),
-        CM_TEST(test_import_alloc_failures),
+        CM_TEST(test_import_alloc_failures), CM_TEST(test_estimated_share_by_hand),
+        CM_TEST(test_estimated_share_bridged), CM_TEST(test_alert_estimated_share),
     };
     return CM_RUN_TESTS(tests);
 }
