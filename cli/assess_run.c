@@ -539,59 +539,6 @@ static const char *filter_rows(as_ctx_t *c, const char *id, const char *col, con
     return value;
 }
 
-/* mrio footprint prints its table: stressor, categories..., total, unit; fields are separated
- * by two or more blanks. Written as CSV into work/footprint_categories.csv. */
-static cm_error_t footprint_csv(run_t *r, cm_error_info_t *err)
-{
-    cm_error_t rc = CM_OK;
-    char *data = NULL;
-    size_t len = 0;
-    cm_csv_writer_t *w = NULL;
-    char *out = path2(r->work, "footprint_categories.csv");
-    CM_NOMEM(out, err);
-    CM_TRY(cm_file_read_all(r->log, (size_t)64 << 20, &data, &len, err));
-    CM_TRY(cm_csv_writer_open(out, ',', &w, err));
-    int in_table = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(data, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
-        if (strncmp(line, "stressor ", 9) == 0) {
-            in_table = 1;
-        } else if (!in_table || strncmp(line, "cambium", 7) == 0 || line[0] == ' ') {
-            continue;
-        }
-        const char *fields[64];
-        size_t nf = 0;
-        char *p = line;
-        while (*p != '\0' && nf < 64) {
-            while (*p == ' ') {
-                p++;
-            }
-            if (*p == '\0') {
-                break;
-            }
-            fields[nf++] = p;
-            char *gap = strstr(p, "  ");
-            if (gap == NULL) {
-                break;
-            }
-            *gap = '\0';
-            p = gap + 2;
-        }
-        CM_TRY(cm_csv_write_row(w, nf, fields, err));
-    }
-    if (!in_table) {
-        CM_FAIL(cm_error_set(err, CM_EPARSE, "mrio footprint printed no table (%s)", r->log));
-    }
-    rc = cm_csv_writer_commit(w, err);
-    w = NULL;
-cleanup:
-    cm_csv_writer_abort(w);
-    cm_free(data);
-    cm_free(out);
-    return rc;
-}
-
 /* Concatenate supply_<m><suffix>.csv of every material (same header) into \p name. */
 static cm_error_t supply_csv(run_t *r, const char *suffix, const char *name_out,
                              cm_error_info_t *err)
@@ -723,12 +670,11 @@ static cm_error_t run_one(run_t *r, cm_error_info_t *err)
     }
     case K_FOOTPRINT: {
         const char *w[] = {"mrio", "footprint", a->file, "--by-category"};
-        if (run_verb(r, w, 4, 0, 0)) {
-            CM_TRY(footprint_csv(r, err));
+        if (run_verb(r, w, 4, 0, 1)) {
             CM_TRY(add_table(r, "footprint_categories", "Footprint of each final-demand "
                              "category", "footprint_categories.csv", NULL, NULL, NULL,
                              "The extension's stressors embodied in each category of final "
-                             "demand (printed with 10 significant digits).", err));
+                             "demand, and their total.", err));
         }
         break;
     }

@@ -1,6 +1,7 @@
 /* cambium mrio: environmentally extended input-output analysis (docs/mrio.md).
  *   mrio calc IN... --out DIR      x, A, M and the accounts, written in pymrio's layout
- *   mrio footprint IN --region R   material footprint (RMC, RMI, domestic/imported, per capita)
+ *   mrio footprint IN --region R   material footprint (RMC, RMI, domestic/imported, per capita),
+ *                                   by final-demand category; --out DIR writes it as files
  * An input is a pymrio folder or .zip, a WIOD 2013 folder or an OECD national IOT (.csv);
  * "YEAR=PATH" labels it with a year (several years in one call, one output folder each). */
 #include <errno.h>
@@ -534,7 +535,7 @@ static void fp_usage(FILE *out)
 {
     fprintf(out,
             "usage: cambium mrio footprint IN --region R [--extension E] [--groups FILE]\n"
-            "                              [--by-category] [--format F]\n"
+            "                              [--by-category] [--format F] [--out DIR]\n"
             "\n"
             "Material footprint of region R from a material-extraction extension: raw material\n"
             "consumption RMC (= D_cba_reg), its domestic and imported parts, raw material\n"
@@ -552,9 +553,285 @@ static void fp_usage(FILE *out)
             "                   national IOT, households, government, investment, exports\n"
             "                   and the imports' negative part\n"
             "  --format F       auto (default), pymrio, wiod or oecd\n"
+            "  --out DIR        also write DIR/footprint.csv (the summary by group),\n"
+            "                   DIR/footprint_categories.csv (with --by-category) and\n"
+            "                   DIR/footprint.json, numbers at full precision (created;\n"
+            "                   files replaced atomically)\n"
             "  -h, --help       print this help\n"
             "\n"
             "Exit codes: 0 success, 1 bad input, 2 usage error.\n");
+}
+
+/* Options of one `mrio footprint` run. */
+typedef struct fp_opts_t {
+    const char *in, *region, *ext_name, *groups, *out;
+    int year, by_category;
+    mrio_fmt_t fmt;
+} fp_opts_t;
+
+/* The extension named \p name, or without a name 'materials', else the first; NULL if none. */
+static const cm_mrio_ext_t *find_ext(const cm_mrio_t *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_ext; i++) {
+        if (strcmp(m->ext[i].name, name != NULL ? name : "materials") == 0) {
+            return &m->ext[i];
+        }
+    }
+    return name == NULL && m->n_ext > 0 ? &m->ext[0] : NULL;
+}
+
+/* The total of stressor row \p p of the category table: its categories summed in order (the
+ * printed total and the CSV's are this same sum). */
+static double cat_total(const cm_array_t *cat, size_t n_stressors, size_t n_cat, size_t p)
+{
+    double tot = 0.0;
+    for (size_t k = 0; k < n_cat; k++) {
+        tot += cat->data[p + n_stressors * k];
+    }
+    return tot;
+}
+
+static void print_categories(const fp_opts_t *o, const cm_mrio_t *m, const cm_mrio_ext_t *e,
+                             const cm_array_t *cat)
+{
+    printf("footprint of the final demand of %s by category, extension '%s'\n", o->region,
+           e->name);
+    printf("%-40s", "stressor");
+    for (size_t k = 0; k < m->n_categories; k++) {
+        printf(" %17.17s", cm_dim_code(cat->dim[1], k));
+    }
+    printf(" %17s  unit\n", "total");
+    for (size_t p = 0; p < e->n_stressors; p++) {
+        printf("%-40s", cm_dim_code(cat->dim[0], p));
+        for (size_t k = 0; k < m->n_categories; k++) {
+            printf(" %17.10g", cat->data[p + e->n_stressors * k]);
+        }
+        printf(" %17.10g  %s\n", cat_total(cat, e->n_stressors, m->n_categories, p),
+               e->units[p]);
+    }
+}
+
+static void print_summary(const fp_opts_t *o, const cm_mrio_ext_t *e,
+                          const cm_mrio_footprint_t *fp)
+{
+    printf("material footprint of %s from extension '%s' (%s)\n", o->region, e->name, fp->unit);
+    printf("%-40s %17s %17s %17s %17s %17s\n", "group", "RMC", "domestic", "imported", "RMI",
+           "RMC/capita");
+    for (size_t g = 0; g < fp->n_groups; g++) {
+        printf("%-40s %17.10g %17.10g %17.10g %17.10g %17.10g\n", fp->groups[g], fp->rmc[g],
+               fp->rmc_domestic[g], fp->rmc_imported[g], fp->rmi[g], fp->per_capita[g]);
+    }
+}
+
+/* footprint.csv: group,rmc,domestic,imported,rmi,rmc_per_capita,unit (per capita: unit per
+ * person, empty without population). */
+static cm_error_t write_summary_csv(const char *path, const cm_mrio_footprint_t *fp,
+                                    cm_error_info_t *err)
+{
+    static const char *const head[] = {"group", "rmc", "domestic", "imported",
+                                       "rmi", "rmc_per_capita", "unit"};
+    cm_csv_writer_t *w = NULL;
+    cm_error_t rc = cm_csv_writer_open(path, ',', &w, err);
+    if (rc == CM_OK) {
+        rc = cm_csv_write_row(w, 7, head, err);
+    }
+    for (size_t g = 0; rc == CM_OK && g < fp->n_groups; g++) {
+        char b[5][32];
+        const char *row[] = {fp->groups[g],
+                             cm_cli_num(fp->rmc[g], b[0]),
+                             cm_cli_num(fp->rmc_domestic[g], b[1]),
+                             cm_cli_num(fp->rmc_imported[g], b[2]),
+                             cm_cli_num(fp->rmi[g], b[3]),
+                             cm_cli_num(fp->per_capita[g], b[4]),
+                             fp->unit};
+        rc = cm_csv_write_row(w, 7, row, err);
+    }
+    return w != NULL ? cm_cli_csv_close(w, rc, err) : rc;
+}
+
+/* footprint_categories.csv: the printed table's columns, stressor, one per category, total,
+ * unit. */
+static cm_error_t write_categories_csv(const char *path, const cm_mrio_t *m,
+                                       const cm_mrio_ext_t *e, const cm_array_t *cat,
+                                       cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    size_t nc = m->n_categories, ncol = nc + 3;
+    cm_csv_writer_t *w = NULL;
+    const char **row = cm_calloc(ncol, sizeof *row);
+    char(*buf)[32] = cm_calloc(nc + 1, sizeof *buf);
+    CM_NOMEM(row, err);
+    CM_NOMEM(buf, err);
+    CM_TRY(cm_csv_writer_open(path, ',', &w, err));
+    row[0] = "stressor";
+    for (size_t k = 0; k < nc; k++) {
+        row[1 + k] = cm_dim_code(cat->dim[1], k);
+    }
+    row[nc + 1] = "total";
+    row[nc + 2] = "unit";
+    CM_TRY(cm_csv_write_row(w, ncol, row, err));
+    for (size_t p = 0; p < e->n_stressors; p++) {
+        row[0] = cm_dim_code(cat->dim[0], p);
+        for (size_t k = 0; k < nc; k++) {
+            row[1 + k] = cm_cli_num(cat->data[p + e->n_stressors * k], buf[k]);
+        }
+        row[nc + 1] = cm_cli_num(cat_total(cat, e->n_stressors, nc, p), buf[nc]);
+        row[nc + 2] = e->units[p] != NULL ? e->units[p] : "";
+        CM_TRY(cm_csv_write_row(w, ncol, row, err));
+    }
+cleanup:
+    if (w != NULL) {
+        rc = cm_cli_csv_close(w, rc, err);
+    }
+    cm_free(row);
+    cm_free(buf);
+    return rc;
+}
+
+/* footprint.json: the run's parameters, "summary" (null when it could not be formed) and, with
+ * --by-category, "categories". Every object is attached to its parent as soon as it is made, so
+ * that freeing the root frees everything. NULL when memory ran out. */
+static json_t *fp_json(const fp_opts_t *o, const cm_mrio_t *m, const cm_mrio_ext_t *e,
+                       const cm_mrio_footprint_t *fp, const cm_array_t *cat)
+{
+    size_t s = e->n_stressors;
+    json_t *root = json_object();
+    int bad = root == NULL || cm_cli_jset(root, "input", json_string(o->in)) ||
+              cm_cli_jset(root, "year", o->year > 0 ? json_integer(o->year) : json_null()) ||
+              cm_cli_jset(root, "region", json_string(o->region)) ||
+              cm_cli_jset(root, "extension", json_string(e->name)) ||
+              cm_cli_jset(root, "summary", fp->groups != NULL ? json_object() : json_null());
+    json_t *sum = json_object_get(root, "summary");
+    if (!bad && json_is_object(sum)) {
+        bad = cm_cli_jset(sum, "unit", json_string(fp->unit)) ||
+              cm_cli_jset(sum, "groups", json_array());
+        json_t *groups = json_object_get(sum, "groups");
+        for (size_t g = 0; !bad && g < fp->n_groups; g++) {
+            bad = json_array_append_new(groups, json_object()) != 0;
+            json_t *r = json_array_get(groups, g);
+            bad = bad || cm_cli_jset(r, "group", json_string(fp->groups[g])) ||
+                  cm_cli_jset(r, "rmc", cm_cli_jfinite(fp->rmc[g])) ||
+                  cm_cli_jset(r, "domestic", cm_cli_jfinite(fp->rmc_domestic[g])) ||
+                  cm_cli_jset(r, "imported", cm_cli_jfinite(fp->rmc_imported[g])) ||
+                  cm_cli_jset(r, "rmi", cm_cli_jfinite(fp->rmi[g])) ||
+                  cm_cli_jset(r, "rmc_per_capita", cm_cli_jfinite(fp->per_capita[g]));
+        }
+    }
+    if (!bad && cat->data != NULL) {
+        bad = cm_cli_jset(root, "categories", json_object());
+        json_t *cats = json_object_get(root, "categories");
+        bad = bad || cm_cli_jset(cats, "categories", json_array()) ||
+              cm_cli_jset(cats, "stressors", json_array());
+        json_t *names = json_object_get(cats, "categories");
+        json_t *rows = json_object_get(cats, "stressors");
+        for (size_t k = 0; !bad && k < m->n_categories; k++) {
+            bad = json_array_append_new(names, json_string(cm_dim_code(cat->dim[1], k))) != 0;
+        }
+        for (size_t p = 0; !bad && p < s; p++) {
+            bad = json_array_append_new(rows, json_object()) != 0;
+            json_t *r = json_array_get(rows, p);
+            bad = bad || cm_cli_jset(r, "stressor", json_string(cm_dim_code(cat->dim[0], p))) ||
+                  cm_cli_jset(r, "unit", json_string(e->units[p] != NULL ? e->units[p] : "")) ||
+                  cm_cli_jset(r, "values", json_object());
+            json_t *vals = json_object_get(r, "values");
+            for (size_t k = 0; !bad && k < m->n_categories; k++) {
+                bad = cm_cli_jset(vals, cm_dim_code(cat->dim[1], k),
+                                  cm_cli_jfinite(cat->data[p + s * k]));
+            }
+            bad = bad || cm_cli_jset(r, "total",
+                                     cm_cli_jfinite(cat_total(cat, s, m->n_categories, p)));
+        }
+    }
+    if (bad) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* Write the files of --out and say so on stdout. */
+static cm_error_t write_fp_outputs(const fp_opts_t *o, const cm_mrio_t *m, const cm_mrio_ext_t *e,
+                                   const cm_mrio_footprint_t *fp, const cm_array_t *cat,
+                                   cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    char path[4096];
+    json_t *j = NULL;
+    CM_TRY(cm_cli_make_dir(o->out, err));
+    if (fp->groups != NULL) {
+        snprintf(path, sizeof path, "%s/footprint.csv", o->out);
+        CM_TRY(write_summary_csv(path, fp, err));
+    }
+    if (cat->data != NULL) {
+        snprintf(path, sizeof path, "%s/footprint_categories.csv", o->out);
+        CM_TRY(write_categories_csv(path, m, e, cat, err));
+    }
+    j = fp_json(o, m, e, fp, cat);
+    CM_NOMEM(j, err);
+    snprintf(path, sizeof path, "%s/footprint.json", o->out);
+    CM_TRY(cm_json_write_file(path, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                           JSON_REAL_PRECISION(17), err));
+    printf("wrote %s/%s%sfootprint.json\n", o->out, fp->groups != NULL ? "footprint.csv, " : "",
+           cat->data != NULL ? "footprint_categories.csv, " : "");
+cleanup:
+    json_decref(j);
+    return rc;
+}
+
+static int fp_run(const fp_opts_t *o)
+{
+    cm_error_t rc = CM_OK;
+    cm_error_info_t err;
+    cm_error_clear(&err);
+    cm_mrio_t m;
+    memset(&m, 0, sizeof m);
+    cm_mrio_footprint_t fp;
+    memset(&fp, 0, sizeof fp);
+    cm_array_t cat = CM_ARRAY_NULL;
+    char **map = NULL;
+    cm_mrio_options_t opt;
+    cm_mrio_options_default(&opt);
+    const cm_mrio_ext_t *e = NULL;
+    CM_TRY(read_input(o->in, o->fmt, &m, &err));
+    e = find_ext(&m, o->ext_name);
+    if (e == NULL) {
+        CM_FAIL(cm_error_set(&err, CM_EINVAL, "%s: no extension '%s'", o->in,
+                             o->ext_name != NULL ? o->ext_name : "materials"));
+    }
+    if (o->groups != NULL) {
+        CM_TRY(load_map(o->groups, e->F.dim[0], "stressor", "group", &map, &err));
+    }
+    CM_TRY(cm_mrio_calc(&m, &opt, NULL, &err));
+    if (o->by_category) {
+        CM_TRY(cm_mrio_footprint_categories(&m, e, o->region, &cat, &err));
+        print_categories(o, &m, e, &cat);
+        if (o->out != NULL) {
+            /* the summary goes to footprint.csv as well; an extension whose stressors have
+             * different units has none (the category table gives a unit per row) */
+            cm_error_info_t e2;
+            cm_error_clear(&e2);
+            cm_error_t rc2 = cm_mrio_footprint(&m, e, o->region, (const char *const *)map, &fp,
+                                               &e2);
+            if (rc2 == CM_EINVAL) {
+                fprintf(stderr, "cambium mrio footprint: no footprint.csv: %s\n", e2.message);
+            } else if (rc2 != CM_OK) {
+                err = e2;
+                CM_FAIL(rc2);
+            }
+        }
+    } else {
+        CM_TRY(cm_mrio_footprint(&m, e, o->region, (const char *const *)map, &fp, &err));
+        print_summary(o, e, &fp);
+    }
+    if (o->out != NULL) {
+        CM_TRY(write_fp_outputs(o, &m, e, &fp, &cat, &err));
+    }
+cleanup:
+    free_map(map, e != NULL ? e->n_stressors : 0);
+    cm_array_destroy(&cat);
+    cm_mrio_footprint_destroy(&fp);
+    cm_mrio_destroy(&m);
+    return rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
 }
 
 static int mrio_footprint(int argc, char **argv)
@@ -562,30 +839,33 @@ static int mrio_footprint(int argc, char **argv)
     static const struct option longopts[] = {
         {"region", required_argument, NULL, 'r'}, {"extension", required_argument, NULL, 'e'},
         {"groups", required_argument, NULL, 'g'}, {"format", required_argument, NULL, 'f'},
-        {"by-category", no_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *region = NULL, *ext_name = NULL, *groups = NULL;
-    int by_category = 0;
-    mrio_fmt_t fmt = FMT_AUTO;
+        {"by-category", no_argument, NULL, 'c'},  {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    fp_opts_t o;
+    memset(&o, 0, sizeof o);
+    o.fmt = FMT_AUTO;
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
-            region = optarg;
+            o.region = optarg;
             break;
         case 'e':
-            ext_name = optarg;
+            o.ext_name = optarg;
             break;
         case 'g':
-            groups = optarg;
+            o.groups = optarg;
             break;
         case 'c':
-            by_category = 1;
+            o.by_category = 1;
+            break;
+        case 'o':
+            o.out = optarg;
             break;
         case 'f':
-            if (parse_fmt("mrio footprint", optarg, &fmt) != CM_EXIT_OK) {
+            if (parse_fmt("mrio footprint", optarg, &o.fmt) != CM_EXIT_OK) {
                 return CM_EXIT_USAGE;
             }
             break;
@@ -599,84 +879,14 @@ static int mrio_footprint(int argc, char **argv)
     if (optind + 1 != argc) {
         return cm_cli_usage_error("mrio footprint", "expected exactly one input");
     }
-    if (region == NULL) {
+    if (o.region == NULL) {
         return cm_cli_usage_error("mrio footprint", "--region R is required");
     }
-    int year = 0;
-    const char *in = split_year(argv[optind], &year);
-    cm_error_info_t err;
-    memset(&err, 0, sizeof err);
-    cm_mrio_t m;
-    memset(&m, 0, sizeof m);
-    cm_mrio_footprint_t fp;
-    memset(&fp, 0, sizeof fp);
-    char **map = NULL;
-    cm_mrio_options_t opt;
-    cm_mrio_options_default(&opt);
-    const cm_mrio_ext_t *e = NULL;
-    cm_error_t rc = read_input(in, fmt, &m, &err);
-    if (rc == CM_OK) {
-        for (size_t i = 0; i < m.n_ext && e == NULL; i++) {
-            if (strcmp(m.ext[i].name, ext_name != NULL ? ext_name : "materials") == 0) {
-                e = &m.ext[i];
-            }
-        }
-        if (e == NULL && ext_name == NULL && m.n_ext > 0) {
-            e = &m.ext[0];
-        }
-        if (e == NULL) {
-            rc = cm_error_set(&err, CM_EINVAL, "%s: no extension '%s'", in,
-                              ext_name != NULL ? ext_name : "materials");
-        }
+    if (o.out != NULL && o.out[0] == '\0') {
+        return cm_cli_usage_error("mrio footprint", "--out: expected a directory, got ''");
     }
-    if (rc == CM_OK && groups != NULL) {
-        rc = load_map(groups, e->F.dim[0], "stressor", "group", &map, &err);
-    }
-    if (rc == CM_OK) {
-        rc = cm_mrio_calc(&m, &opt, NULL, &err);
-    }
-    cm_array_t cat = CM_ARRAY_NULL;
-    if (rc == CM_OK && by_category) {
-        rc = cm_mrio_footprint_categories(&m, e, region, &cat, &err);
-        if (rc == CM_OK) {
-            printf("footprint of the final demand of %s by category, extension '%s'\n", region,
-                   e->name);
-            printf("%-40s", "stressor");
-            for (size_t k = 0; k < m.n_categories; k++) {
-                printf(" %17.17s", cm_dim_code(cat.dim[1], k));
-            }
-            printf(" %17s  unit\n", "total");
-            for (size_t p = 0; p < e->n_stressors; p++) {
-                double tot = 0.0;
-                printf("%-40s", cm_dim_code(cat.dim[0], p));
-                for (size_t k = 0; k < m.n_categories; k++) {
-                    double v = cat.data[p + e->n_stressors * k];
-                    tot += v;
-                    printf(" %17.10g", v);
-                }
-                printf(" %17.10g  %s\n", tot, e->units[p]);
-            }
-        }
-        cm_array_destroy(&cat);
-        by_category = 2; /* done */
-    }
-    if (rc == CM_OK && by_category == 0) {
-        rc = cm_mrio_footprint(&m, e, region, (const char *const *)map, &fp, &err);
-    }
-    if (rc == CM_OK && by_category == 0) {
-        printf("material footprint of %s from extension '%s' (%s)\n", region, e->name, fp.unit);
-        printf("%-40s %17s %17s %17s %17s %17s\n", "group", "RMC", "domestic", "imported", "RMI",
-               "RMC/capita");
-        for (size_t g = 0; g < fp.n_groups; g++) {
-            printf("%-40s %17.10g %17.10g %17.10g %17.10g %17.10g\n", fp.groups[g], fp.rmc[g],
-                   fp.rmc_domestic[g], fp.rmc_imported[g], fp.rmi[g], fp.per_capita[g]);
-        }
-    }
-    int status = rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
-    free_map(map, e != NULL ? e->n_stressors : 0);
-    cm_mrio_footprint_destroy(&fp);
-    cm_mrio_destroy(&m);
-    return status;
+    o.in = split_year(argv[optind], &o.year);
+    return fp_run(&o);
 }
 
 /* --- dispatch ---------------------------------------------------------------------------------- */
