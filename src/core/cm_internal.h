@@ -70,6 +70,12 @@ cm_error_t cm_i_buf_append(cm_i_buf_t *b, const void *bytes, size_t n);
 cm_error_t cm_i_buf_puts(cm_i_buf_t *b, const char *s);
 cm_error_t cm_i_buf_printf(cm_i_buf_t *b, const char *fmt, ...) CM_PRINTF(2, 3);
 cm_error_t cm_i_buf_vprintf(cm_i_buf_t *b, const char *fmt, va_list ap);
+/* Append one CSV record to b: the n fields (NULL = empty) separated by sep, RFC 4180 quoting (a
+ * field holding sep, a quote, CR or LF, or starting or ending with a blank or tab is quoted, its
+ * quotes doubled), then eol. Returns what cm_i_buf_append returns, without setting an error
+ * (src/fmt/csv_write.c; used by the CSV writer and the dashboard's CSV downloads). */
+cm_error_t cm_i_csv_append_record(cm_i_buf_t *b, char sep, size_t n, const char *const *fields,
+                                  const char *eol);
 void cm_i_buf_reset(cm_i_buf_t *b); /* len = 0, memory kept */
 void cm_i_buf_free(cm_i_buf_t *b);  /* safe on a zeroed buffer; leaves it zeroed (max kept) */
 

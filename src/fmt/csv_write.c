@@ -58,41 +58,49 @@ static int needs_quotes(const char *s, size_t n, char sep)
     return 0;
 }
 
-cm_error_t cm_csv_write_row(cm_csv_writer_t *w, size_t n, const char *const *fields,
-                            cm_error_info_t *err)
+cm_error_t cm_i_csv_append_record(cm_i_buf_t *b, char sep, size_t n, const char *const *fields,
+                                  const char *eol)
 {
     cm_error_t rc = CM_OK;
-    if (w == NULL || (fields == NULL && n > 0)) {
-        return cm_error_set(err, CM_EINVAL, "writer or fields is NULL");
-    }
-    cm_i_buf_reset(&w->line);
     for (size_t i = 0; i < n; i++) {
         const char *s = fields[i] != NULL ? fields[i] : "";
         size_t len = strlen(s);
         if (i > 0) {
-            CM_TRY(cm_i_buf_append(&w->line, &w->sep, 1));
+            CM_TRY(cm_i_buf_append(b, &sep, 1));
         }
-        if (!needs_quotes(s, len, w->sep)) {
-            CM_TRY(cm_i_buf_append(&w->line, s, len));
+        if (!needs_quotes(s, len, sep)) {
+            CM_TRY(cm_i_buf_append(b, s, len));
             continue;
         }
-        CM_TRY(cm_i_buf_append(&w->line, "\"", 1));
+        CM_TRY(cm_i_buf_append(b, "\"", 1));
         size_t start = 0;
         for (size_t j = 0; j < len; j++) {
             if (s[j] == '"') {
-                CM_TRY(cm_i_buf_append(&w->line, s + start, j + 1 - start));
+                CM_TRY(cm_i_buf_append(b, s + start, j + 1 - start));
                 start = j; /* the quote is written again: doubled */
             }
         }
-        CM_TRY(cm_i_buf_append(&w->line, s + start, len - start));
-        CM_TRY(cm_i_buf_append(&w->line, "\"", 1));
+        CM_TRY(cm_i_buf_append(b, s + start, len - start));
+        CM_TRY(cm_i_buf_append(b, "\"", 1));
     }
-    CM_TRY(cm_i_buf_append(&w->line, "\n", 1));
-    rc = cm_afile_write(w->f, w->line.data, w->line.len, err);
-    return rc;
+    CM_TRY(cm_i_buf_puts(b, eol));
 cleanup:
-    return cm_error_set(err, rc, rc == CM_ENOMEM ? "out of memory writing a CSV record"
-                                                 : "CSV record too long");
+    return rc;
+}
+
+cm_error_t cm_csv_write_row(cm_csv_writer_t *w, size_t n, const char *const *fields,
+                            cm_error_info_t *err)
+{
+    if (w == NULL || (fields == NULL && n > 0)) {
+        return cm_error_set(err, CM_EINVAL, "writer or fields is NULL");
+    }
+    cm_i_buf_reset(&w->line);
+    cm_error_t rc = cm_i_csv_append_record(&w->line, w->sep, n, fields, "\n");
+    if (rc != CM_OK) {
+        return cm_error_set(err, rc, rc == CM_ENOMEM ? "out of memory writing a CSV record"
+                                                     : "CSV record too long");
+    }
+    return cm_afile_write(w->f, w->line.data, w->line.len, err);
 }
 
 char *cm_csv_format_double(double v, char *buf)

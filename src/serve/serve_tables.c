@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cambium/cm_class.h"
-#include "cambium/cm_csv.h"
 #include "cm_internal.h"
+#include "report/report_internal.h"
 #include "serve/serve_internal.h"
 
 /* CSV bodies are bounded like every growable buffer of the library. */
@@ -76,76 +76,36 @@ int cm_i_serve_table_check(const json_t *t, char *why, size_t whylen)
     return 0;
 }
 
-/* RFC 4180 quoting as the project's CSV writer does it: quote a field holding a comma, a
- * quote, CR or LF, or starting or ending with a blank; double the quotes inside. */
-static cm_error_t put_field(cm_i_buf_t *b, const char *s)
-{
-    size_t n = strlen(s);
-    int quote = strpbrk(s, ",\"\r\n") != NULL ||
-                (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'));
-    cm_error_t rc = CM_OK;
-    if (!quote) {
-        return cm_i_buf_append(b, s, n);
-    }
-    CM_TRY(cm_i_buf_append(b, "\"", 1));
-    for (const char *p = s; *p != '\0'; p++) {
-        CM_TRY(cm_i_buf_append(b, p, 1));
-        if (*p == '"') {
-            CM_TRY(cm_i_buf_append(b, "\"", 1));
-        }
-    }
-    CM_TRY(cm_i_buf_append(b, "\"", 1));
-cleanup:
-    return rc;
-}
-
-static cm_error_t put_cell(cm_i_buf_t *b, const json_t *cell)
-{
-    char num[40];
-    if (json_is_string(cell)) {
-        return put_field(b, json_string_value(cell));
-    }
-    if (json_is_integer(cell)) {
-        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(cell));
-        return cm_i_buf_puts(b, num);
-    }
-    if (json_is_real(cell)) {
-        return cm_i_buf_puts(b, cm_csv_format_double(json_real_value(cell), num));
-    }
-    if (json_is_boolean(cell)) {
-        return cm_i_buf_puts(b, json_is_true(cell) ? "true" : "false");
-    }
-    return CM_OK; /* null: an empty cell */
-}
-
 cm_error_t cm_i_serve_table_csv(const json_t *t, char **csv, size_t *len, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     cm_i_buf_t b = CM_I_BUF_INIT(CSV_MAX);
-    size_t i, j;
-    const json_t *v, *cell;
-    json_array_foreach(json_object_get(t, "columns"), i, v)
-    {
-        if (i > 0) {
-            CM_TRY(cm_i_buf_append(&b, ",", 1));
-        }
-        CM_TRY(put_field(&b, json_string_value(json_object_get(v, "name"))));
+    const json_t *cols = json_object_get(t, "columns");
+    size_t n = json_array_size(cols), i;
+    const json_t *v;
+    const char **fields = cm_calloc(n > 0 ? n : 1, sizeof *fields);
+    char *bufs = cm_calloc(n > 0 ? n : 1, 32);
+    if (fields == NULL || bufs == NULL) {
+        rc = CM_ENOMEM;
+        goto cleanup;
     }
-    CM_TRY(cm_i_buf_append(&b, "\r\n", 2));
+    for (size_t j = 0; j < n; j++) {
+        const char *name = json_string_value(json_object_get(json_array_get(cols, j), "name"));
+        fields[j] = name != NULL ? name : "";
+    }
+    CM_TRY(cm_i_csv_append_record(&b, ',', n, fields, "\r\n"));
     json_array_foreach(json_object_get(t, "rows"), i, v)
     {
-        json_array_foreach(v, j, cell)
-        {
-            if (j > 0) {
-                CM_TRY(cm_i_buf_append(&b, ",", 1));
-            }
-            CM_TRY(put_cell(&b, cell));
+        for (size_t j = 0; j < n; j++) {
+            fields[j] = cm_i_report_cell_text(json_array_get(v, j), bufs + 32 * j);
         }
-        CM_TRY(cm_i_buf_append(&b, "\r\n", 2));
+        CM_TRY(cm_i_csv_append_record(&b, ',', n, fields, "\r\n"));
     }
     *len = b.len;
     CM_TRY(cm_i_buf_steal(&b, csv));
 cleanup:
+    cm_free(fields);
+    cm_free(bufs);
     if (rc != CM_OK) {
         cm_i_buf_free(&b);
         return cm_error_set(err, rc, "serve: %s writing the CSV of table %s",
