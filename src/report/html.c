@@ -5,6 +5,7 @@
 #include "cambium/cm_report.h"
 #include "cm_internal.h"
 #include "report_internal.h"
+#include "svg_internal.h"
 
 #define MAX_HTML ((size_t)512 << 20)
 
@@ -18,28 +19,11 @@ static const char STYLE[] =
     ".figure svg{max-width:100%;height:auto}.note{color:#444}"
     "nav ol{columns:2}";
 
+/* Text escaped for HTML: the SVG writer's XML escaping (&<>"' as entities, control characters
+ * that XML forbids dropped) serves HTML5 as well. */
 static cm_error_t put_escaped(cm_i_buf_t *b, const char *s)
 {
-    cm_error_t rc = CM_OK;
-    const char *p = s != NULL ? s : "";
-    while (*p != '\0') {
-        size_t run = strcspn(p, "<>&\"'");
-        if (run > 0) {
-            CM_TRY(cm_i_buf_append(b, p, run));
-            p += run;
-        }
-        switch (*p) {
-        case '<': CM_TRY(cm_i_buf_puts(b, "&lt;")); break;
-        case '>': CM_TRY(cm_i_buf_puts(b, "&gt;")); break;
-        case '&': CM_TRY(cm_i_buf_puts(b, "&amp;")); break;
-        case '"': CM_TRY(cm_i_buf_puts(b, "&quot;")); break;
-        case '\'': CM_TRY(cm_i_buf_puts(b, "&#39;")); break;
-        default: continue;
-        }
-        p++;
-    }
-cleanup:
-    return rc;
+    return cm_i_svg_escape(b, s != NULL ? s : "");
 }
 
 static const char *str(const json_t *o, const char *key)
