@@ -385,6 +385,19 @@ static int mfa_indicators(int argc, char **argv)
     return rc == CM_OK ? CM_EXIT_OK : cm_cli_fail(&err, rc);
 }
 
+/* Open the store read-only and load the MFA series of o->geo (all countries when NULL); data is
+ * zeroed first, so the caller destroys it and closes *st whatever the result. */
+static cm_error_t open_and_load(const mfa_opts_t *o, cm_store_t **st, cm_mfa_data_t *data,
+                                cm_error_info_t *err)
+{
+    memset(data, 0, sizeof *data);
+    cm_error_t rc = cm_store_open(cm_cli_store_path(o->store), CM_STORE_READONLY, st, err);
+    if (rc == CM_OK) {
+        rc = cm_mfa_load(*st, o->geo, data, err);
+    }
+    return rc;
+}
+
 /* --- check ------------------------------------------------------------------------------- */
 
 static int mfa_check(int argc, char **argv)
@@ -400,12 +413,8 @@ static int mfa_check(int argc, char **argv)
         return status < 0 ? CM_EXIT_OK : status;
     }
     memset(&err, 0, sizeof err);
-    memset(&data, 0, sizeof data);
     memset(&v, 0, sizeof v);
-    cm_error_t rc = cm_store_open(cm_cli_store_path(o.store), CM_STORE_READONLY, &st, &err);
-    if (rc == CM_OK) {
-        rc = cm_mfa_load(st, o.geo, &data, &err);
-    }
+    cm_error_t rc = open_and_load(&o, &st, &data, &err);
     if (rc == CM_OK) {
         rc = cm_mfa_check(&data, o.rtol, o.atol, &v, &err);
     }
@@ -453,12 +462,8 @@ static int mfa_revisions(int argc, char **argv)
         return status < 0 ? CM_EXIT_OK : status;
     }
     memset(&err, 0, sizeof err);
-    memset(&data, 0, sizeof data);
     memset(&r, 0, sizeof r);
-    cm_error_t rc = cm_store_open(cm_cli_store_path(o.store), CM_STORE_READONLY, &st, &err);
-    if (rc == CM_OK) {
-        rc = cm_mfa_load(st, o.geo, &data, &err);
-    }
+    cm_error_t rc = open_and_load(&o, &st, &data, &err);
     if (rc == CM_OK) {
         rc = cm_mfa_revisions(&data, &r, &err);
     }
