@@ -55,30 +55,12 @@ fi
 echo "input: $(sed 's/^gen: //' "$WORK/gen.err" 2>/dev/null || echo "$D"), $(du -sh "$D" | cut -f1) on disk ($D)"
 echo "runs per case: cambium $KC, flodym-style $KF${FARGS:+ ($FARGS)}, ODYM-style $KO (medians; peak = max over runs)"
 
-. "$ROOT/bench/lib/bench.sh"   # median, wall, rss, json
+. "$ROOT/bench/lib/bench.sh"   # median, wall, rss, json, runs
 
-# run NAME K CMD...: K runs under /usr/bin/time -v; sets E (median wall s), T (median compute s),
-# M (peak RSS MiB, max over runs), L (1-min load averages before each run, joined by /)
+# run NAME K CMD...: bench/lib/bench.sh's `runs`, with M (peak RSS MiB, one decimal)
 run() {
-    name=$1; k=$2; shift 2
-    ws=""; cs=""; mx=0; L=""
-    i=0
-    while [ $i -lt "$k" ]; do
-        rm -rf "$WORK/out-$name"
-        L="$L${L:+/}$(cut -d' ' -f1 /proc/loadavg)"
-        if ! /usr/bin/time -v -o "$WORK/time-$name.txt" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"; then
-            echo "$name failed:" >&2; tail -5 "$WORK/$name.err" >&2; E=nan; T=nan; M=nan; return 1
-        fi
-        ws="$ws $(wall "$WORK/time-$name.txt")"
-        case $name in
-        cambium*) c=$(sed -n 's/.*timings:.*compute \([0-9.e+-]*\) s.*/\1/p' "$WORK/$name.err") ;;
-        *) c=$(json compute "$WORK/$name.out") ;;
-        esac
-        cs="$cs $c"
-        r=$(rss "$WORK/time-$name.txt"); [ "$r" -gt "$mx" ] && mx=$r
-        i=$((i + 1))
-    done
-    E=$(echo $ws | median); T=$(echo $cs | median); M=$(echo "scale=1; $mx / 1024" | bc)
+    runs "$@" || return 1
+    M=$(echo "scale=1; $MX / 1024" | bc)
 }
 rw() { printf 'read %.3g s, write %.3g s' "$(json read "$1")" "$(json write "$1")"; }
 fm() { case $1 in nan|-|'') echo "-" ;; *) echo "$1" ;; esac; }

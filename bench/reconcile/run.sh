@@ -33,28 +33,13 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 104857
 "$PY" -c "import numpy, scipy; print('python: numpy %s, scipy %s' % (numpy.__version__, scipy.__version__))"
 echo "runs per program and size: $K (medians; peak RSS = max over runs)"
 
-. "$ROOT/bench/lib/bench.sh"   # median, wall, rss, json
+. "$ROOT/bench/lib/bench.sh"   # median, wall, rss, json, runs
 
-# run NAME CMD...: K runs under /usr/bin/time -v; sets E (median wall s), T (median compute s),
-# M (peak RSS MiB), L (1-min load averages before each run, joined by /)
+# run NAME CMD...: the K runs of bench/lib/bench.sh's `runs`; T to 4 digits, M (peak RSS MiB)
 run() {
-    name=$1; shift
-    ws=""; cs=""; mx=0; L=""; i=0
-    while [ $i -lt "$K" ]; do
-        L="$L${L:+/}$(cut -d' ' -f1 /proc/loadavg)"
-        if ! /usr/bin/time -v -o "$WORK/time-$name.txt" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"; then
-            echo "$name failed:" >&2; tail -5 "$WORK/$name.err" >&2; E=nan; T=nan; M=nan; return 1
-        fi
-        ws="$ws $(wall "$WORK/time-$name.txt")"
-        case $name in
-        cambium*) c=$(sed -n 's/^timings:.*compute \([0-9.e+-]*\) s.*/\1/p' "$WORK/$name.err") ;;
-        *) c=$(json compute "$WORK/$name.out") ;;
-        esac
-        cs="$cs $c"
-        r=$(rss "$WORK/time-$name.txt"); [ "$r" -gt "$mx" ] && mx=$r
-        i=$((i + 1))
-    done
-    E=$(echo "$ws" | median); T=$(echo "$cs" | median | awk '{printf "%.4g", $1}'); M=$((mx / 1024))
+    rname=$1; shift
+    runs "$rname" "$K" "$@" || return 1
+    T=$(echo "$T" | awk '{printf "%.4g", $1}'); M=$((MX / 1024))
 }
 
 printf '\n%-8s %-12s %10s %10s %9s %8s  %s\n' flows program compute_s total_s peak_MiB vs_cambium "load / check"
