@@ -267,19 +267,18 @@ static cm_error_t store_result(const char *store_path, const char *in, int year,
         }
     }
     if (rc == CM_OK) {
-        content = json_dumps(doc, JSON_COMPACT);
-        params = json_dumps(par, JSON_COMPACT | JSON_SORT_KEYS);
-        if (content == NULL || params == NULL) {
-            rc = cm_error_set(err, CM_ENOMEM, "out of memory serialising the result");
-        }
+        rc = cm_json_dump_canonical(doc, &content, err);
+    }
+    if (rc == CM_OK) {
+        rc = cm_json_dump_canonical(par, &params, err);
     }
     if (rc == CM_OK) {
         const char *inputs[] = {sha};
         rc = cm_store_result_put(store, "mrio-calc", params, 1, inputs, content, out_dir, NULL,
                                  err);
     }
-    free(content);
-    free(params);
+    cm_free(content);
+    cm_free(params);
     json_decref(doc);
     json_decref(par);
     cm_store_close(store);

@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "cambium/cm_json.h"
+#include "fmt/fmt_internal.h"
 #include "ingest_internal.h"
 
 #define ESTAT_MAX_DIMS 16
@@ -116,7 +117,7 @@ static int estat_cell(const char *text, int *has_value, double *value, char flag
     } else if (*p != '\0') {
         char *end = NULL;
         errno = 0;
-        *value = strtod(p, &end);
+        *value = cm_i_strtod_c(p, &end);
         if (end == p || errno == ERANGE || !isfinite(*value) || (*end != '\0' && *end != ' ')) {
             return -1;
         }

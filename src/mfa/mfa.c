@@ -10,6 +10,7 @@
 #include "cambium/cm_class.h"
 #include "cambium/cm_mfa.h"
 #include "cm_internal.h"
+#include "fmt/fmt_internal.h"
 
 #define SCOPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) != NULL ? (src) : "")
 
@@ -118,7 +119,7 @@ static cm_error_t load_row(int ncols, const char *const *names, const char *cons
     r.value = NAN;
     if (v[8] != NULL) {
         errno = 0;
-        r.value = strtod(v[8], &end);
+        r.value = cm_i_strtod_c(v[8], &end);
         if (end == v[8] || errno != 0) {
             r.value = NAN;
         }

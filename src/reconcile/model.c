@@ -8,6 +8,7 @@
 #include "cambium/cm_alloc.h"
 #include "cambium/cm_file.h"
 #include "../core/cm_internal.h"
+#include "../fmt/fmt_internal.h"
 #include "rc_internal.h"
 
 #define RC_MAX_FILE (64u << 20)
@@ -100,7 +101,7 @@ static int read_number(rc_cur_t *c, double *out)
     tmp[n] = '\0';
     char *endp = NULL;
     errno = 0;
-    double v = strtod(tmp, &endp);
+    double v = cm_i_strtod_c(tmp, &endp);
     if (n == 0 || endp != tmp + n || errno == ERANGE || !isfinite(v) || isalpha((unsigned char)tmp[0])) {
         return 0;
     }

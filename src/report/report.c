@@ -11,6 +11,7 @@
 #include "cambium/cm_json.h"
 #include "cambium/cm_report.h"
 #include "cm_internal.h"
+#include "fmt/fmt_internal.h"
 #include "report_internal.h"
 
 #define MAX_CSV_BYTES ((size_t)256 << 20)
@@ -105,7 +106,7 @@ int cm_i_report_number(const char *s, double *value, int *is_integer)
     }
     errno = 0;
     char *end = NULL;
-    double v = strtod(s, &end);
+    double v = cm_i_strtod_c(s, &end);
     if (end == NULL || *end != '\0' || !isfinite(v) || errno == ERANGE) {
         if (!(errno == ERANGE && v == 0.0)) {
             return 0;

@@ -10,6 +10,7 @@
 #include "cambium/cm_kv.h"
 #include "cambium/cm_trade.h"
 #include "core/cm_internal.h"
+#include "fmt/fmt_internal.h"
 
 static const char *const input_names[CM_PRIO_NINPUTS] = {"crit", "eu", "demand", "recycling",
                                                          "urban_mine"};
@@ -379,7 +380,7 @@ cm_error_t cm_prio_config_set_weights(cm_prio_config_t *cfg, const char *spec, c
         }
         char *end = NULL;
         errno = 0;
-        double v = strtod(val, &end);
+        double v = cm_i_strtod_c(val, &end);
         while (end != NULL && *end == ' ') {
             end++;
         }
