@@ -313,7 +313,6 @@ cm_error_t cm_i_ing_issue(cm_i_ing_t *g, const cm_csv_row_t *row, const char *ki
     CM_TRY(quirk_entry(g, kind, NULL, &e, err));
     e->count++;
     e->flag = 1; /* recorded one by one */
-    e->not_aside = 1;
 cleanup:
     return rc;
 }
@@ -331,6 +330,7 @@ cm_error_t cm_i_ing_keep_aside(cm_i_ing_t *g, const cm_csv_row_t *row, const cha
     CM_TRY(quirk_entry(g, kind, NULL, &e, err));
     e->count++;
     e->flag = 1; /* recorded one by one */
+    e->aside = 1;
     g->kept_aside++;
 cleanup:
     return rc;
@@ -633,8 +633,7 @@ static cm_error_t finish_quirks(cm_i_ing_t *g, cm_import_report_t *report, int s
             CM_NOMEM(q[at].detail, err);
         }
         q[at].count = e->count;
-        q[at].kept_aside = e->flag && strcmp(q[at].kind, "duplicate-row") != 0 &&
-                           !e->not_aside;
+        q[at].kept_aside = e->aside;
         if (store_issues && !e->flag) {
             char detail[160];
             snprintf(detail, sizeof detail, "%lld occurrence(s)%s%s%s", (long long)e->count,

@@ -25,8 +25,8 @@ typedef struct cm_i_ing_entry_t {
     int64_t col;
     double sum;
     char *text;    /* owned, optional */
-    int flag;
-    int not_aside; /* recorded one by one as issues of imported rows (cm_i_ing_issue) */
+    int flag;      /* recorded one by one (no total issue at the end) */
+    int aside;     /* rows kept aside (cm_i_ing_keep_aside), not imported */
     int64_t order; /* insertion order */
 } cm_i_ing_entry_t;
 
