@@ -325,45 +325,54 @@ const char *cm_i_report_cell_text(const json_t *v, char *buf)
     return "";
 }
 
-cm_error_t cm_report_table_write_csv(const json_t *table, const char *path, cm_error_info_t *err)
+cm_error_t cm_i_report_table_csv(const json_t *table, const char *eol, cm_i_buf_t *b,
+                                 cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    cm_csv_writer_t *w = NULL;
-    const char **fields = NULL;
-    char *bufs = NULL;
-    if (table == NULL || path == NULL) {
-        return cm_error_set(err, CM_EINVAL, "cm_report_table_write_csv: NULL argument");
-    }
-    CM_TRY(cm_i_report_check_table(table, path, err));
     const json_t *cols = json_object_get(table, "columns");
-    const json_t *rows = json_object_get(table, "rows");
-    size_t n = json_array_size(cols);
-    fields = cm_calloc(n > 0 ? n : 1, sizeof *fields);
-    bufs = cm_calloc(n > 0 ? n : 1, 32);
-    CM_NOMEM(fields, err);
-    CM_NOMEM(bufs, err);
-    CM_TRY(cm_csv_writer_open(path, ',', &w, err));
+    size_t n = json_array_size(cols), i;
+    const json_t *r;
+    const char **fields = cm_calloc(n > 0 ? n : 1, sizeof *fields);
+    char *bufs = cm_calloc(n > 0 ? n : 1, 32);
+    if (fields == NULL || bufs == NULL) {
+        rc = CM_ENOMEM;
+        goto cleanup;
+    }
     for (size_t j = 0; j < n; j++) {
         const char *name = json_string_value(json_object_get(json_array_get(cols, j), "name"));
         fields[j] = name != NULL ? name : "";
     }
-    CM_TRY(cm_csv_write_row(w, n, fields, err));
-    size_t i;
-    const json_t *r;
-    json_array_foreach(rows, i, r) {
+    CM_TRY(cm_i_csv_append_record(b, ',', n, fields, eol));
+    json_array_foreach(json_object_get(table, "rows"), i, r) {
         for (size_t j = 0; j < n; j++) {
             fields[j] = cm_i_report_cell_text(json_array_get(r, j), bufs + 32 * j);
         }
-        CM_TRY(cm_csv_write_row(w, n, fields, err));
+        CM_TRY(cm_i_csv_append_record(b, ',', n, fields, eol));
     }
-    rc = cm_csv_writer_commit(w, err);
-    w = NULL;
 cleanup:
-    if (w != NULL) {
-        cm_csv_writer_abort(w);
-    }
     cm_free(fields);
     cm_free(bufs);
+    if (rc != CM_OK) {
+        const char *id = json_string_value(json_object_get(table, "id"));
+        return cm_error_set(err, rc, "%s writing the CSV of table %s",
+                            rc == CM_ENOMEM ? "out of memory" : "size limit reached",
+                            id != NULL ? id : "?");
+    }
+    return rc;
+}
+
+cm_error_t cm_report_table_write_csv(const json_t *table, const char *path, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_i_buf_t b = CM_I_BUF_INIT((size_t)1 << 30);
+    if (table == NULL || path == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_report_table_write_csv: NULL argument");
+    }
+    CM_TRY(cm_i_report_check_table(table, path, err));
+    CM_TRY(cm_i_report_table_csv(table, "\n", &b, err));
+    CM_TRY(cm_file_write_atomic(path, b.data != NULL ? b.data : "", b.len, err));
+cleanup:
+    cm_i_buf_free(&b);
     return rc;
 }
 
