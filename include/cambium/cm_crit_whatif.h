@@ -114,10 +114,53 @@ CM_EXPORT cm_error_t cm_crit_whatif_cut(cm_crit_supply_t *s, const char *country
  * CM_ENOTFOUND (a missing import, named: EU CRM data, WGI, Belgian trade flows or Belgian
  * value added; a country without WGI when no fallback is given); CM_ESTORE; CM_ENOMEM.
  * Complexity: dominated by loading the inputs (as `cambium crit be`); the recomputation is
- * O(shares of the material).
+ * O(shares of the material). It is ::cm_crit_whatif_load, ::cm_crit_whatif_compute and
+ * ::cm_crit_whatif_free: to answer many queries, load once and compute per query.
  */
 CM_EXPORT cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *q,
                                          char **json, cm_error_info_t *err);
+
+/**
+ * \brief The loaded inputs of the what-if, for many queries (the server loads them once): the
+ * bound EU and Belgian inputs, the WGI table and its scaled copy, the options of `crit eu` and
+ * `crit be`. Opaque; ::cm_crit_whatif_load, ::cm_crit_whatif_compute, ::cm_crit_whatif_free.
+ */
+typedef struct cm_crit_whatif_ctx_t cm_crit_whatif_ctx_t;
+
+/**
+ * \brief Load what ::cm_crit_whatif_json computes from (::cm_crit_load_bound), once.
+ * \param[in] store the store (read only); borrowed, it must outlive the context (the compute
+ * reads the material and country classifications from it to resolve aliases).
+ * \param[in] wgi_year WGI year; 0 = ::CM_CRIT_EU_WGI_YEAR. \param[in] wgi_fallback > 0:
+ * scaled WGI (0-10] for countries missing from the WGI table; 0: such a country is an error.
+ * Queries computed on the context must carry the same two values (zero and zero by default).
+ * \param[out] out new context (free with ::cm_crit_whatif_free); NULL on error.
+ * \return CM_OK; CM_EINVAL (NULL argument, wgi_year outside 0-9999, wgi_fallback outside
+ * [0, 10]); CM_ENOTFOUND (a missing import, named as by ::cm_crit_whatif_json); CM_ESTORE;
+ * CM_ENOMEM. Complexity: that of loading the inputs (as `cambium crit be`).
+ */
+CM_EXPORT cm_error_t cm_crit_whatif_load(cm_store_t *store, int wgi_year, double wgi_fallback,
+                                         cm_crit_whatif_ctx_t **out, cm_error_info_t *err);
+
+/**
+ * \brief Answer one query from loaded inputs: the JSON of ::cm_crit_whatif_json (same fields,
+ * same bytes). The context is not modified (the cut is applied to a copy of the queried
+ * material's shares), so the context serves any number of queries. Thread safety: computes on
+ * one context may run concurrently only when the store's connection is not used at the same
+ * time by another thread (a query naming an alias reads the classifications from the store).
+ * \param[in] ctx loaded inputs. \param[in] q the query (borrowed); its wgi_year and
+ * wgi_fallback must be those of the load.
+ * \param[out] json new NUL-terminated string, free with cm_free; NULL on error.
+ * \return as ::cm_crit_whatif_json, and CM_EINVAL when the query's WGI year or fallback differs
+ * from the load's. Complexity: O(shares of the material), plus loading a classification when
+ * the material or country is given by an alias.
+ */
+CM_EXPORT cm_error_t cm_crit_whatif_compute(const cm_crit_whatif_ctx_t *ctx,
+                                            const cm_crit_whatif_query_t *q, char **json,
+                                            cm_error_info_t *err);
+
+/** \brief Free a context; NULL is a no-op. */
+CM_EXPORT void cm_crit_whatif_free(cm_crit_whatif_ctx_t *ctx);
 
 CM_END_DECLS
 

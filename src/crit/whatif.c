@@ -32,12 +32,25 @@ typedef struct sector_t {
     double use_share; /* summed end-use shares of the material in it */
 } sector_t;
 
-typedef struct run_t {
+/* The loaded inputs (cm_crit_whatif_ctx_t), read only once loaded. */
+struct cm_crit_whatif_ctx_t {
+    cm_store_t *store; /* borrowed: the classifications, for aliases */
     cm_crit_inputs_t eu, be;
     cm_crit_wgi_t wgi;
     cm_crit_be_report_t rep;
+    cm_crit_options_t opt[NVARIANTS]; /* default thresholds; a query sets its own */
+    cm_real_t *scaled;                /* the WGI table's scaled values */
+    cm_real_t va[NVARIANTS];          /* EI denominators (cm_crit_va_max) */
+    int wgi_year;                     /* as given to the load */
+    double wgi_fallback;
+};
+
+/* One query on a context: the queried material's shares are cut in copies (me, mb), the
+ * context's inputs stay as loaded. */
+typedef struct run_t {
+    const cm_crit_whatif_ctx_t *ctx;
+    cm_crit_material_t me, mb; /* copies sharing all but the shares (owned) */
     cm_crit_options_t opt[NVARIANTS];
-    cm_real_t *scaled;
     cm_class_t *materials, *countries;
     cm_crit_result_t before[NVARIANTS], after[NVARIANTS];
     int cls_before[NVARIANTS], cls_after[NVARIANTS]; /* 1, 0, -1 undetermined */
@@ -49,13 +62,51 @@ typedef struct run_t {
     double va_exposed, va_weighted, unassigned;
 } run_t;
 
+/* The shares of a copy made by copy_shares (NULL items: nothing). */
+static void free_shares(cm_crit_material_t *m)
+{
+    for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+        for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
+            cm_free(m->supply[s][c].items);
+            m->supply[s][c].items = NULL;
+        }
+    }
+}
+
+/* \p out = \p m sharing everything (code, end uses ...) but the shares, copied so that
+ * cm_crit_whatif_cut can edit them. On error \p out holds only its own (or NULL) shares. */
+static cm_error_t copy_shares(const cm_crit_material_t *m, cm_crit_material_t *out,
+                              cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    *out = *m;
+    for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+        for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
+            out->supply[s][c].items = NULL;
+            out->supply[s][c].cap = 0;
+        }
+    }
+    for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
+        for (int c = 0; c < CM_CRIT_NSCOPES; c++) {
+            const cm_crit_supply_t *from = &m->supply[s][c];
+            cm_crit_supply_t *to = &out->supply[s][c];
+            if (from->n == 0) {
+                continue;
+            }
+            to->items = cm_malloc_array(from->n, sizeof *to->items);
+            CM_NOMEM(to->items, err);
+            memcpy(to->items, from->items, from->n * sizeof *to->items);
+            to->cap = from->n;
+        }
+    }
+cleanup:
+    return rc;
+}
+
 static void run_free(run_t *r)
 {
-    cm_crit_inputs_destroy(&r->eu);
-    cm_crit_inputs_destroy(&r->be);
-    cm_crit_wgi_destroy(&r->wgi);
-    cm_crit_be_report_destroy(&r->rep);
-    cm_free(r->scaled);
+    free_shares(&r->me);
+    free_shares(&r->mb);
     cm_free(r->sectors);
     cm_class_free(r->materials);
     cm_class_free(r->countries);
@@ -454,6 +505,19 @@ static cm_error_t to_json(const run_t *r, const cm_crit_whatif_query_t *q,
 
 /* --- the query ------------------------------------------------------------------------ */
 
+static cm_error_t check_wgi(int wgi_year, double wgi_fallback, cm_error_info_t *err)
+{
+    if (!(wgi_fallback >= 0.0 && wgi_fallback <= 10.0)) {
+        return cm_error_set(err, CM_EINVAL,
+                            "what-if: expected a WGI fallback 0-10 (0 = none), got %g",
+                            wgi_fallback);
+    }
+    if (wgi_year < 0 || wgi_year > 9999) {
+        return cm_error_set(err, CM_EINVAL, "what-if: expected a WGI year, got %d", wgi_year);
+    }
+    return CM_OK;
+}
+
 static cm_error_t check_query(const cm_crit_whatif_query_t *q, cm_error_info_t *err)
 {
     if (q->material == NULL || q->material[0] == '\0') {
@@ -469,35 +533,37 @@ static cm_error_t check_query(const cm_crit_whatif_query_t *q, cm_error_info_t *
         return cm_error_set(err, CM_EINVAL, "what-if: expected finite thresholds, got %g and %g",
                             q->sr_threshold, q->ei_threshold);
     }
-    if (!(q->wgi_fallback >= 0.0 && q->wgi_fallback <= 10.0)) {
-        return cm_error_set(err, CM_EINVAL,
-                            "what-if: expected a WGI fallback 0-10 (0 = none), got %g",
-                            q->wgi_fallback);
-    }
-    if (q->wgi_year < 0 || q->wgi_year > 9999) {
-        return cm_error_set(err, CM_EINVAL, "what-if: expected a WGI year, got %d", q->wgi_year);
-    }
-    return CM_OK;
+    return check_wgi(q->wgi_year, q->wgi_fallback, err);
 }
 
-static void set_options(run_t *r, const cm_crit_whatif_query_t *q)
+/* The options of `crit eu` (cli/crit_common.c, cm_cli_crit_eu_options) and `crit be` at the
+ * default thresholds. */
+static void set_options(cm_crit_whatif_ctx_t *x, int wgi_year, double wgi_fallback)
 {
-    cm_crit_options_t *o = &r->opt[V_EU];
-    cm_crit_options_default(o); /* as `crit eu` (cli/crit_common.c, cm_cli_crit_eu_options) */
-    o->wgi_year = q->wgi_year != 0 ? q->wgi_year : CM_CRIT_EU_WGI_YEAR;
+    cm_crit_options_t *o = &x->opt[V_EU];
+    cm_crit_options_default(o);
+    o->wgi_year = wgi_year != 0 ? wgi_year : CM_CRIT_EU_WGI_YEAR;
     o->ei_published_fallback = 1;
-    if (q->sr_threshold > 0.0) {
-        o->sr_threshold = q->sr_threshold;
-    }
-    if (q->ei_threshold > 0.0) {
-        o->ei_threshold = q->ei_threshold;
-    }
-    if (q->wgi_fallback > 0.0) {
+    if (wgi_fallback > 0.0) {
         o->wgi_missing = CM_CRIT_WGI_FALLBACK;
-        o->wgi_fallback = q->wgi_fallback;
+        o->wgi_fallback = wgi_fallback;
     }
-    r->opt[V_BE] = *o; /* as `crit be`: no published Belgian EI */
-    r->opt[V_BE].ei_published_fallback = 0;
+    x->opt[V_BE] = *o; /* as `crit be`: no published Belgian EI */
+    x->opt[V_BE].ei_published_fallback = 0;
+}
+
+/* The context's options at the query's thresholds. */
+static void query_options(run_t *r, const cm_crit_whatif_query_t *q)
+{
+    for (int v = 0; v < NVARIANTS; v++) {
+        r->opt[v] = r->ctx->opt[v];
+        if (q->sr_threshold > 0.0) {
+            r->opt[v].sr_threshold = q->sr_threshold;
+        }
+        if (q->ei_threshold > 0.0) {
+            r->opt[v].ei_threshold = q->ei_threshold;
+        }
+    }
 }
 
 /* Is \p country a share of any stage x scope of the material in either variant? */
@@ -519,23 +585,72 @@ static int in_shares(const cm_crit_material_t *a, const cm_crit_material_t *b, c
     return 0;
 }
 
-static cm_error_t compute(run_t *r, size_t k, cm_crit_result_t *out, cm_error_info_t *err)
+/* SR and EI of the material \p m[v] in each variant. */
+static cm_error_t compute(const run_t *r, const cm_crit_material_t *const m[NVARIANTS],
+                          cm_crit_result_t *out, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    cm_real_t va[NVARIANTS];
-    va[V_EU] = cm_crit_va_max(&r->eu, &r->opt[V_EU]);
-    va[V_BE] = cm_crit_va_max(&r->be, &r->opt[V_BE]);
     for (int v = 0; v < NVARIANTS; v++) {
-        const cm_crit_inputs_t *in = v == V_EU ? &r->eu : &r->be;
-        CM_TRY(cm_crit_compute_material(&in->materials[k], r->scaled, &r->opt[v],
-                                        isnan(va[v]) ? 1.0 : va[v], &out[v], err));
+        cm_real_t va = r->ctx->va[v];
+        CM_TRY(cm_crit_compute_material(m[v], r->ctx->scaled, &r->opt[v], isnan(va) ? 1.0 : va,
+                                        &out[v], err));
     }
 cleanup:
     return rc;
 }
 
-cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *q, char **json,
-                               cm_error_info_t *err)
+void cm_crit_whatif_free(cm_crit_whatif_ctx_t *ctx)
+{
+    if (ctx == NULL) {
+        return;
+    }
+    cm_crit_inputs_destroy(&ctx->eu);
+    cm_crit_inputs_destroy(&ctx->be);
+    cm_crit_wgi_destroy(&ctx->wgi);
+    cm_crit_be_report_destroy(&ctx->rep);
+    cm_free(ctx->scaled);
+    cm_free(ctx);
+}
+
+cm_error_t cm_crit_whatif_load(cm_store_t *store, int wgi_year, double wgi_fallback,
+                               cm_crit_whatif_ctx_t **out, cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_crit_whatif_ctx_t *x = NULL;
+    if (out != NULL) {
+        *out = NULL;
+    }
+    if (store == NULL || out == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_crit_whatif_load: NULL argument");
+    }
+    CM_TRY(check_wgi(wgi_year, wgi_fallback, err));
+    x = cm_calloc(1, sizeof *x);
+    CM_NOMEM(x, err);
+    x->store = store;
+    x->wgi_year = wgi_year;
+    x->wgi_fallback = wgi_fallback;
+    set_options(x, wgi_year, wgi_fallback);
+    CM_TRY(cm_crit_load_bound(store, NULL, NULL, &x->opt[V_EU], &x->eu, &x->be, &x->rep, &x->wgi,
+                              err));
+    x->opt[V_BE].va_max = x->rep.va_max;
+    if (x->wgi.n > 0) {
+        x->scaled = cm_malloc_array(x->wgi.n, sizeof *x->scaled);
+        CM_NOMEM(x->scaled, err);
+        for (size_t i = 0; i < x->wgi.n; i++) {
+            x->scaled[i] = x->wgi.items[i].scaled;
+        }
+    }
+    x->va[V_EU] = cm_crit_va_max(&x->eu, &x->opt[V_EU]);
+    x->va[V_BE] = cm_crit_va_max(&x->be, &x->opt[V_BE]);
+    *out = x;
+    x = NULL;
+cleanup:
+    cm_crit_whatif_free(x);
+    return rc;
+}
+
+cm_error_t cm_crit_whatif_compute(const cm_crit_whatif_ctx_t *ctx, const cm_crit_whatif_query_t *q,
+                                  char **json, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     run_t r;
@@ -543,20 +658,25 @@ cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *
     if (json != NULL) {
         *json = NULL;
     }
-    if (store == NULL || q == NULL || json == NULL) {
-        return cm_error_set(err, CM_EINVAL, "cm_crit_whatif_json: NULL argument");
+    if (ctx == NULL || q == NULL || json == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_crit_whatif_compute: NULL argument");
     }
     CM_TRY(check_query(q, err));
-    set_options(&r, q);
-    CM_TRY(cm_crit_load_bound(store, NULL, NULL, &r.opt[V_EU], &r.eu, &r.be, &r.rep, &r.wgi, err));
-    r.opt[V_BE].va_max = r.rep.va_max;
+    if (q->wgi_year != ctx->wgi_year || q->wgi_fallback != ctx->wgi_fallback) {
+        CM_FAIL(cm_error_set(err, CM_EINVAL,
+                             "what-if: the inputs were loaded with WGI year %d and fallback %g, "
+                             "the query asks year %d and fallback %g",
+                             ctx->wgi_year, ctx->wgi_fallback, q->wgi_year, q->wgi_fallback));
+    }
+    r.ctx = ctx;
+    query_options(&r, q);
 
     /* the material and the country: a code as the inputs write it, else through the
      * classifications (aliases: "Co", "Congo, D.R.") */
     const char *code = q->material;
-    ptrdiff_t k = cm_crit_inputs_find(&r.eu, code);
+    ptrdiff_t k = cm_crit_inputs_find(&ctx->eu, code);
     if (k < 0) {
-        CM_TRY(cm_class_load(store, "material", &r.materials, err));
+        CM_TRY(cm_class_load(ctx->store, "material", &r.materials, err));
         code = cm_class_resolve(r.materials, q->material);
         if (code == NULL) {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
@@ -564,17 +684,17 @@ cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *
                                  "classification nor of the criticality inputs)",
                                  q->material));
         }
-        k = cm_crit_inputs_find(&r.eu, code);
+        k = cm_crit_inputs_find(&ctx->eu, code);
         if (k < 0) {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
                                  "material '%s' (%s) has no criticality inputs in the store",
                                  q->material, code));
         }
     }
-    cm_crit_material_t *me = &r.eu.materials[k], *mb = &r.be.materials[k];
+    const cm_crit_material_t *me = &ctx->eu.materials[k], *mb = &ctx->be.materials[k];
     const char *country = q->country;
-    if (!in_shares(me, mb, country) && cm_crit_wgi_find(&r.wgi, country) < 0) {
-        CM_TRY(cm_class_load(store, "country", &r.countries, err));
+    if (!in_shares(me, mb, country) && cm_crit_wgi_find(&ctx->wgi, country) < 0) {
+        CM_TRY(cm_class_load(ctx->store, "country", &r.countries, err));
         country = cm_class_resolve(r.countries, q->country);
         if (country == NULL) {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
@@ -583,24 +703,19 @@ cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *
                                  q->country, me->code));
         }
     }
-    if (r.wgi.n > 0) {
-        r.scaled = cm_malloc_array(r.wgi.n, sizeof *r.scaled);
-        CM_NOMEM(r.scaled, err);
-        for (size_t i = 0; i < r.wgi.n; i++) {
-            r.scaled[i] = r.wgi.items[i].scaled;
-        }
-    }
-
-    CM_TRY(compute(&r, (size_t)k, r.before, err));
+    const cm_crit_material_t *loaded[NVARIANTS] = {me, mb};
+    CM_TRY(compute(&r, loaded, r.before, err));
+    CM_TRY(copy_shares(me, &r.me, err));
+    CM_TRY(copy_shares(mb, &r.mb, err));
     for (int s = 0; s < CM_CRIT_NSTAGES; s++) {
         cm_crit_whatif_cut_t dup;
-        CM_TRY(cm_crit_whatif_cut(&me->supply[s][CM_CRIT_GLOBAL], country, q->cut,
+        CM_TRY(cm_crit_whatif_cut(&r.me.supply[s][CM_CRIT_GLOBAL], country, q->cut,
                                   &r.cut[s][SC_GLOBAL], err));
-        CM_TRY(cm_crit_whatif_cut(&mb->supply[s][CM_CRIT_GLOBAL], country, q->cut, &dup,
+        CM_TRY(cm_crit_whatif_cut(&r.mb.supply[s][CM_CRIT_GLOBAL], country, q->cut, &dup,
                                   err)); /* the same shares as the EU's */
-        CM_TRY(cm_crit_whatif_cut(&me->supply[s][CM_CRIT_SOURCING], country, q->cut,
+        CM_TRY(cm_crit_whatif_cut(&r.me.supply[s][CM_CRIT_SOURCING], country, q->cut,
                                   &r.cut[s][SC_EU], err));
-        CM_TRY(cm_crit_whatif_cut(&mb->supply[s][CM_CRIT_SOURCING], country, q->cut,
+        CM_TRY(cm_crit_whatif_cut(&r.mb.supply[s][CM_CRIT_SOURCING], country, q->cut,
                                   &r.cut[s][SC_BE], err));
         for (int c = 0; c < NSCOPES_OUT; c++) {
             r.supplies |= r.cut[s][c].supplies;
@@ -608,7 +723,8 @@ cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *
         r.emptied[V_EU] |= r.cut[s][SC_GLOBAL].emptied || r.cut[s][SC_EU].emptied;
         r.emptied[V_BE] |= dup.emptied || r.cut[s][SC_BE].emptied;
     }
-    CM_TRY(compute(&r, (size_t)k, r.after, err));
+    const cm_crit_material_t *cut[NVARIANTS] = {&r.me, &r.mb};
+    CM_TRY(compute(&r, cut, r.after, err));
     for (int v = 0; v < NVARIANTS; v++) {
         r.cls_before[v] = class_of(&r.before[v], &r.opt[v]);
         r.cls_after[v] = r.emptied[v] ? -1 : class_of(&r.after[v], &r.opt[v]);
@@ -617,5 +733,24 @@ cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *
     CM_TRY(to_json(&r, q, me, country, json, err));
 cleanup:
     run_free(&r);
+    return rc;
+}
+
+cm_error_t cm_crit_whatif_json(cm_store_t *store, const cm_crit_whatif_query_t *q, char **json,
+                               cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_crit_whatif_ctx_t *ctx = NULL;
+    if (json != NULL) {
+        *json = NULL;
+    }
+    if (store == NULL || q == NULL || json == NULL) {
+        return cm_error_set(err, CM_EINVAL, "cm_crit_whatif_json: NULL argument");
+    }
+    CM_TRY(check_query(q, err));
+    CM_TRY(cm_crit_whatif_load(store, q->wgi_year, q->wgi_fallback, &ctx, err));
+    CM_TRY(cm_crit_whatif_compute(ctx, q, json, err));
+cleanup:
+    cm_crit_whatif_free(ctx);
     return rc;
 }

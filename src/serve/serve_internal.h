@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "cambium/cm_crit_whatif.h"
 #include "cambium/cm_serve.h"
 #include "cambium/cm_store.h"
 
@@ -83,6 +84,9 @@ struct cm_serve_t {
     size_t ncrit;
     int has_crit;
     char crit_missing[CM_I_SERVE_WHY_MAX]; /* why /api/crit has nothing */
+    /* /api/whatif inputs, loaded by the first query under store_lock; NULL until then (or
+     * while they fail to load) */
+    cm_crit_whatif_ctx_t *whatif;
 };
 
 /* --- URL parsing (serve_url.c) --------------------------------------------------------------- */
@@ -141,7 +145,8 @@ cm_error_t cm_i_serve_error(cm_serve_response_t *res, int status, const char *me
 /* /api/crit: the classes of crit_be recomputed at the request's thresholds. */
 cm_error_t cm_i_serve_crit(cm_serve_t *ctx, const cm_i_serve_req_t *req, cm_serve_response_t *res,
                            cm_error_info_t *err);
-/* /api/whatif: cm_crit_whatif_json on the store, under the store lock (serve_whatif.c). */
+/* /api/whatif: cm_crit_whatif_compute on ctx->whatif (loaded at the first query), under the store
+ * lock (serve_whatif.c). */
 cm_error_t cm_i_serve_whatif(cm_serve_t *ctx, const cm_i_serve_req_t *req,
                              cm_serve_response_t *res, cm_error_info_t *err);
 

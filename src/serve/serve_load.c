@@ -437,6 +437,7 @@ void cm_serve_close(cm_serve_t *ctx)
     cm_i_serve_blob_free(&ctx->health);
     cm_i_serve_blob_free(&ctx->datasets);
     cm_i_serve_blob_free(&ctx->materials);
+    cm_crit_whatif_free(ctx->whatif);
     cm_store_close(ctx->store);
     if (ctx->store_lock_ready) {
         pthread_mutex_destroy(&ctx->store_lock);

@@ -1,6 +1,9 @@
 /* /api/whatif: a supplier country stops exporting (part of) a material. The answer is the JSON
- * of cm_crit_whatif_json, computed from the criticality inputs in the read-only store; the store
- * connection is shared by the server's threads, so the call holds the context's store lock. */
+ * of cm_crit_whatif_json, computed from the criticality inputs in the read-only store. The inputs
+ * are loaded once, by the first query (cm_crit_whatif_load into ctx->whatif), and each query
+ * only computes (cm_crit_whatif_compute, which leaves the loaded inputs as they are). The store
+ * connection is shared by the server's threads (the load, and the compute when it resolves an
+ * alias through the classifications, read it), so both run under the context's store lock. */
 #include <ctype.h>
 #include <string.h>
 
@@ -63,7 +66,13 @@ cm_error_t cm_i_serve_whatif(cm_serve_t *ctx, const cm_i_serve_req_t *req,
     }
     memset(&e, 0, sizeof e);
     pthread_mutex_lock(&ctx->store_lock);
-    cm_error_t rc = cm_crit_whatif_json(ctx->store, &q, &json, &e);
+    cm_error_t rc = CM_OK;
+    if (ctx->whatif == NULL) { /* the first query loads; a failed load is retried next time */
+        rc = cm_crit_whatif_load(ctx->store, 0, 0.0, &ctx->whatif, &e);
+    }
+    if (rc == CM_OK) {
+        rc = cm_crit_whatif_compute(ctx->whatif, &q, &json, &e);
+    }
     pthread_mutex_unlock(&ctx->store_lock);
     if (rc == CM_ENOMEM) {
         return cm_error_set(err, CM_ENOMEM, "serve: out of memory in /api/whatif");

@@ -671,12 +671,95 @@ static void test_bundled(void **state)
     cm_store_close(st);
 }
 
+/* One loaded context answers successive different queries (the same material twice, a sole
+ * supplier emptied, thresholds, aliases) exactly as fresh cm_crit_whatif_json calls: the cut
+ * works on copies and leaves the loaded inputs as they were. */
+static void test_context(void **state)
+{
+    (void)state;
+    cm_store_t *st = make_store("ctx", L_ALL);
+    cm_crit_whatif_ctx_t *ctx = NULL;
+    CHECK_OK(cm_crit_whatif_load(st, 0, 0.0, &ctx, &err), &err);
+    assert_non_null(ctx);
+    static const struct {
+        const char *material, *country;
+        double cut, sr, ei;
+    } qs[] = {{"cobalt", "COD", 0.5, 0, 0},   {"cobalt", "COD", 1.0, 0, 0},
+              {"gallium", "CHN", 1.0, 0, 0},  {"gallium", "CHN", 0.25, 0, 0},
+              {"cobalt", "AUS", 0.3, 0.5, 1}, {"Co", "Congo, D.R.", 0.5, 0, 0},
+              {"cobalt", "CHN", 1.0, 0, 0},   {"cobalt", "COD", 0.5, 0, 0}};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        cm_crit_whatif_query_t q;
+        memset(&q, 0, sizeof q);
+        q.material = qs[i].material;
+        q.country = qs[i].country;
+        q.cut = qs[i].cut;
+        q.sr_threshold = qs[i].sr;
+        q.ei_threshold = qs[i].ei;
+        char *a = NULL, *b = NULL;
+        CHECK_OK(cm_crit_whatif_compute(ctx, &q, &a, &err), &err);
+        CHECK_OK(cm_crit_whatif_json(st, &q, &b, &err), &err);
+        assert_string_equal(a, b);
+        cm_free(a);
+        cm_free(b);
+    }
+    /* errors: NULL arguments, a query with another WGI setting than the load's */
+    cm_crit_whatif_query_t q;
+    memset(&q, 0, sizeof q);
+    q.material = "cobalt";
+    q.country = "COD";
+    q.cut = 0.5;
+    char *text = NULL;
+    CHECK_ERROR(cm_crit_whatif_compute(NULL, &q, &text, &err), CM_EINVAL);
+    CHECK_ERROR(cm_crit_whatif_compute(ctx, NULL, &text, &err), CM_EINVAL);
+    CHECK_ERROR(cm_crit_whatif_compute(ctx, &q, NULL, &err), CM_EINVAL);
+    q.wgi_fallback = 5.0;
+    CHECK_ERROR(cm_crit_whatif_compute(ctx, &q, &text, &err), CM_EINVAL);
+    assert_null(text);
+    q.wgi_fallback = 0.0;
+    /* allocation failures in the compute leave the context intact */
+    int ok = 0;
+    for (long n = 0; n < 100000 && !ok; n++) {
+        cm_test_fail_alloc_after(n);
+        cm_error_t rc = cm_crit_whatif_compute(ctx, &q, &text, &err);
+        cm_test_fail_alloc_after(-1);
+        ok = rc == CM_OK;
+        assert_true(ok || rc == CM_ENOMEM);
+        assert_true(ok == (text != NULL));
+        cm_free(text);
+        text = NULL;
+    }
+    assert_true(ok);
+    char *fresh = NULL;
+    CHECK_OK(cm_crit_whatif_compute(ctx, &q, &text, &err), &err);
+    CHECK_OK(cm_crit_whatif_json(st, &q, &fresh, &err), &err);
+    assert_string_equal(text, fresh);
+    cm_free(text);
+    cm_free(fresh);
+    cm_crit_whatif_free(ctx);
+    cm_crit_whatif_free(NULL);
+    CHECK_ERROR(cm_crit_whatif_load(NULL, 0, 0.0, &ctx, &err), CM_EINVAL);
+    CHECK_ERROR(cm_crit_whatif_load(st, 0, 11.0, &ctx, &err), CM_EINVAL);
+    assert_null(ctx);
+    cm_store_close(st);
+    /* a store without the inputs: the load fails as cm_crit_whatif_json does */
+    st = make_store("ctx-empty", 0);
+    cm_error_info_t e2;
+    memset(&e2, 0, sizeof e2);
+    CHECK_ERROR(cm_crit_whatif_load(st, 0, 0.0, &ctx, &err), CM_ENOTFOUND);
+    assert_null(ctx);
+    CHECK_ERROR(cm_crit_whatif_json(st, &q, &text, &e2), CM_ENOTFOUND);
+    assert_string_equal(err.message, e2.message);
+    cm_store_close(st);
+}
+
 int main(void)
 {
     cm_json_init();
     const struct CMUnitTest tests[] = {
         CM_TEST(test_hand_case), CM_TEST(test_cut_shares), CM_TEST(test_invariants),
         CM_TEST(test_errors),    CM_TEST(test_oom),        CM_TEST(test_bundled),
+        CM_TEST(test_context),
     };
     return CM_RUN_TESTS(tests);
 }
