@@ -288,6 +288,9 @@ typedef struct cm_trade_pointers_t {
     int64_t *ev_line;         /**< source lines */
     int64_t *ev_dataset;      /**< datasets of those rows */
     size_t n_skipped_partner; /**< rows of partner WLD or the declarant itself, left out */
+    size_t *ev_obs;           /**< index of each row in the observation list the pointers were
+                                   computed from (ids are not unique there: the pieces of a
+                                   split observation share its id) */
 } cm_trade_pointers_t;
 
 /** \brief Free; safe on a zeroed or destroyed object. */

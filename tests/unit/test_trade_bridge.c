@@ -698,6 +698,7 @@ static void test_estimated_share_bridged(void **state)
                                            &err),
              &err);
     double flagged = 0.0, from_ptr = 0.0;
+    size_t shared_id = 0;
     for (size_t i = 0; i < out.n; i++) {
         if (rep.estimated[i] && out.items[i].var == CM_TRADE_IMPORT_VALUE) {
             flagged += out.items[i].value;
@@ -711,6 +712,22 @@ static void test_estimated_share_bridged(void **state)
         assert_true(x->estimated_value_share >= 0.0 && x->estimated_value_share <= 1.0);
         assert_true(x->bridged_flows >= 0 && x->bridged_flows <= x->n_partners);
         from_ptr += x->estimated_value_share * x->value;
+        /* the evidence rows by index: the split pieces share their source's id, so only the
+         * index tells which piece (which product) made this pointer; their values sum to it */
+        double ev_sum = 0.0;
+        for (size_t e = x->ev_first; e < x->ev_first + x->ev_n; e++) {
+            assert_true(ptr.ev_obs[e] < out.n);
+            const cm_trade_obs_t *o = &out.items[ptr.ev_obs[e]];
+            assert_true(o->id == ptr.ev_id[e] && o->line == ptr.ev_line[e]);
+            assert_string_equal(o->product, x->product);
+            assert_string_equal(o->period, x->period);
+            ev_sum += o->var == CM_TRADE_IMPORT_VALUE ? o->value : 0.0;
+            for (size_t f = 0; f < ptr.n_ev; f++) {
+                shared_id += ptr.ev_id[f] == ptr.ev_id[e] &&
+                             strcmp(out.items[ptr.ev_obs[f]].product, x->product) != 0;
+            }
+        }
+        ASSERT_NEAR(ev_sum, x->value, 1e-13, 0);
         if (split && before) {
             ASSERT_NEAR(x->estimated_value_share, 1.0, 1e-15, 0);
             assert_int_equal(x->bridged_flows, 3);
@@ -721,6 +738,7 @@ static void test_estimated_share_bridged(void **state)
     }
     ASSERT_NEAR(from_ptr, flagged, 1e-13, 0);
     assert_true(flagged > 0.0);
+    assert_true(shared_id > 0); /* pieces of other products do share evidence ids */
     cm_trade_pointers_destroy(&ptr);
     cm_trade_bridge_report_destroy(&rep);
     cm_trade_obs_list_destroy(&out);
