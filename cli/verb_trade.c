@@ -609,8 +609,9 @@ static cm_error_t write_charts(const run_t *r, const char *dir, size_t *written,
 
 /* Replace r->obs by its bridge to \p edition and set *estimated to its flags (cm_free); prints
  * what was done. */
-static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_list_t *obs,
-                             unsigned char **estimated, cm_error_info_t *err)
+static cm_error_t bridge_obs(cm_store_t *st, const char *edition, const char *editions,
+                             cm_trade_obs_list_t *obs, unsigned char **estimated,
+                             cm_error_info_t *err)
 {
     cm_trade_bridge_options_t o;
     cm_trade_bridge_report_t rep;
@@ -619,6 +620,7 @@ static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_l
     memset(&rep, 0, sizeof rep);
     memset(&out, 0, sizeof out);
     o.target = edition;
+    o.editions = editions;
     cm_error_t rc = cm_trade_bridge_store(st, obs, &o, &out, &rep, err);
     if (rc == CM_OK) {
         printf("bridged to %s: %zu observations kept, %zu renamed, %zu split (%zu with equal "
@@ -647,6 +649,7 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
     char path[4096], path2[4096];
     size_t charts = 0;
     unsigned char *estimated = NULL; /* per bridged observation: holds a split share */
+    char *editions = NULL;           /* per loaded observation: its HS edition */
     cm_trade_params_default(&r.par);
     cm_error_t rc = CM_OK;
     if (config != NULL) {
@@ -669,10 +672,12 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
             fprintf(stderr, "cambium: warning: no WGI %d in the store (%s): no high-risk shares\n",
                     r.par.wgi_year, werr.message);
         }
-        rc = cm_trade_obs_load(st, dataset, &r.obs, &err);
+        rc = hs_edition != NULL
+                 ? cm_trade_obs_load_editions(st, dataset, &r.obs, &editions, &err)
+                 : cm_trade_obs_load(st, dataset, &r.obs, &err);
     }
     if (rc == CM_OK && hs_edition != NULL) {
-        rc = bridge_obs(st, hs_edition, &r.obs, &estimated, &err);
+        rc = bridge_obs(st, hs_edition, editions, &r.obs, &estimated, &err);
     }
     if (rc == CM_OK) {
         rc = cm_trade_pointers_compute_est(&r.obs, estimated, declarant,
@@ -722,6 +727,7 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
     cm_trade_pointers_destroy(&r.ptr);
     cm_trade_obs_list_destroy(&r.obs);
     cm_free(estimated);
+    cm_free(editions);
     cm_crit_wgi_destroy(&r.wgi);
     cm_dataset_list_destroy(&r.ds);
     cm_store_close(st);
