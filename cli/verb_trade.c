@@ -249,11 +249,6 @@ static const char *dataset_file(const run_t *r, int64_t id)
     return "";
 }
 
-static char *num(double v, char *buf)
-{
-    return cm_csv_format_double(v, buf);
-}
-
 static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_info_t *err)
 {
     static const char *const head[] = {
@@ -281,29 +276,29 @@ static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_
         f[3] = t->declarant;
         f[4] = t->product;
         f[5] = t->period;
-        f[6] = num(t->value, b[6]);
-        f[7] = num(t->quantity, b[7]);
+        f[6] = cm_csv_format_double(t->value, b[6]);
+        f[7] = cm_csv_format_double(t->quantity, b[7]);
         snprintf(b[8], sizeof b[8], "%d", t->n_missing_q);
         f[8] = b[8];
-        f[9] = num(t->unit_value, b[9]);
+        f[9] = cm_csv_format_double(t->unit_value, b[9]);
         snprintf(b[10], sizeof b[10], "%d", t->n_partners);
         f[10] = b[10];
-        f[11] = num(t->hhi, b[11]);
+        f[11] = cm_csv_format_double(t->hhi, b[11]);
         f[12] = t->top_partner;
-        f[13] = num(t->top_share, b[13]);
-        f[14] = num(t->high_risk_share, b[14]);
-        f[15] = num(t->unknown_risk_share, b[15]);
+        f[13] = cm_csv_format_double(t->top_share, b[13]);
+        f[14] = cm_csv_format_double(t->high_risk_share, b[14]);
+        f[15] = cm_csv_format_double(t->unknown_risk_share, b[15]);
         snprintf(b[16], sizeof b[16], "%d", t->baseline_n);
         f[16] = b[16];
-        f[17] = num(t->z_value, b[17]);
-        f[18] = num(t->z_quantity, b[18]);
-        f[19] = num(t->z_unit_value, b[19]);
-        f[20] = num(t->hhi_change, b[20]);
-        f[21] = num(t->unit_value_change, b[21]);
+        f[17] = cm_csv_format_double(t->z_value, b[17]);
+        f[18] = cm_csv_format_double(t->z_quantity, b[18]);
+        f[19] = cm_csv_format_double(t->z_unit_value, b[19]);
+        f[20] = cm_csv_format_double(t->hhi_change, b[20]);
+        f[21] = cm_csv_format_double(t->unit_value_change, b[21]);
         f[22] = t->prev < 0 ? "" : t->new_top ? "1" : "0";
-        f[23] = num(t->exports, b[23]);
-        f[24] = num(t->import_export_ratio, b[24]);
-        f[25] = num(t->world_export_hhi, b[25]);
+        f[23] = cm_csv_format_double(t->exports, b[23]);
+        f[24] = cm_csv_format_double(t->import_export_ratio, b[24]);
+        f[25] = cm_csv_format_double(t->world_export_hhi, b[25]);
         int annual = strlen(t->period) == 4;
         f[26] = annual ? (t->geodep_c1 ? "1" : "0") : "";
         f[27] = annual ? (t->geodep_c2 ? "1" : "0") : "";
@@ -315,7 +310,7 @@ static cm_error_t write_pointers_csv(const run_t *r, const char *path, cm_error_
         f[31] = b[31];
         snprintf(b[32], sizeof b[32], "%d", t->bridged_flows);
         f[32] = b[32];
-        f[33] = num(t->estimated_value_share, b[33]);
+        f[33] = cm_csv_format_double(t->estimated_value_share, b[33]);
         rc = cm_csv_write_row(w, NH, f, err);
     }
     return cm_cli_csv_close(w, rc, err);
@@ -444,11 +439,11 @@ static cm_error_t write_alerts(const run_t *r, const char *csv_path, const char 
         }
         snprintf(b[0], sizeof b[0], "%zu", i + 1);
         snprintf(b[1], sizeof b[1], "%lld", (long long)t->dataset);
-        const char *f[NH] = {b[0], num(a->severity, b[2]), a->kind, b[1], t->kind, t->unit,
-                             t->declarant,
-                             t->product, t->period, num(a->measure, b[3]),
-                             num(a->threshold, b[4]), ev, ids, rows,
-                             num(a->estimated_value_share, b[5])};
+        const char *f[NH] = {b[0], cm_csv_format_double(a->severity, b[2]), a->kind, b[1],
+                             t->kind, t->unit, t->declarant, t->product, t->period,
+                             cm_csv_format_double(a->measure, b[3]),
+                             cm_csv_format_double(a->threshold, b[4]), ev, ids, rows,
+                             cm_csv_format_double(a->estimated_value_share, b[5])};
         rc = cm_csv_write_row(w, NH, f, err);
         json_t *o = json_object();
         if (rc == CM_OK &&
@@ -482,12 +477,6 @@ static cm_error_t write_alerts(const run_t *r, const char *csv_path, const char 
     return rc;
 }
 
-static int cmp_obs_id(const void *a, const void *b)
-{
-    const cm_trade_obs_t *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
 /* One stacked-area chart of partner shares (%) over the annual periods [lo, hi) of a series:
  * the five largest partners over the series, the rest as "other". */
 static cm_error_t chart_series(const run_t *r, size_t lo, size_t hi, const char *dir,
@@ -509,10 +498,9 @@ static cm_error_t chart_series(const run_t *r, size_t lo, size_t hi, const char 
         const cm_trade_pointer_t *t = &r->ptr.items[lo + k];
         x[k] = strtod(t->period, NULL);
         for (size_t e = t->ev_first; e < t->ev_first + t->ev_n; e++) {
-            cm_trade_obs_t key;
-            key.id = r->ptr.ev_id[e];
-            const cm_trade_obs_t *o = bsearch(&key, r->obs.items, r->obs.n, sizeof key, cmp_obs_id);
-            if (o == NULL || o->var != CM_TRADE_IMPORT_VALUE || !isfinite(o->value)) {
+            /* by index: the pieces of a split observation share its id */
+            const cm_trade_obs_t *o = &r->obs.items[r->ptr.ev_obs[e]];
+            if (o->var != CM_TRADE_IMPORT_VALUE || !isfinite(o->value)) {
                 continue;
             }
             size_t j = 0;
@@ -621,8 +609,9 @@ static cm_error_t write_charts(const run_t *r, const char *dir, size_t *written,
 
 /* Replace r->obs by its bridge to \p edition and set *estimated to its flags (cm_free); prints
  * what was done. */
-static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_list_t *obs,
-                             unsigned char **estimated, cm_error_info_t *err)
+static cm_error_t bridge_obs(cm_store_t *st, const char *edition, const char *editions,
+                             cm_trade_obs_list_t *obs, unsigned char **estimated,
+                             cm_error_info_t *err)
 {
     cm_trade_bridge_options_t o;
     cm_trade_bridge_report_t rep;
@@ -631,6 +620,7 @@ static cm_error_t bridge_obs(cm_store_t *st, const char *edition, cm_trade_obs_l
     memset(&rep, 0, sizeof rep);
     memset(&out, 0, sizeof out);
     o.target = edition;
+    o.editions = editions;
     cm_error_t rc = cm_trade_bridge_store(st, obs, &o, &out, &rep, err);
     if (rc == CM_OK) {
         printf("bridged to %s: %zu observations kept, %zu renamed, %zu split (%zu with equal "
@@ -659,6 +649,7 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
     char path[4096], path2[4096];
     size_t charts = 0;
     unsigned char *estimated = NULL; /* per bridged observation: holds a split share */
+    char *editions = NULL;           /* per loaded observation: its HS edition */
     cm_trade_params_default(&r.par);
     cm_error_t rc = CM_OK;
     if (config != NULL) {
@@ -681,10 +672,12 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
             fprintf(stderr, "cambium: warning: no WGI %d in the store (%s): no high-risk shares\n",
                     r.par.wgi_year, werr.message);
         }
-        rc = cm_trade_obs_load(st, dataset, &r.obs, &err);
+        rc = hs_edition != NULL
+                 ? cm_trade_obs_load_editions(st, dataset, &r.obs, &editions, &err)
+                 : cm_trade_obs_load(st, dataset, &r.obs, &err);
     }
     if (rc == CM_OK && hs_edition != NULL) {
-        rc = bridge_obs(st, hs_edition, &r.obs, &estimated, &err);
+        rc = bridge_obs(st, hs_edition, editions, &r.obs, &estimated, &err);
     }
     if (rc == CM_OK) {
         rc = cm_trade_pointers_compute_est(&r.obs, estimated, declarant,
@@ -734,6 +727,7 @@ static int pointers_store(const char *store_opt, const char *declarant, const ch
     cm_trade_pointers_destroy(&r.ptr);
     cm_trade_obs_list_destroy(&r.obs);
     cm_free(estimated);
+    cm_free(editions);
     cm_crit_wgi_destroy(&r.wgi);
     cm_dataset_list_destroy(&r.ds);
     cm_store_close(st);

@@ -288,6 +288,9 @@ typedef struct cm_trade_pointers_t {
     int64_t *ev_line;         /**< source lines */
     int64_t *ev_dataset;      /**< datasets of those rows */
     size_t n_skipped_partner; /**< rows of partner WLD or the declarant itself, left out */
+    size_t *ev_obs;           /**< index of each row in the observation list the pointers were
+                                   computed from (ids are not unique there: the pieces of a
+                                   split observation share its id) */
 } cm_trade_pointers_t;
 
 /** \brief Free; safe on a zeroed or destroyed object. */
@@ -861,6 +864,9 @@ typedef struct cm_trade_bridge_options_t {
                                        ("2022"); NULL = per (importer kind, region) the earliest
                                        annual period with target-edition flows (else monthly) */
     int hs6_only;                 /**< non-zero: every CN8 code is reduced to its HS6 as well */
+    const char *editions;         /**< ::cm_trade_bridge_store only: the editions of its \p in
+                                       (as ::cm_trade_obs_load_editions gives); NULL = read them
+                                       from the store (::cm_trade_obs_editions_load) */
 } cm_trade_bridge_options_t;
 
 /** What ::cm_trade_bridge did. Zero-initialise; destroy with ::cm_trade_bridge_report_destroy. */
@@ -923,17 +929,30 @@ CM_EXPORT cm_error_t cm_trade_bridge(const cm_trade_obs_list_t *in, const char *
 /**
  * \brief The HS edition of each observation of \p obs, from the attribute "hs" the trade
  * importers store (comext: the CN year's edition; comtrade: the classification column; baci:
- * the file name). 
+ * the file name). Several observations may share an id (the pieces of a bridged one).
  * \param[out] editions new array of obs->n x CM_TRADE_HS_MAX chars ("" = unknown); free with
  *   cm_free (NULL on error).
- * \return CM_OK, CM_EINVAL (NULL), CM_ESTORE, CM_ENOMEM. Complexity: one query, O(rows log).
+ * \return CM_OK, CM_EINVAL (NULL), CM_ESTORE, CM_ENOMEM. Complexity: one query over the ids of
+ * \p obs, merged with the list: O(rows + n), O(n log n) when obs is not sorted by id.
  */
 CM_EXPORT cm_error_t cm_trade_obs_editions_load(cm_store_t *store, const cm_trade_obs_list_t *obs,
                                                 char **editions, cm_error_info_t *err);
 
 /**
- * \brief Bridge the observations with the store's editions and tables: loads the editions
- * (::cm_trade_obs_editions_load) and, for each edition met other than the target, the
+ * \brief ::cm_trade_obs_load and, in the same query, the HS edition of each observation (as
+ * ::cm_trade_obs_editions_load gives it).
+ * \param[out] l zeroed or destroyed; filled on success (empty on error).
+ * \param[out] editions new array of l->n x CM_TRADE_HS_MAX chars ("" = unknown), never NULL
+ *   on success; free with cm_free (NULL on error).
+ * \return CM_OK, CM_EINVAL (NULL store/l), CM_ESTORE, CM_ENOMEM. Complexity: O(rows).
+ */
+CM_EXPORT cm_error_t cm_trade_obs_load_editions(cm_store_t *store, int64_t dataset_id,
+                                                cm_trade_obs_list_t *l, char **editions,
+                                                cm_error_info_t *err);
+
+/**
+ * \brief Bridge the observations with the store's editions and tables: takes the editions
+ * from opt->editions or loads them (::cm_trade_obs_editions_load) and, for each edition met other than the target, the
  * concordance "<edition>-<target>" when the store has it, then calls ::cm_trade_bridge.
  * \return as ::cm_trade_bridge, and CM_ESTORE.
  */

@@ -66,12 +66,13 @@ static int edition_name(const char *field, char out[8])
     return 1;
 }
 
-static size_t count_editions(const cm_csv_row_t *row)
+/* Fields f[0, n) that name an edition. */
+static size_t count_editions(size_t n, const char *const *f)
 {
     size_t k = 0;
     char ed[8];
-    for (size_t i = 0; i < row->nfields; i++) {
-        k += (size_t)edition_name(row->fields[i], ed);
+    for (size_t i = 0; i < n; i++) {
+        k += (size_t)edition_name(f[i], ed);
     }
     return k;
 }
@@ -83,7 +84,7 @@ static int hsc_before_header(const cm_csv_row_t *row)
     for (size_t i = 0; i < row->nfields; i++) {
         nonempty += row->fields[i][strspn(row->fields[i], " \t")] != '\0';
     }
-    return nonempty <= 1 && count_editions(row) == 0;
+    return nonempty <= 1 && count_editions(row->nfields, row->fields) == 0;
 }
 
 static size_t hsc_sheet(size_t n, const char *const *names)
@@ -299,12 +300,7 @@ static void hsc_destroy(cm_i_ing_t *g)
 
 static int hsc_detect(size_t n, const char *const *f)
 {
-    char ed[8];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        k += (size_t)edition_name(f[i], ed);
-    }
-    return k >= 2;
+    return count_editions(n, f) >= 2;
 }
 
 const cm_i_importer_t cm_i_imp_hs_correlation = {

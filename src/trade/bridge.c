@@ -18,12 +18,6 @@ void cm_trade_bridge_report_destroy(cm_trade_bridge_report_t *r)
     memset(r, 0, sizeof *r);
 }
 
-static int is_edition(const char *s)
-{
-    return s != NULL && strlen(s) == 6 && s[0] == 'H' && s[1] == 'S' &&
-           strspn(s + 2, "0123456789") == 4;
-}
-
 /* --- a correlation table indexed by source code ------------------------------------------ */
 
 typedef struct trip_t {
@@ -275,7 +269,7 @@ cm_error_t cm_trade_bridge(const cm_trade_obs_list_t *in, const char *editions,
     if (rep != NULL) {
         cm_trade_bridge_report_destroy(rep);
     }
-    if (!is_edition(opt->target)) {
+    if (!cm_i_trade_is_edition(opt->target)) {
         return cm_error_set(err, CM_EINVAL,
                             "cm_trade_bridge: expected a target edition such as HS2017, got '%s'",
                             opt->target != NULL ? opt->target : "(null)");
@@ -287,7 +281,7 @@ cm_error_t cm_trade_bridge(const cm_trade_obs_list_t *in, const char *editions,
     for (size_t i = 0; i < ntables; i++) {
         const cm_concordance_t *c = &tables[i];
         const char *dash = c->name != NULL ? strchr(c->name, '-') : NULL;
-        if (dash == NULL || (size_t)(dash - c->name) != 6 || !is_edition(dash + 1)) {
+        if (dash == NULL || (size_t)(dash - c->name) != 6 || !cm_i_trade_is_edition(dash + 1)) {
             CM_FAIL(cm_error_set(err, CM_EINVAL,
                                  "cm_trade_bridge: expected tables named like HS2022-HS2017, "
                                  "got '%s'",
@@ -437,15 +431,17 @@ cleanup:
 
 /* --- editions and tables from the store ---------------------------------------------------- */
 
-typedef struct ed_row_t {
+/* An observation's id and its index in the list. */
+typedef struct id_ix_t {
     int64_t id;
-    char hs[CM_TRADE_HS_MAX];
-} ed_row_t;
+    size_t i;
+} id_ix_t;
 
 typedef struct ed_load_t {
-    ed_row_t *rows;
-    size_t n, cap;
-    cm_error_info_t *err;
+    const id_ix_t *ord; /* the observations by increasing id */
+    size_t n;
+    char *ed;
+    size_t next;        /* the rows come by id too: a merge walk, ord[next] the next to match */
 } ed_load_t;
 
 static cm_error_t ed_row(int ncols, const char *const *names, const char *const *v, void *ud)
@@ -453,22 +449,23 @@ static cm_error_t ed_row(int ncols, const char *const *names, const char *const 
     ed_load_t *l = ud;
     CM_UNUSED(ncols);
     CM_UNUSED(names);
-    if (v[0] == NULL || v[1] == NULL || !is_edition(v[1])) {
+    if (v[0] == NULL || v[1] == NULL || !cm_i_trade_is_edition(v[1])) {
         return CM_OK;
     }
-    if (cm_i_grow((void **)&l->rows, &l->cap, l->n, sizeof *l->rows, 1024) != 0) {
-        return cm_error_set(l->err, CM_ENOMEM, "out of memory loading HS editions");
+    int64_t id = strtoll(v[0], NULL, 10);
+    while (l->next < l->n && l->ord[l->next].id < id) {
+        l->next++;
     }
-    l->rows[l->n].id = strtoll(v[0], NULL, 10);
-    memcpy(l->rows[l->n].hs, v[1], 7);
-    l->n++;
+    for (size_t j = l->next; j < l->n && l->ord[j].id == id; j++) {
+        memcpy(l->ed + l->ord[j].i * CM_TRADE_HS_MAX, v[1], 7);
+    }
     return CM_OK;
 }
 
-static int cmp_ed(const void *a, const void *b)
+static int cmp_id_ix(const void *a, const void *b)
 {
-    int64_t x = ((const ed_row_t *)a)->id, y = ((const ed_row_t *)b)->id;
-    return x < y ? -1 : x > y;
+    const id_ix_t *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id ? 1 : (x->i > y->i) - (x->i < y->i);
 }
 
 cm_error_t cm_trade_obs_editions_load(cm_store_t *store, const cm_trade_obs_list_t *obs,
@@ -476,38 +473,45 @@ cm_error_t cm_trade_obs_editions_load(cm_store_t *store, const cm_trade_obs_list
 {
     cm_error_t rc = CM_OK;
     ed_load_t l;
-    char *ed = NULL;
+    id_ix_t *ord = NULL;
+    char sql[512];
+    int sorted = 1;
     memset(&l, 0, sizeof l);
-    l.err = err;
     if (store == NULL || obs == NULL || editions == NULL) {
         return cm_error_set(err, CM_EINVAL,
                             "cm_trade_obs_editions_load: store, obs and editions are required");
     }
     *editions = NULL;
-    ed = cm_calloc(obs->n > 0 ? obs->n : 1, CM_TRADE_HS_MAX);
-    CM_NOMEM(ed, err);
-    CM_TRY(cm_store_query(store,
-                          "SELECT o.id, json_extract(o.attrs, '$.hs') FROM observation o JOIN "
-                          "dataset d ON d.id = o.dataset_id WHERE d.kind IN ('baci', 'comext', "
-                          "'comtrade') AND o.attrs IS NOT NULL ORDER BY o.id",
-                          ed_row, &l, err));
-    if (l.n > 1) {
-        qsort(l.rows, l.n, sizeof *l.rows, cmp_ed);
+    l.ed = cm_calloc(obs->n > 0 ? obs->n : 1, CM_TRADE_HS_MAX);
+    CM_NOMEM(l.ed, err);
+    if (obs->n == 0) {
+        goto done;
     }
+    ord = cm_malloc_array(obs->n, sizeof *ord);
+    CM_NOMEM(ord, err);
     for (size_t i = 0; i < obs->n; i++) {
-        ed_row_t key;
-        const ed_row_t *hit;
-        key.id = obs->items[i].id;
-        hit = l.n > 0 ? bsearch(&key, l.rows, l.n, sizeof *l.rows, cmp_ed) : NULL;
-        if (hit != NULL) {
-            memcpy(ed + i * CM_TRADE_HS_MAX, hit->hs, CM_TRADE_HS_MAX);
-        }
+        ord[i].id = obs->items[i].id;
+        ord[i].i = i;
+        sorted &= i == 0 || ord[i - 1].id <= ord[i].id;
     }
-    *editions = ed;
-    ed = NULL;
+    if (!sorted) { /* cm_trade_obs_load's lists are sorted already */
+        qsort(ord, obs->n, sizeof *ord, cmp_id_ix);
+    }
+    l.ord = ord;
+    l.n = obs->n;
+    /* only the rows of the ids of obs */
+    snprintf(sql, sizeof sql,
+             "SELECT o.id, json_extract(o.attrs, '$.hs') FROM observation o JOIN dataset d ON "
+             "d.id = o.dataset_id WHERE d.kind IN ('baci', 'comext', 'comtrade') AND o.attrs IS "
+             "NOT NULL AND o.id BETWEEN %lld AND %lld ORDER BY o.id",
+             (long long)ord[0].id, (long long)ord[obs->n - 1].id);
+    CM_TRY(cm_store_query(store, sql, ed_row, &l, err));
+done:
+    *editions = l.ed;
+    l.ed = NULL;
 cleanup:
-    cm_free(l.rows);
-    cm_free(ed);
+    cm_free(ord);
+    cm_free(l.ed);
     return rc;
 }
 
@@ -525,15 +529,18 @@ cm_error_t cm_trade_bridge_store(cm_store_t *store, const cm_trade_obs_list_t *i
         return cm_error_set(err, CM_EINVAL,
                             "cm_trade_bridge_store: store, in, opt and out are required");
     }
-    if (!is_edition(opt->target)) {
+    if (!cm_i_trade_is_edition(opt->target)) {
         return cm_error_set(err, CM_EINVAL,
                             "cm_trade_bridge_store: expected a target edition such as HS2017, "
                             "got '%s'",
                             opt->target != NULL ? opt->target : "(null)");
     }
-    CM_TRY(cm_trade_obs_editions_load(store, in, &ed, err));
+    if (opt->editions == NULL) {
+        CM_TRY(cm_trade_obs_editions_load(store, in, &ed, err));
+    }
+    const char *eds = opt->editions != NULL ? opt->editions : ed;
     for (size_t i = 0; i < in->n; i++) {
-        const char *e = ed + i * CM_TRADE_HS_MAX;
+        const char *e = eds + i * CM_TRADE_HS_MAX;
         size_t k = 0;
         if (e[0] == '\0' || strcmp(e, opt->target) == 0) {
             continue;
@@ -569,7 +576,7 @@ cm_error_t cm_trade_bridge_store(cm_store_t *store, const cm_trade_obs_list_t *i
                    "they are (import one with the hs-correlation importer)", name, seen[k]);
         }
     }
-    CM_TRY(cm_trade_bridge(in, ed, tables, ntables, opt, out, rep, err));
+    CM_TRY(cm_trade_bridge(in, eds, tables, ntables, opt, out, rep, err));
 cleanup:
     for (size_t k = 0; k < ntables; k++) {
         cm_concordance_destroy(&tables[k]);

@@ -17,6 +17,7 @@ void cm_trade_pointers_destroy(cm_trade_pointers_t *p)
     cm_free(p->ev_id);
     cm_free(p->ev_line);
     cm_free(p->ev_dataset);
+    cm_free(p->ev_obs);
     memset(p, 0, sizeof *p);
 }
 
@@ -145,6 +146,7 @@ static cm_error_t make_pointer(const ref_t *idx, size_t lo, size_t hi,
             out->ev_id[out->n_ev] = b->id;
             out->ev_line[out->n_ev] = b->line;
             out->ev_dataset[out->n_ev] = b->dataset;
+            out->ev_obs[out->n_ev] = (size_t)(b - base);
             out->n_ev++;
         }
         if (has_v && !isfinite(pv)) {
@@ -313,7 +315,9 @@ cm_error_t cm_trade_pointers_compute_est(const cm_trade_obs_list_t *obs,
     out->ev_id = cm_malloc_array(obs->n + 1, sizeof *out->ev_id);
     out->ev_line = cm_malloc_array(obs->n + 1, sizeof *out->ev_line);
     out->ev_dataset = cm_malloc_array(obs->n + 1, sizeof *out->ev_dataset);
-    if (idx == NULL || vrow == NULL || out->ev_id == NULL || out->ev_line == NULL || out->ev_dataset == NULL) {
+    out->ev_obs = cm_malloc_array(obs->n + 1, sizeof *out->ev_obs);
+    if (idx == NULL || vrow == NULL || out->ev_id == NULL || out->ev_line == NULL ||
+        out->ev_dataset == NULL || out->ev_obs == NULL) {
         rc = cm_error_set(err, CM_ENOMEM, "cannot index %zu observations", obs->n);
         goto cleanup;
     }

@@ -26,6 +26,13 @@ long cm_i_trade_period_ordinal(const char *s, int *monthly);
 cm_error_t cm_i_trade_geodep_fill(const cm_trade_obs_list_t *obs, cm_trade_pointers_t *out,
                                   const cm_trade_params_t *p, cm_error_info_t *err);
 
+/* s names an HS edition: "HS" and four digits ("HS2017"). */
+static inline int cm_i_trade_is_edition(const char *s)
+{
+    return s != NULL && strlen(s) == 6 && s[0] == 'H' && s[1] == 'S' &&
+           strspn(s + 2, "0123456789") == 4;
+}
+
 /* part / whole kept within [0, 1]; 0 when whole is not positive or either is not finite. */
 static inline double cm_i_trade_share01(double part, double whole)
 {

@@ -484,6 +484,77 @@ static void test_store(void **state)
         long year = strtol(in.items[i].period, NULL, 10);
         assert_string_equal(ed + i * CM_TRADE_HS_MAX, year >= 2022 ? "HS2022" : "HS2017");
     }
+    /* the editions read in the load's own query: the same list and editions */
+    {
+        cm_trade_obs_list_t l2, rev;
+        char *ed2 = NULL, *ed3 = NULL;
+        memset(&rev, 0, sizeof rev);
+        CHECK_OK(cm_trade_obs_load_editions(st, 1, &l2, &ed2, &err), &err);
+        assert_int_equal(l2.n, in.n);
+        for (size_t i = 0; i < in.n; i++) {
+            assert_true(l2.items[i].id == in.items[i].id);
+        }
+        assert_memory_equal(ed2, ed, in.n * CM_TRADE_HS_MAX);
+        cm_trade_obs_list_destroy(&l2);
+        cm_free(ed2);
+        /* every trade dataset (the 2021 and 2023 rows of ct_2023.csv too) */
+        CHECK_OK(cm_trade_obs_load_editions(st, 0, &l2, &ed2, &err), &err);
+        assert_int_equal(l2.n, in.n + 8);
+        for (size_t i = 0; i < l2.n; i++) {
+            long year = strtol(l2.items[i].period, NULL, 10);
+            assert_string_equal(ed2 + i * CM_TRADE_HS_MAX, year >= 2022 ? "HS2022" : "HS2017");
+        }
+        /* a list not sorted by id, with an id twice (as the pieces of a split observation) */
+        for (size_t i = l2.n; i-- > 0;) {
+            CHECK_OK(cm_trade_obs_add(&rev, &l2.items[i], &err), &err);
+        }
+        CHECK_OK(cm_trade_obs_add(&rev, &l2.items[l2.n - 1], &err), &err);
+        CHECK_OK(cm_trade_obs_editions_load(st, &rev, &ed3, &err), &err);
+        for (size_t i = 0; i < l2.n; i++) {
+            assert_string_equal(ed3 + i * CM_TRADE_HS_MAX,
+                                ed2 + (l2.n - 1 - i) * CM_TRADE_HS_MAX);
+        }
+        assert_string_equal(ed3 + l2.n * CM_TRADE_HS_MAX, ed3);
+        cm_free(ed3);
+        /* bridged with the editions given or read from the store: the same flows */
+        cm_trade_obs_list_t o1, o2;
+        opt.target = "HS2022";
+        CHECK_OK(cm_trade_bridge_store(st, &l2, &opt, &o1, NULL, &err), &err);
+        opt.editions = ed2;
+        CHECK_OK(cm_trade_bridge_store(st, &l2, &opt, &o2, NULL, &err), &err);
+        opt.editions = NULL;
+        assert_int_equal(o1.n, o2.n);
+        assert_true(o1.n > l2.n); /* 2017-2021 440139 split in two */
+        for (size_t i = 0; i < o1.n; i++) {
+            assert_true(o1.items[i].id == o2.items[i].id);
+            assert_string_equal(o1.items[i].product, o2.items[i].product);
+            ASSERT_NEAR(o1.items[i].value, o2.items[i].value, 0, 0);
+        }
+        cm_trade_obs_list_destroy(&o1);
+        cm_trade_obs_list_destroy(&o2);
+        cm_trade_obs_list_destroy(&rev);
+        cm_trade_obs_list_destroy(&l2);
+        cm_free(ed2);
+        CHECK_ERROR(cm_trade_obs_load_editions(NULL, 0, &l2, &ed2, &err), CM_EINVAL);
+        /* every allocation failure: an error and nothing left behind, then success */
+        int done = 0;
+        for (long n = 0; n < 400 && !done; n++) {
+            cm_test_fail_alloc_after(n);
+            cm_error_t rc = cm_trade_obs_load_editions(st, 0, &l2, &ed2, &err);
+            if (rc == CM_OK) {
+                rc = cm_trade_obs_editions_load(st, &l2, &ed3, &err);
+                cm_free(ed3);
+            }
+            cm_test_fail_alloc_after(-1);
+            done = rc == CM_OK;
+            if (!done) {
+                assert_true(rc == CM_ENOMEM || rc == CM_ESTORE);
+            }
+            cm_trade_obs_list_destroy(&l2);
+            cm_free(ed2);
+        }
+        assert_true(done);
+    }
     cm_free(ed);
     opt.target = "HS2017";
     CHECK_OK(cm_trade_bridge_store(st, &in, &opt, &out, &br, &err), &err);
@@ -698,6 +769,7 @@ static void test_estimated_share_bridged(void **state)
                                            &err),
              &err);
     double flagged = 0.0, from_ptr = 0.0;
+    size_t shared_id = 0;
     for (size_t i = 0; i < out.n; i++) {
         if (rep.estimated[i] && out.items[i].var == CM_TRADE_IMPORT_VALUE) {
             flagged += out.items[i].value;
@@ -711,6 +783,22 @@ static void test_estimated_share_bridged(void **state)
         assert_true(x->estimated_value_share >= 0.0 && x->estimated_value_share <= 1.0);
         assert_true(x->bridged_flows >= 0 && x->bridged_flows <= x->n_partners);
         from_ptr += x->estimated_value_share * x->value;
+        /* the evidence rows by index: the split pieces share their source's id, so only the
+         * index tells which piece (which product) made this pointer; their values sum to it */
+        double ev_sum = 0.0;
+        for (size_t e = x->ev_first; e < x->ev_first + x->ev_n; e++) {
+            assert_true(ptr.ev_obs[e] < out.n);
+            const cm_trade_obs_t *o = &out.items[ptr.ev_obs[e]];
+            assert_true(o->id == ptr.ev_id[e] && o->line == ptr.ev_line[e]);
+            assert_string_equal(o->product, x->product);
+            assert_string_equal(o->period, x->period);
+            ev_sum += o->var == CM_TRADE_IMPORT_VALUE ? o->value : 0.0;
+            for (size_t f = 0; f < ptr.n_ev; f++) {
+                shared_id += ptr.ev_id[f] == ptr.ev_id[e] &&
+                             strcmp(out.items[ptr.ev_obs[f]].product, x->product) != 0;
+            }
+        }
+        ASSERT_NEAR(ev_sum, x->value, 1e-13, 0);
         if (split && before) {
             ASSERT_NEAR(x->estimated_value_share, 1.0, 1e-15, 0);
             assert_int_equal(x->bridged_flows, 3);
@@ -721,6 +809,7 @@ static void test_estimated_share_bridged(void **state)
     }
     ASSERT_NEAR(from_ptr, flagged, 1e-13, 0);
     assert_true(flagged > 0.0);
+    assert_true(shared_id > 0); /* pieces of other products do share evidence ids */
     cm_trade_pointers_destroy(&ptr);
     cm_trade_bridge_report_destroy(&rep);
     cm_trade_obs_list_destroy(&out);
