@@ -384,14 +384,9 @@ static const group_t *find_production(const state_t *s, const char *product, int
 
 static cm_error_t add_row(cm_carriers_t *out, const cm_carrier_row_t *r, cm_error_info_t *err)
 {
-    if (out->n == out->cap) {
-        size_t cap = out->cap < 32 ? 32 : out->cap * 2;
-        cm_carrier_row_t *p = cm_realloc_array(out->rows, cap, sizeof *p);
-        if (p == NULL) {
-            return cm_error_set(err, CM_ENOMEM, "cannot grow the carrier rows to %zu", cap);
-        }
-        out->rows = p;
-        out->cap = cap;
+    if (cm_i_grow((void **)&out->rows, &out->cap, out->n, sizeof *out->rows, 32) != 0) {
+        return cm_error_set(err, CM_ENOMEM, "cannot grow the carrier rows beyond %zu",
+                            out->cap);
     }
     out->rows[out->n++] = *r;
     return CM_OK;
@@ -483,12 +478,10 @@ static cm_error_t build_missing(const state_t *s, cm_carriers_t *out, cm_error_i
         if (seen == 7u) {
             continue;
         }
-        if (out->n_missing == out->cap_missing) {
-            size_t cap = out->cap_missing < 32 ? 32 : out->cap_missing * 2;
-            cm_carrier_missing_t *p = cm_realloc_array(out->missing, cap, sizeof *p);
-            CM_NOMEM(p, err);
-            out->missing = p;
-            out->cap_missing = cap;
+        if (cm_i_grow((void **)&out->missing, &out->cap_missing, out->n_missing,
+                      sizeof *out->missing, 32) != 0) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "cannot grow the missing carriers beyond %zu",
+                                 out->cap_missing));
         }
         copy_text(out->missing[out->n_missing].product, CM_TRADE_CODE_MAX, c->product);
         copy_text(out->missing[out->n_missing].system, CM_TRADE_CODE_MAX, c->system);
