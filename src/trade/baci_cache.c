@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cambium/cm_file.h"
 #include "core/cm_internal.h"
 #include "trade/trade_internal.h"
 
@@ -66,47 +67,27 @@ cm_error_t cm_trade_baci_cache_write(const cm_trade_baci_t *b, const char *path,
                                      cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    FILE *f = NULL;
-    char *tmp = NULL;
+    cm_afile_t *f = NULL;
     unsigned char h[HEADER_BYTES];
     if (b == NULL || path == NULL || strlen(b->source_sha256) != 64) {
         return cm_error_set(err, CM_EINVAL, "cm_trade_baci_cache_write: %s",
                             b == NULL || path == NULL ? "NULL argument"
                                                       : "the source SHA-256 is not set");
     }
-    size_t len = strlen(path) + 8;
-    tmp = cm_malloc(len);
-    if (tmp == NULL) {
-        return cm_error_set(err, CM_ENOMEM, "cannot allocate a file name");
-    }
-    snprintf(tmp, len, "%s.tmp~", path);
-    f = fopen(tmp, "wb");
-    if (f == NULL) {
-        rc = cm_error_set(err, CM_EFILE, "cannot write '%s': %s", tmp, strerror(errno));
-        goto cleanup;
-    }
+    CM_TRY(cm_afile_open(path, &f, err));
     header_make(b, h);
-    uint64_t sum = mix(0xcbf29ce484222325ULL, h, sizeof h);
-    int bad = fwrite(h, 1, sizeof h, f) != sizeof h;
-    for (int c = 0; c < 6 && !bad && b->n > 0; c++) {
+    uint64_t sum = mix(CM_I_FNV_OFFSET, h, sizeof h);
+    CM_TRY(cm_afile_write(f, h, sizeof h, err));
+    for (int c = 0; c < 6 && b->n > 0; c++) {
         size_t bytes = (size_t)b->n * col_size(c);
         sum = mix(sum, col_ptr(b, c), bytes);
-        bad = fwrite(col_ptr(b, c), 1, bytes, f) != bytes;
+        CM_TRY(cm_afile_write(f, col_ptr(b, c), bytes, err));
     }
-    bad = bad || fwrite(&sum, 1, sizeof sum, f) != sizeof sum;
-    bad = fclose(f) != 0 || bad;
+    CM_TRY(cm_afile_write(f, &sum, sizeof sum, err));
+    rc = cm_afile_commit(f, err); /* frees f, also on error */
     f = NULL;
-    if (bad) {
-        rc = cm_error_set(err, CM_EFILE, "cannot write '%s'", tmp);
-    } else if (rename(tmp, path) != 0) {
-        rc = cm_error_set(err, CM_EFILE, "cannot rename '%s' to '%s': %s", tmp, path,
-                          strerror(errno));
-    }
 cleanup:
-    if (rc != CM_OK) {
-        remove(tmp);
-    }
-    cm_free(tmp);
+    cm_afile_abort(f);
     return rc;
 }
 
@@ -154,7 +135,7 @@ cm_error_t cm_trade_baci_cache_read(const char *path, const char *source_sha256,
     cm_int_t st[6];
     memcpy(st, h + 104, sizeof st);
     CM_TRY(cm_i_trade_baci_reserve(out, (size_t)n, err));
-    uint64_t sum = mix(0xcbf29ce484222325ULL, h, sizeof h);
+    uint64_t sum = mix(CM_I_FNV_OFFSET, h, sizeof h);
     for (int c = 0; c < 6 && n > 0; c++) {
         size_t bytes = (size_t)n * col_size(c);
         if (fread(col_ptr(out, c), 1, bytes, f) != bytes) {

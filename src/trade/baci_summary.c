@@ -1,10 +1,10 @@
 /* Per (importer, product) summary of a BACI year: a counting sort of the rows by (importer,
  * product) over dense code indices, then one pass per cell with a per-exporter accumulator. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cambium/cm_file.h"
 #include "core/cm_internal.h"
 #include "mrio/mrio_internal.h"
 #include "trade/trade_internal.h"
@@ -251,51 +251,6 @@ cleanup:
 
 /* --- CSV output -------------------------------------------------------------------------- */
 
-typedef struct out_t {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} out_t;
-
-static cm_error_t out_open(out_t *o, const char *path, cm_error_info_t *err)
-{
-    size_t len = strlen(path) + 8;
-    o->path = path;
-    o->tmp = cm_malloc(len);
-    if (o->tmp == NULL) {
-        return cm_error_set(err, CM_ENOMEM, "cannot allocate a file name");
-    }
-    snprintf(o->tmp, len, "%s.tmp~", path);
-    o->f = fopen(o->tmp, "wb");
-    if (o->f == NULL) {
-        return cm_error_set(err, CM_EFILE, "cannot write '%s': %s", o->tmp, strerror(errno));
-    }
-    return CM_OK;
-}
-
-/* Close; rename on success, remove the temporary otherwise. */
-static cm_error_t out_close(out_t *o, cm_error_t rc, cm_error_info_t *err)
-{
-    if (o->f != NULL) {
-        int bad = ferror(o->f);
-        if (fclose(o->f) != 0 || bad) {
-            if (rc == CM_OK) {
-                rc = cm_error_set(err, CM_EFILE, "cannot write '%s'", o->tmp);
-            }
-        }
-        if (rc == CM_OK && rename(o->tmp, o->path) != 0) {
-            rc = cm_error_set(err, CM_EFILE, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
-                              strerror(errno));
-        }
-        if (rc != CM_OK) {
-            remove(o->tmp);
-        }
-    }
-    cm_free(o->tmp);
-    memset(o, 0, sizeof *o);
-    return rc;
-}
-
 /* Append ",<i>" (decimal) to the line being built; returns the characters written. */
 static size_t put_int(char *p, long v)
 {
@@ -381,33 +336,41 @@ static cm_error_t write_products(const cm_trade_ip_t *s, FILE *f)
     return CM_OK;
 }
 
+/* Write one CSV through an atomic file: the target is replaced only when complete, the
+ * temporary file is removed on any error. */
+static cm_error_t write_atomic(const cm_trade_ip_t *s, const char *path,
+                               cm_error_t (*body)(const cm_trade_ip_t *, FILE *),
+                               cm_error_info_t *err)
+{
+    cm_error_t rc = CM_OK;
+    cm_afile_t *f = NULL;
+    CM_TRY(cm_afile_open(path, &f, err));
+    if (body(s, cm_afile_stream(f)) != CM_OK) {
+        rc = cm_error_set(err, CM_EFILE, "cannot write '%s'", path);
+        goto cleanup;
+    }
+    rc = cm_afile_commit(f, err);
+    f = NULL;
+cleanup:
+    cm_afile_abort(f);
+    return rc;
+}
+
 cm_error_t cm_trade_ip_write_csv(const cm_trade_ip_t *s, const char *ip_path,
                                  const char *product_path, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    out_t o = {NULL, NULL, NULL};
     void *loc = NULL;
     if (s == NULL || ip_path == NULL) {
         return cm_error_set(err, CM_EINVAL, "cm_trade_ip_write_csv: NULL %s",
                             s == NULL ? "s" : "ip_path");
     }
     loc = cm_i_mrio_format_begin();
-    CM_TRY(out_open(&o, ip_path, err));
-    if (write_ip(s, o.f) != CM_OK) {
-        rc = cm_error_set(err, CM_EFILE, "cannot write '%s'", o.tmp);
-    }
-    CM_TRY(out_close(&o, rc, err));
+    CM_TRY(write_atomic(s, ip_path, write_ip, err));
     if (product_path != NULL) {
-        CM_TRY(out_open(&o, product_path, err));
-        if (write_products(s, o.f) != CM_OK) {
-            rc = cm_error_set(err, CM_EFILE, "cannot write '%s'", o.tmp);
-        }
-        CM_TRY(out_close(&o, rc, err));
+        CM_TRY(write_atomic(s, product_path, write_products, err));
     }
 cleanup:
-    if (o.tmp != NULL) {
-        out_close(&o, rc, err);
-    }
     cm_i_mrio_format_end(loc);
     return rc;
 }

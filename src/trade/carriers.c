@@ -203,6 +203,7 @@ typedef struct group_t {
     int nq[2];      /* quantity rows known */
     int nv[2];      /* value rows */
     int nmiss[2];   /* quantity rows NaN */
+    uint64_t hash;  /* of the (kind, product, year) it was created for: group_hash */
 } group_t;
 
 typedef struct state_t {
@@ -211,6 +212,9 @@ typedef struct state_t {
     int year;
     group_t *g;
     size_t ng, capg;
+    size_t *slot;   /* open-addressing index of g: group position + 1, 0 = empty */
+    size_t nslot;   /* 0 or a power of two above 2 ng */
+    const cm_carrier_comp_t **by_product; /* the compositions by product, then position */
     unsigned *seen; /* per composition: 1 imports, 2 exports, 4 production */
     size_t used;
     cm_error_info_t *err;
@@ -237,27 +241,129 @@ static int matches(const cm_carrier_comp_t *c, const char *product, int cn8)
            strncmp(c->product, product, 6) == 0;
 }
 
+static uint64_t group_hash(const char *kind, const char *product, int year)
+{
+    uint64_t h = cm_i_fnv1a(CM_I_FNV_OFFSET, kind, strlen(kind) + 1);
+    h = cm_i_fnv1a(h, product, strlen(product) + 1);
+    return cm_i_fnv1a(h, &year, sizeof year);
+}
+
+/* The slot holding group (kind, product, year), or the empty slot where it would go (nslot >
+ * 0 and the table at most half full). */
+static size_t *group_slot(const state_t *s, uint64_t h, const char *kind, const char *product,
+                          int year)
+{
+    const size_t mask = s->nslot - 1;
+    size_t i = (size_t)h & mask;
+    for (;;) {
+        const group_t *g = s->slot[i] != 0 ? &s->g[s->slot[i] - 1] : NULL;
+        if (g == NULL || (g->hash == h && g->year == year && strcmp(g->kind, kind) == 0 &&
+                          strcmp(g->product, product) == 0)) {
+            return &s->slot[i];
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/* Double the index (first size 64) and reinsert the groups. 0, or -1 when out of memory (the
+ * index is then unchanged). */
+static int group_rehash(state_t *s)
+{
+    const size_t n = s->nslot > 0 ? s->nslot * 2 : 64;
+    size_t *slot = cm_calloc(n, sizeof *slot);
+    size_t k, i;
+    if (slot == NULL) {
+        return -1;
+    }
+    for (k = 0; k < s->ng; k++) {
+        for (i = (size_t)s->g[k].hash & (n - 1); slot[i] != 0; i = (i + 1) & (n - 1)) {
+        }
+        slot[i] = k + 1;
+    }
+    cm_free(s->slot);
+    s->slot = slot;
+    s->nslot = n;
+    return 0;
+}
+
+/* The group of (kind, product, year), created (zeroed, after the others) when new. Expected
+ * O(1) through the hash index. */
 static cm_error_t find_group(state_t *s, const char *kind, const char *product, int year,
                              group_t **out)
 {
-    size_t i;
-    for (i = 0; i < s->ng; i++) {
-        group_t *g = &s->g[i];
-        if (g->year == year && strcmp(g->kind, kind) == 0 && strcmp(g->product, product) == 0) {
-            *out = g;
-            return CM_OK;
-        }
+    const uint64_t h = group_hash(kind, product, year);
+    size_t *slot;
+    if (2 * (s->ng + 1) > s->nslot && group_rehash(s) != 0) {
+        return cm_error_set(s->err, CM_ENOMEM, "cannot grow the carrier group index beyond %zu",
+                            s->nslot);
+    }
+    slot = group_slot(s, h, kind, product, year);
+    if (*slot != 0) {
+        *out = &s->g[*slot - 1];
+        return CM_OK;
     }
     if (cm_i_grow((void **)&s->g, &s->capg, s->ng, sizeof *s->g, 32) != 0) {
         return cm_error_set(s->err, CM_ENOMEM, "cannot grow the carrier groups beyond %zu",
                             s->capg);
     }
     *out = &s->g[s->ng++];
+    *slot = s->ng;
     memset(*out, 0, sizeof **out);
     copy_text((*out)->kind, sizeof (*out)->kind, kind);
     copy_text((*out)->product, sizeof (*out)->product, product);
     (*out)->year = year;
+    (*out)->hash = h;
     return CM_OK;
+}
+
+static int cmp_comp_ptr(const void *pa, const void *pb)
+{
+    const cm_carrier_comp_t *a = *(const cm_carrier_comp_t *const *)pa;
+    const cm_carrier_comp_t *b = *(const cm_carrier_comp_t *const *)pb;
+    int c = strcmp(a->product, b->product);
+    return c != 0 ? c : (a > b) - (a < b);
+}
+
+/* First position of by_product whose product is not below key (binary search). */
+static size_t comp_lower(const state_t *s, const char *key)
+{
+    size_t lo = 0, hi = s->comps->n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(s->by_product[mid]->product, key) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Mark the compositions that apply to a flow of this product (those matches() accepts) as
+ * seen in direction dir, through the product index; returns whether any applies. */
+static int mark_seen(state_t *s, const char *product, int dir)
+{
+    const size_t n = s->comps->n;
+    size_t i;
+    int cn8 = 0, any = 0;
+    for (i = comp_lower(s, product); i < n && strcmp(s->by_product[i]->product, product) == 0;
+         i++) {
+        cn8 |= strcmp(s->by_product[i]->system, "CN8") == 0;
+        s->seen[s->by_product[i] - s->comps->items] |= 1u << dir;
+        any = 1;
+    }
+    if (!cn8 && all_digits(product, 8)) {
+        char hs6[7];
+        memcpy(hs6, product, 6);
+        hs6[6] = '\0';
+        for (i = comp_lower(s, hs6); i < n && strcmp(s->by_product[i]->product, hs6) == 0; i++) {
+            if (strcmp(s->by_product[i]->system, "HS6") == 0) {
+                s->seen[s->by_product[i] - s->comps->items] |= 1u << dir;
+                any = 1;
+            }
+        }
+    }
+    return any;
 }
 
 static cm_error_t on_flow(int ncols, const char *const *names, const char *const *v, void *ud)
@@ -266,9 +372,8 @@ static cm_error_t on_flow(int ncols, const char *const *names, const char *const
     state_t *s = ud;
     const char *var = v[2], *region = v[4] != NULL ? v[4] : "", *partner = v[5] != NULL ? v[5] : "";
     const char *product = v[6], *period = v[7], *unit = v[9] != NULL ? v[9] : "";
-    int dir, qty, year, cn8, any = 0;
+    int dir, qty, year;
     double value = v[8] != NULL ? strtod(v[8], NULL) : NAN, f = 1;
-    size_t i;
     group_t *g = NULL;
     cm_error_t rc;
     (void)ncols;
@@ -300,14 +405,7 @@ static cm_error_t on_flow(int ncols, const char *const *names, const char *const
             return CM_OK;
         }
     }
-    cn8 = has_cn8(s->comps, product);
-    for (i = 0; i < s->comps->n; i++) {
-        if (matches(&s->comps->items[i], product, cn8)) {
-            s->seen[i] |= 1u << dir;
-            any = 1;
-        }
-    }
-    if (!any) {
+    if (!mark_seen(s, product, dir)) {
         return CM_OK;
     }
     s->used++;
@@ -372,26 +470,19 @@ static int cmp_rows(const void *pa, const void *pb)
 
 static const group_t *find_production(const state_t *s, const char *product, int year)
 {
-    size_t i;
-    for (i = 0; i < s->ng; i++) {
-        if (s->g[i].kind[0] == '\0' && s->g[i].year == year &&
-            strcmp(s->g[i].product, product) == 0) {
-            return &s->g[i];
-        }
+    const size_t *slot;
+    if (s->nslot == 0) {
+        return NULL;
     }
-    return NULL;
+    slot = group_slot(s, group_hash("", product, year), "", product, year);
+    return *slot != 0 ? &s->g[*slot - 1] : NULL;
 }
 
 static cm_error_t add_row(cm_carriers_t *out, const cm_carrier_row_t *r, cm_error_info_t *err)
 {
-    if (out->n == out->cap) {
-        size_t cap = out->cap < 32 ? 32 : out->cap * 2;
-        cm_carrier_row_t *p = cm_realloc_array(out->rows, cap, sizeof *p);
-        if (p == NULL) {
-            return cm_error_set(err, CM_ENOMEM, "cannot grow the carrier rows to %zu", cap);
-        }
-        out->rows = p;
-        out->cap = cap;
+    if (cm_i_grow((void **)&out->rows, &out->cap, out->n, sizeof *out->rows, 32) != 0) {
+        return cm_error_set(err, CM_ENOMEM, "cannot grow the carrier rows beyond %zu",
+                            out->cap);
     }
     out->rows[out->n++] = *r;
     return CM_OK;
@@ -483,12 +574,10 @@ static cm_error_t build_missing(const state_t *s, cm_carriers_t *out, cm_error_i
         if (seen == 7u) {
             continue;
         }
-        if (out->n_missing == out->cap_missing) {
-            size_t cap = out->cap_missing < 32 ? 32 : out->cap_missing * 2;
-            cm_carrier_missing_t *p = cm_realloc_array(out->missing, cap, sizeof *p);
-            CM_NOMEM(p, err);
-            out->missing = p;
-            out->cap_missing = cap;
+        if (cm_i_grow((void **)&out->missing, &out->cap_missing, out->n_missing,
+                      sizeof *out->missing, 32) != 0) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "cannot grow the missing carriers beyond %zu",
+                                 out->cap_missing));
         }
         copy_text(out->missing[out->n_missing].product, CM_TRADE_CODE_MAX, c->product);
         copy_text(out->missing[out->n_missing].system, CM_TRADE_CODE_MAX, c->system);
@@ -529,6 +618,14 @@ cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_comps_t *comp
     s.err = err;
     s.seen = cm_calloc(comps->n > 0 ? comps->n : 1, sizeof *s.seen);
     CM_NOMEM(s.seen, err);
+    s.by_product = cm_malloc_array(comps->n > 0 ? comps->n : 1, sizeof *s.by_product);
+    CM_NOMEM(s.by_product, err);
+    for (i = 0; i < comps->n; i++) {
+        s.by_product[i] = &comps->items[i];
+    }
+    if (comps->n > 1) {
+        qsort(s.by_product, comps->n, sizeof *s.by_product, cmp_comp_ptr);
+    }
     /* the declarant is checked to be [A-Z0-9]+ above: printed in place. A flow repeated in
      * several datasets of one kind (a re-import, overlapping extracts) is used once: SQLite
      * takes the bare columns of a MIN() aggregate from the row holding the minimum, i.e. the
@@ -549,6 +646,8 @@ cm_error_t cm_carriers_compute(cm_store_t *store, const cm_carrier_comps_t *comp
     CM_TRY(build_missing(&s, out, err));
 cleanup:
     cm_free(s.g);
+    cm_free(s.slot);
+    cm_free(s.by_product);
     cm_free(s.seen);
     if (rc != CM_OK) {
         cm_carriers_destroy(out);

@@ -272,17 +272,29 @@ static cm_error_t export_rows(const cm_trade_obs_list_t *obs, xrow_t **out, size
     return CM_OK;
 }
 
+/* Order of an export row against the (source, declarant) of a pointer: the leading keys of
+ * cmp_x. */
+static int cmp_view(const xrow_t *x, const cm_trade_pointer_t *t)
+{
+    int c = cm_i_trade_cmp_source(x->kind, x->unit, t->kind, t->unit);
+    return c != 0 ? c : strcmp(x->country, t->declarant);
+}
+
 /* Whether the dataset has any export view of the country (then a product without one has
- * exports 0; otherwise exports are unknown). */
+ * exports 0; otherwise exports are unknown). x is sorted by cmp_x: the first row not below
+ * (source, declarant) is found by binary search, O(log nx). */
 static int has_export_view(const xrow_t *x, size_t nx, const cm_trade_pointer_t *t)
 {
-    for (size_t i = 0; i < nx; i++) {
-        if (cm_i_trade_cmp_source(x[i].kind, x[i].unit, t->kind, t->unit) == 0 &&
-            strcmp(x[i].country, t->declarant) == 0) {
-            return 1;
+    size_t lo = 0, hi = nx;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_view(&x[mid], t) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    return 0;
+    return lo < nx && cmp_view(&x[lo], t) == 0;
 }
 
 cm_error_t cm_i_trade_geodep_fill(const cm_trade_obs_list_t *obs, cm_trade_pointers_t *out,

@@ -303,6 +303,72 @@ static void test_quantity_unit_error(void **state)
     cm_store_close(s);
 }
 
+/* A CN8 composition replaces the HS6 one for its own code only; 40 CN8 codes under one HS6
+ * row each make a group of their own (the group index grows past its first size). */
+static void test_cn8_over_hs6_many_groups(void **state)
+{
+    char path[4096], cpath[4096], code[16];
+    cm_store_t *s = fresh_store("carriers-cn8", path, sizeof path);
+    cm_provenance_t prov = {"comext", "cn8 test", "test", NULL, NULL, NULL, NULL,
+                            "2222222222222222222222222222222222222222222222222222222222222222"};
+    cm_store_import_t *imp = NULL;
+    cm_obs_t o = {"import_quantity", "BEL", "CHN", NULL, "85076000", NULL, "2022", 12.0, "kg",
+                  NULL, NULL, 1};
+    cm_carrier_comps_t c;
+    cm_carriers_t r;
+    cm_error_info_t err;
+    const cm_carrier_row_t *row;
+    double sum = 0.0, want = 0.0;
+    size_t i, n_cn8 = 0;
+    (void)state;
+    memset(&c, 0, sizeof c);
+    memset(&r, 0, sizeof r);
+    memset(&err, 0, sizeof err);
+    CHECK_OK(cm_store_import_begin(s, &prov, &imp, &err), &err);
+    CHECK_OK(cm_store_import_add(imp, &o, &err), &err);
+    o.product = "85076010";
+    o.value = 5.0;
+    o.line = 2;
+    CHECK_OK(cm_store_import_add(imp, &o, &err), &err);
+    for (i = 0; i < 40; i++) {
+        snprintf(code, sizeof code, "850761%02zu", i);
+        o.product = code;
+        o.value = (double)(i + 1);
+        o.line = (cm_int_t)i + 3;
+        CHECK_OK(cm_store_import_add(imp, &o, &err), &err);
+        want += 0.25 * (double)(i + 1);
+    }
+    CHECK_OK(cm_store_import_commit(imp, &err), &err);
+    CHECK_OK(cm_carrier_comps_load(write_tmp("c4.csv",
+                                             HEAD "850760,HS6,lithium,0.02,kg,,,,,t1,\n"
+                                                  "85076000,CN8,lithium,0.5,kg,,,,,t2,\n"
+                                                  "850761,HS6,cobalt,0.25,kg,,,,,t3,\n",
+                                             cpath, sizeof cpath),
+                                   &c, &err),
+             &err);
+    CHECK_OK(cm_carriers_compute(s, &c, "BEL", 0, &r, &err), &err);
+    assert_int_equal(r.n, 42);
+    row = find(&r, 2022, "85076000", "lithium");
+    assert_non_null(row);
+    assert_string_equal(row->system, "CN8");
+    ASSERT_NEAR(row->import_content, 6.0, 1e-12, 0.0);
+    row = find(&r, 2022, "85076010", "lithium");
+    assert_non_null(row);
+    assert_string_equal(row->system, "HS6");
+    ASSERT_NEAR(row->import_content, 0.1, 1e-12, 0.0);
+    for (i = 0; i < r.n; i++) {
+        n_cn8 += strcmp(r.rows[i].product, "85076000") == 0;
+        if (strcmp(r.rows[i].material, "cobalt") == 0) {
+            sum += r.rows[i].import_content;
+        }
+    }
+    assert_int_equal(n_cn8, 1);
+    ASSERT_NEAR(sum, want, 1e-12, 0.0);
+    cm_carriers_destroy(&r);
+    cm_carrier_comps_destroy(&c);
+    cm_store_close(s);
+}
+
 static void test_alloc_failures(void **state)
 {
     char cpath[4096];
@@ -426,6 +492,7 @@ int main(void)
         CM_TEST(test_content_by_hand),   CM_TEST(test_reimport_counted_once),
         CM_TEST(test_unit_errors),
         CM_TEST(test_missing_column_and_args), CM_TEST(test_quantity_unit_error),
+        CM_TEST(test_cn8_over_hs6_many_groups),
         CM_TEST(test_alloc_failures),    CM_TEST(test_shipped_table),
         CM_TEST(test_belgian_bundle),
     };
