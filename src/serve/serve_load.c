@@ -81,10 +81,11 @@ static cm_error_t index_cb(int ncols, const char *const *names, const char *cons
 }
 
 /* The assess/table rows of the recipe (and of the assessment's run, when its parameters carry
- * one) whose table id the assessment lists: the last row (the largest id) of each wins. */
+ * one) whose table id the assessment lists: the last row (the largest id) of each wins. The
+ * query selects the rows of the recipe (and of an integer run); a run of another JSON type is
+ * compared here on the rows' parameters (a third column). */
 typedef struct table_scan_t {
-    const char *recipe;
-    const json_t *run; /* the "run" of the assessment's parameters, or NULL */
+    const json_t *run; /* the run to compare here, or NULL when the query selected it */
     size_t n;
     char **ids;      /* wanted table ids (sorted) */
     char **contents; /* their newest content, NULL until found */
@@ -96,40 +97,62 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* *same: non-zero when the parameters \p params of a row carry the run s->run. */
+static cm_error_t same_run(table_scan_t *s, const char *params, int *same)
+{
+    cm_error_t rc;
+    json_t *p = NULL;
+    cm_error_info_t perr;
+    memset(&perr, 0, sizeof perr);
+    *same = 0;
+    rc = cm_json_load_buffer(params, strlen(params), "assess/table params", &p, &perr);
+    if (rc != CM_OK) {
+        /* the store keeps canonical JSON: only memory can be short; anything else is skipped */
+        return rc == CM_ENOMEM ? cm_error_set(s->err, rc, "%s", perr.message) : CM_OK;
+    }
+    const json_t *run = json_object_get(p, "run");
+    *same = run != NULL && json_equal(run, s->run);
+    json_decref(p);
+    return CM_OK;
+}
+
+/* Columns: the table id, the content and, when s->run is set, the parameters. */
 static cm_error_t table_cb(int ncols, const char *const *names, const char *const *values,
                            void *user_data)
 {
     table_scan_t *s = user_data;
     cm_error_t rc = CM_OK;
-    json_t *params = NULL;
-    cm_error_info_t perr;
+    const char *table = values[0];
+    int same = 1;
     CM_UNUSED(names);
-    if (ncols != 2 || values[0] == NULL || values[1] == NULL) {
+    if (ncols != (s->run != NULL ? 3 : 2) || table == NULL || values[1] == NULL ||
+        (s->run != NULL && values[2] == NULL)) {
         return CM_OK;
     }
-    memset(&perr, 0, sizeof perr);
-    rc = cm_json_load_buffer(values[0], strlen(values[0]), "assess/table params", &params, &perr);
-    if (rc != CM_OK) {
-        /* the store keeps canonical JSON: only memory can be short; anything else is skipped */
-        return rc == CM_ENOMEM ? cm_error_set(s->err, rc, "%s", perr.message) : CM_OK;
+    char **hit = bsearch(&table, s->ids, s->n, sizeof *s->ids, cmp_str);
+    if (hit == NULL) {
+        return CM_OK;
     }
-    const char *recipe = json_string_value(json_object_get(params, "recipe"));
-    const char *table = json_string_value(json_object_get(params, "table"));
-    const json_t *run = json_object_get(params, "run");
-    if (recipe != NULL && table != NULL && strcmp(recipe, s->recipe) == 0 &&
-        (s->run == NULL || (run != NULL && json_equal(run, s->run)))) {
-        char **hit = bsearch(&table, s->ids, s->n, sizeof *s->ids, cmp_str);
-        if (hit != NULL) {
-            size_t i = (size_t)(hit - s->ids);
-            char *copy = cm_strdup(values[1]);
-            CM_NOMEM(copy, s->err);
-            cm_free(s->contents[i]);
-            s->contents[i] = copy;
-        }
+    if (s->run != NULL) {
+        CM_TRY(same_run(s, values[2], &same));
+    }
+    if (same) {
+        size_t i = (size_t)(hit - s->ids);
+        char *copy = cm_strdup(values[1]);
+        CM_NOMEM(copy, s->err);
+        cm_free(s->contents[i]);
+        s->contents[i] = copy;
     }
 cleanup:
-    json_decref(params);
     return rc;
+}
+
+/* Non-zero when the recipe name is 1 or more of [a-z0-9_-] (as cambium assess checks it), so
+ * that it may stand inside SQL quotes. */
+static int sql_safe_recipe(const char *recipe)
+{
+    size_t n = strlen(recipe);
+    return n >= 1 && strspn(recipe, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
 /* The table ids listed by the assessment's sections, sorted and without duplicates. */
@@ -222,14 +245,37 @@ static cm_error_t load_tables(cm_serve_t *ctx, const json_t *index, const char *
                               const json_t *run, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    table_scan_t s = {recipe, run, 0, NULL, NULL, err};
+    table_scan_t s = {NULL, 0, NULL, NULL, err};
     json_t **objs = NULL;
     const json_t *crit_be = NULL;
+    char *sql = NULL;
     CM_TRY(wanted_tables(index, &s, err));
-    CM_TRY(cm_store_query(ctx->store,
-                          "SELECT params, content FROM result WHERE analysis = 'assess/table' "
-                          "ORDER BY id",
-                          table_cb, &s, err));
+    if (!sql_safe_recipe(recipe)) {
+        cm_log(CM_LOG_WARNING, "serve: the assessment's recipe name is not [a-z0-9_-]: its tables "
+                               "are not loaded");
+    } else {
+        /* the recipe is [a-z0-9_-] and the run a number: safe inside the SQL */
+        char runsql[160] = "";
+        size_t n;
+        if (json_is_integer(run)) {
+            snprintf(runsql, sizeof runsql,
+                     " AND json_type(params, '$.run') = 'integer' AND "
+                     "json_extract(params, '$.run') = %" JSON_INTEGER_FORMAT,
+                     json_integer_value(run));
+        } else {
+            s.run = run;
+        }
+        static const char fmt[] =
+            "SELECT json_extract(params, '$.table'), content%s FROM result "
+            "WHERE analysis = 'assess/table' AND json_type(params, '$.recipe') = 'text' "
+            "AND json_extract(params, '$.recipe') = '%s' "
+            "AND json_type(params, '$.table') = 'text'%s ORDER BY id";
+        n = sizeof fmt + strlen(recipe) + strlen(runsql) + 16;
+        sql = cm_malloc(n);
+        CM_NOMEM(sql, err);
+        snprintf(sql, n, fmt, s.run != NULL ? ", params" : "", recipe, runsql);
+        CM_TRY(cm_store_query(ctx->store, sql, table_cb, &s, err));
+    }
     objs = cm_calloc(s.n, sizeof *objs);
     ctx->tables = cm_calloc(s.n, sizeof *ctx->tables);
     CM_NOMEM(objs, err);
@@ -275,6 +321,7 @@ cleanup:
         json_decref(objs[i]);
     }
     cm_free(objs);
+    cm_free(sql);
     scan_free(&s);
     return rc;
 }

@@ -179,17 +179,23 @@ cleanup:
     return rc;
 }
 
-/* A copy of table t with only material m's rows and without its figure. */
-static cm_error_t material_table(const json_t *t, const char *m, json_t **out, cm_error_info_t *err)
+/* The answers of /api/material under construction: one object per material (material, name,
+ * tables), the rows array of its copy of the table being scanned and that table's index + 1. */
+typedef struct mat_build_t {
+    json_t **answers;
+    json_t **rows; /* borrowed from the answer */
+    size_t *table; /* 1 + the index of the table rows[] belongs to, 0 before the first */
+} mat_build_t;
+
+/* Material k's copy of table t (index i): its keys without rows and figure_svg, and an empty rows
+ * array, appended to k's tables; rows[k] is then that array. */
+static cm_error_t material_table(mat_build_t *b, size_t k, const json_t *t, size_t i,
+                                 cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
     json_t *copy = json_object(), *rows = json_array();
     const char *key;
     json_t *value;
-    int col = material_col(t);
-    size_t r;
-    const json_t *row;
-    *out = NULL;
     CM_NOMEM(copy, err);
     CM_NOMEM(rows, err);
     json_object_foreach((json_t *)t, key, value)
@@ -199,73 +205,70 @@ static cm_error_t material_table(const json_t *t, const char *m, json_t **out, c
             CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
         }
     }
-    json_array_foreach(json_object_get(t, "rows"), r, row)
-    {
-        const char *rm = row_material(col, row);
-        if (rm != NULL && strcmp(rm, m) == 0 && json_array_append(rows, (json_t *)row) != 0) {
-            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
-        }
-    }
-    if (json_object_set(copy, "rows", rows) != 0) {
+    if (json_object_set(copy, "rows", rows) != 0 ||
+        json_array_append(json_object_get(b->answers[k], "tables"), copy) != 0) {
         CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
     }
-    *out = copy;
-    copy = NULL;
+    b->rows[k] = rows;
+    b->table[k] = i + 1;
 cleanup:
     json_decref(copy);
     json_decref(rows);
     return rc;
 }
 
-static cm_error_t material_answer(cm_serve_t *ctx, json_t *const *objs, const char *m,
-                                  const char *name, cm_i_serve_blob_t *blob, cm_error_info_t *err)
+/* The answers of the n materials ids (sorted) named names: one pass over the rows of each table
+ * (tables in table order, rows in row order within a material's copy). */
+static cm_error_t material_answers(const cm_serve_t *ctx, json_t *const *objs, const char **ids,
+                                   const char **names, size_t n, mat_build_t *b,
+                                   cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    json_t *o = json_object(), *tables = json_array(), *t = NULL;
-    CM_NOMEM(o, err);
-    CM_NOMEM(tables, err);
-    if (json_object_set_new(o, "material", json_string(m)) != 0 ||
-        json_object_set_new(o, "name", json_string(name)) != 0 ||
-        json_object_set(o, "tables", tables) != 0) {
-        CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+    for (size_t k = 0; k < n; k++) {
+        json_t *o = json_object();
+        CM_NOMEM(o, err);
+        b->answers[k] = o;
+        if (json_object_set_new(o, "material", json_string(ids[k])) != 0 ||
+            json_object_set_new(o, "name", json_string(names[k])) != 0 ||
+            json_object_set_new(o, "tables", json_array()) != 0) {
+            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+        }
     }
-    for (size_t i = 0; i < ctx->ntables; i++) {
+    for (size_t i = 0; objs != NULL && i < ctx->ntables; i++) {
         int col = material_col(objs[i]);
         size_t r;
         const json_t *row;
-        int has = 0;
-        json_array_foreach(json_object_get(objs[i], "rows"), r, row)
-        {
-            const char *rm = row_material(col, row);
-            if (rm != NULL && strcmp(rm, m) == 0) {
-                has = 1;
-                break;
-            }
-        }
-        if (!has) {
+        if (col < 0) {
             continue;
         }
-        CM_TRY(material_table(objs[i], m, &t, err));
-        if (json_array_append_new(tables, t) != 0) {
-            t = NULL;
-            CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+        json_array_foreach(json_object_get(objs[i], "rows"), r, row)
+        {
+            const char *m = row_material(col, row);
+            const char **hit = m != NULL ? bsearch(&m, ids, n, sizeof *ids, cmp_str) : NULL;
+            if (hit == NULL) {
+                continue;
+            }
+            size_t k = (size_t)(hit - ids);
+            if (b->table[k] != i + 1) {
+                CM_TRY(material_table(b, k, objs[i], i, err));
+            }
+            if (json_array_append(b->rows[k], (json_t *)row) != 0) {
+                CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory building a material"));
+            }
         }
-        t = NULL;
     }
-    CM_TRY(cm_i_serve_blob_json(blob, o, err));
 cleanup:
-    json_decref(o);
-    json_decref(tables);
     return rc;
 }
 
 cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs, cm_error_info_t *err)
 {
     cm_error_t rc = CM_OK;
-    const char **ids = NULL;
+    const char **ids = NULL, **names = NULL;
     size_t n = 0;
     cm_class_t *cls = NULL;
     cm_error_info_t cerr;
+    mat_build_t b = {NULL, NULL, NULL};
     json_t *list = json_array();
     CM_NOMEM(list, err);
     CM_TRY(collect_ids(ctx, objs, &ids, &n, err));
@@ -281,25 +284,45 @@ cm_error_t cm_i_serve_build_materials(cm_serve_t *ctx, json_t *const *objs, cm_e
         cm_log(CM_LOG_WARNING, "serve: no material names (%s): ids are shown", cerr.message);
         rc = CM_OK;
     }
+    names = cm_calloc(n + 1, sizeof *names);
+    b.answers = cm_calloc(n + 1, sizeof *b.answers);
+    b.rows = cm_calloc(n + 1, sizeof *b.rows);
+    b.table = cm_calloc(n + 1, sizeof *b.table);
     ctx->mats = cm_calloc(n + 1, sizeof *ctx->mats);
+    CM_NOMEM(names, err);
+    CM_NOMEM(b.answers, err);
+    CM_NOMEM(b.rows, err);
+    CM_NOMEM(b.table, err);
     CM_NOMEM(ctx->mats, err);
     for (size_t i = 0; i < n; i++) {
         const char *label = cls != NULL ? cm_class_label(cls, ids[i]) : NULL;
-        const char *name = label != NULL ? label : ids[i];
+        names[i] = label != NULL ? label : ids[i];
+    }
+    CM_TRY(material_answers(ctx, objs, ids, names, n, &b, err));
+    for (size_t i = 0; i < n; i++) {
         cm_i_serve_material_t *m = &ctx->mats[ctx->nmats++];
         json_t *item = json_object();
         CM_NOMEM(item, err);
         if (json_array_append_new(list, item) != 0 ||
             json_object_set_new(item, "id", json_string(ids[i])) != 0 ||
-            json_object_set_new(item, "name", json_string(name)) != 0) {
+            json_object_set_new(item, "name", json_string(names[i])) != 0) {
             CM_FAIL(cm_error_set(err, CM_ENOMEM, "serve: out of memory listing materials"));
         }
         m->id = cm_strdup(ids[i]);
         CM_NOMEM(m->id, err);
-        CM_TRY(material_answer(ctx, objs, ids[i], name, &m->json, err));
+        CM_TRY(cm_i_serve_blob_json(&m->json, b.answers[i], err));
+        json_decref(b.answers[i]);
+        b.answers[i] = NULL;
     }
     CM_TRY(cm_i_serve_blob_json(&ctx->materials, list, err));
 cleanup:
+    for (size_t i = 0; b.answers != NULL && i < n; i++) {
+        json_decref(b.answers[i]);
+    }
+    cm_free(b.answers);
+    cm_free(b.rows);
+    cm_free(b.table);
+    cm_free(names);
     json_decref(list);
     cm_class_free(cls);
     cm_free(ids);

@@ -157,6 +157,48 @@ static void test_runs(void **state)
     cm_serve_close(ctx);
 }
 
+/* A run that is not an integer is compared on the rows' parameters; a recipe name outside
+ * [a-z0-9_-] (never written by cambium assess) loads no table. */
+static void test_runs_not_integer(void **state)
+{
+    cm_serve_t *ctx = NULL;
+    cm_store_t *st = NULL;
+    cm_serve_response_t res;
+    cm_error_info_t err;
+    (void)state;
+    memset(&err, 0, sizeof err);
+    memset(&res, 0, sizeof res);
+    const char *path = fixture_store("runs-text.db", 0);
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    fixture_put(st, "assess/table", "{\"recipe\":\"test\",\"run\":\"b\",\"table\":\"crit_be\"}",
+                FIXTURE_SHA_A, "crit_be");
+    fixture_put(st, "assess/table", "{\"recipe\":\"test\",\"run\":\"c\",\"table\":\"crit_be\"}",
+                FIXTURE_SHA_A, "crit_be_old");
+    fixture_put(st, "assess/table", "{\"recipe\":\"other\",\"run\":\"b\",\"table\":\"crit_be\"}",
+                FIXTURE_SHA_A, "crit_be_old");
+    fixture_put(st, "assess/table", "{\"recipe\":\"test\",\"table\":\"crit_be\"}", FIXTURE_SHA_A,
+                "crit_be_old");
+    fixture_put(st, "assess/index", "{\"recipe\":\"test\",\"run\":\"b\"}", FIXTURE_SHA_A,
+                "assessment");
+    cm_store_close(st);
+    CHECK_OK(cm_serve_open(path, &ctx, &err), &err);
+    assert_int_equal(cm_serve_table_count(ctx), 1);
+    assert_int_equal(ask(ctx, "GET", "/api/table/crit_be", &res), 200);
+    assert_non_null(strstr(res.body, "\"title\":\"Criticality for Belgium beside the EU\""));
+    cm_serve_response_destroy(&res);
+    cm_serve_close(ctx);
+    ctx = NULL;
+    CHECK_OK(cm_store_open(path, 0, &st, &err), &err);
+    fixture_put(st, "assess/table", "{\"recipe\":\"te'st\",\"table\":\"crit_be\"}", FIXTURE_SHA_A,
+                "crit_be");
+    fixture_put(st, "assess/index", "{\"recipe\":\"te'st\"}", FIXTURE_SHA_B, "assessment");
+    cm_store_close(st);
+    CHECK_OK(cm_serve_open(path, &ctx, &err), &err);
+    assert_int_equal(cm_serve_has_assessment(ctx), 1);
+    assert_int_equal(cm_serve_table_count(ctx), 0);
+    cm_serve_close(ctx);
+}
+
 static void test_no_assessment(void **state)
 {
     cm_serve_response_t res;
@@ -874,6 +916,7 @@ int main(void)
         CM_TEST(test_open_errors),
         CM_TEST(test_open_bad_assessment),
         CM_TEST(test_runs),
+        CM_TEST(test_runs_not_integer),
         CM_TEST(test_no_assessment),
         CM_TEST(test_assessment_and_tables),
         CM_TEST(test_csv),
