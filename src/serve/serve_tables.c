@@ -80,39 +80,12 @@ cm_error_t cm_i_serve_table_csv(const json_t *t, char **csv, size_t *len, cm_err
 {
     cm_error_t rc = CM_OK;
     cm_i_buf_t b = CM_I_BUF_INIT(CSV_MAX);
-    const json_t *cols = json_object_get(t, "columns");
-    size_t n = json_array_size(cols), i;
-    const json_t *v;
-    const char **fields = cm_calloc(n > 0 ? n : 1, sizeof *fields);
-    char *bufs = cm_calloc(n > 0 ? n : 1, 32);
-    if (fields == NULL || bufs == NULL) {
-        rc = CM_ENOMEM;
-        goto cleanup;
-    }
-    for (size_t j = 0; j < n; j++) {
-        const char *name = json_string_value(json_object_get(json_array_get(cols, j), "name"));
-        fields[j] = name != NULL ? name : "";
-    }
-    CM_TRY(cm_i_csv_append_record(&b, ',', n, fields, "\r\n"));
-    json_array_foreach(json_object_get(t, "rows"), i, v)
-    {
-        for (size_t j = 0; j < n; j++) {
-            fields[j] = cm_i_report_cell_text(json_array_get(v, j), bufs + 32 * j);
-        }
-        CM_TRY(cm_i_csv_append_record(&b, ',', n, fields, "\r\n"));
-    }
+    CM_TRY(cm_i_report_table_csv(t, "\r\n", &b, err));
     *len = b.len;
     CM_TRY(cm_i_buf_steal(&b, csv));
 cleanup:
-    cm_free(fields);
-    cm_free(bufs);
     if (rc != CM_OK) {
         cm_i_buf_free(&b);
-        return cm_error_set(err, rc, "serve: %s writing the CSV of table %s",
-                            rc == CM_ENOMEM ? "out of memory" : "size limit reached",
-                            json_string_value(json_object_get(t, "id")) != NULL
-                                ? json_string_value(json_object_get(t, "id"))
-                                : "?");
     }
     return rc;
 }
